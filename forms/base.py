@@ -1,0 +1,56 @@
+"""The base form: Dutch messages from WTForms' own translations, and shared field helpers."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectMultipleField, StringField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class ZetForm(FlaskForm):
+    class Meta:
+        locales = ("nl",)
+
+
+class DutchDateField(DateField):
+    """A date typed as dd-mm-jjjj (ISO yyyy-mm-dd accepted too), with a Dutch error message."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"placeholder": "dd-mm-jjjj", "inputmode": "numeric"})
+        super().__init__(label, validators, format=["%d-%m-%Y", "%Y-%m-%d"], **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime("%d-%m-%Y") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip()
+        for fmt in self.format:
+            try:
+                self.data = datetime.strptime(text, fmt).date()
+                return
+            except ValueError:
+                continue
+        self.data = None
+        raise ValueError(f"'{text}' is geen geldige datum: schrijf dd-mm-jjjj, bijv. 05-03-2026.")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes, usable by keyboard."""
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def strip_filter(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class TrimmedStringField(StringField):
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("filters", [strip_filter])
+        super().__init__(label, validators, **kwargs)

@@ -1,0 +1,77 @@
+"""The casus form: facts the report records about a casus, no identifying data."""
+from wtforms import IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from forms.base import DutchDateField, MultiCheckboxField, TrimmedStringField, ZetForm
+from zet.rules import MAX_HULPVRAAG, MAX_LEEFGEBIED_VRAAG
+from zet.vocabulary import (BEPERKINGEN, CASUS_STATUSSEN, DOELGROEPEN, LEEFGEBIEDEN, LEVENSFASEN,
+                            WETTEN)
+
+
+def leefgebied_field_name(gebied: str) -> str:
+    return "leefgebied_" + "".join(ch if ch.isalnum() else "_" for ch in gebied)
+
+
+def _choices(values):
+    return [("", "– kies –")] + [(v, v) for v in values]
+
+
+class CasusForm(ZetForm):
+    code = TrimmedStringField(
+        "Casuscode (pseudoniem)",
+        [DataRequired("Vul een casuscode in."),
+         Length(max=40, message="De casuscode is te lang: maximaal 40 tekens.")],
+        description="Een pseudoniem, bijv. DW-J01. Nooit een naam, BSN of geboortedatum.")
+    onderzoek_id = SelectField("Onderzoek", coerce=lambda v: int(v) if v else None,
+                               validators=[Optional()])
+    doelgroep = RadioField("Doelgroep", choices=[(d, d) for d in DOELGROEPEN],
+                           validators=[DataRequired("Kies de doelgroep: jeugd of volwassenen.")])
+    wet = SelectField("Wet", choices=_choices(WETTEN), validators=[Optional()])
+    levensfase = SelectField("Levensfase", choices=_choices(LEVENSFASEN), validators=[Optional()])
+    beperkingen = MultiCheckboxField("Beperking(en)", choices=[(b, b) for b in BEPERKINGEN],
+                                     validators=[Optional()])
+    hulpvraag = TextAreaField(
+        "Korte hulpvraag", [Optional(), Length(max=MAX_HULPVRAAG,
+                                               message=f"Maximaal {MAX_HULPVRAAG} tekens.")])
+    datum_aanmelding = DutchDateField("Datum aanmelding", [Optional()])
+    datum_eerste_contact = DutchDateField("Datum eerste contact", [Optional()])
+    datum_start_hulp = DutchDateField("Datum start hulp", [Optional()])
+    indicatie_maanden = IntegerField(
+        "Looptijd indicatie (maanden)",
+        [Optional(), NumberRange(0, 240, "Vul een aantal maanden van 0 tot en met 240 in.")])
+    wisselingen_contactpersoon = IntegerField(
+        "Aantal wisselingen van contactpersoon",
+        [Optional(), NumberRange(0, 99, "Vul een aantal van 0 tot en met 99 in.")])
+    status = SelectField("Status", choices=[(s, s) for s in CASUS_STATUSSEN], default="lopend")
+
+    def leefgebied_fields(self):
+        return [(gebied, self[leefgebied_field_name(gebied)]) for gebied in LEEFGEBIEDEN]
+
+    def values(self) -> dict:
+        """The form as plain values for zet.services.casussen.save_casus."""
+        data = {name: field.data for name, field in self._fields.items()
+                if name != "csrf_token" and not name.startswith("leefgebied_")}
+        for key in ("wet", "levensfase"):
+            data[key] = data[key] or None
+        data["leefgebieden"] = [{"gebied": gebied, "vraag": field.data.strip()}
+                                for gebied, field in self.leefgebied_fields()
+                                if (field.data or "").strip()]
+        return data
+
+
+for _gebied in LEEFGEBIEDEN:
+    setattr(CasusForm, leefgebied_field_name(_gebied), TextAreaField(
+        _gebied, [Optional(), Length(max=MAX_LEEFGEBIED_VRAAG,
+                                     message=f"Maximaal {MAX_LEEFGEBIED_VRAAG} tekens.")]))
+
+
+def casus_form(onderzoeken, casus=None):
+    """A casus form with the gemeente's onderzoeken to choose from, filled from ``casus``."""
+    form = CasusForm(obj=casus)
+    form.onderzoek_id.choices = [("", "– geen –")] + [(o.id, o.titel) for o in onderzoeken]
+    if casus is not None and not form.is_submitted():
+        for item in casus.leefgebieden or []:
+            name = leefgebied_field_name(item["gebied"])
+            if name in form:
+                form[name].data = item.get("vraag", "")
+    return form

@@ -1,0 +1,128 @@
+"""The perspective form: one page over all werkzame elementen, built from the instrument file."""
+from __future__ import annotations
+
+from wtforms import (BooleanField, FieldList, FormField, HiddenField, RadioField, SelectField,
+                     StringField, TextAreaField)
+from wtforms import Form as PlainForm
+from wtforms.validators import Length, Optional, ValidationError
+
+from forms.base import DutchDateField, TrimmedStringField, ZetForm
+from zet.instrument import Instrument
+from zet.services.perspectieven import PerspectiefInput
+from zet.rules import MAX_CITAAT, MAX_KORT, MAX_TOELICHTING, InvalidAnswer, parse_answer
+from zet.vocabulary import GEINTERVIEWDEN, TOESTEMMING_VORMEN
+
+EXTRA_CITAAT_ROWS = 2
+
+
+def answer_choices(instrument: Instrument) -> list[tuple[str, str]]:
+    return ([(str(o.value), o.label) for o in instrument.scale]
+            + [(s.code, s.label) for s in instrument.special])
+
+
+def _valid_answer(form, field):
+    try:
+        parse_answer(field.data)
+    except InvalidAnswer as exc:
+        raise ValidationError(str(exc)) from None
+
+
+class CitaatForm(PlainForm):
+    class Meta:
+        locales = ("nl",)
+
+    tekst = TextAreaField("Citaat", [Optional(), Length(
+        max=MAX_CITAAT, message=f"Een citaat mag maximaal {MAX_CITAAT} tekens hebben.")])
+    bron = StringField("Wie zei het", [Optional(), Length(max=MAX_KORT)])
+
+
+class PerspectiefFormBase(ZetForm):
+    version = HiddenField()
+    datum = DutchDateField("Datum", [Optional()])
+    afnemer = TrimmedStringField("Interviewer / beoordelaar", [Optional(), Length(max=MAX_KORT)])
+
+    def element_fields(self, instrument: Instrument):
+        for element in instrument.elements:
+            yield element, self[f"score-{element.code}"], self[f"toelichting-{element.code}"]
+
+
+def perspectief_form_class(instrument: Instrument, soort: str) -> type[PerspectiefFormBase]:
+    """A form class for this instrument version and perspective (fields differ per soort)."""
+    attrs = {}
+    if soort == "inwoner":
+        attrs["geinterviewde"] = SelectField(
+            "Wie is geïnterviewd", choices=[("", "– kies –")] + [(g, g) for g in GEINTERVIEWDEN],
+            validators=[Optional()])
+        attrs["toestemming"] = BooleanField("Toestemming van de inwoner vastgelegd")
+        attrs["toestemming_datum"] = DutchDateField("Datum toestemming", [Optional()])
+        attrs["toestemming_vorm"] = SelectField(
+            "Vorm van toestemming",
+            choices=[("", "– kies –")] + [(v, v) for v in TOESTEMMING_VORMEN],
+            validators=[Optional()])
+    if soort == "professional":
+        attrs["rol"] = TrimmedStringField("Rol van de professional",
+                                          [Optional(), Length(max=MAX_KORT)])
+    choices = answer_choices(instrument)
+    for element in instrument.elements:
+        attrs[f"score-{element.code}"] = RadioField(
+            element.name, choices=choices, validate_choice=False,
+            validators=[Optional(), _valid_answer])
+        attrs[f"toelichting-{element.code}"] = TextAreaField(
+            f"Toelichting bij {element.name}",
+            [Optional(), Length(max=MAX_TOELICHTING,
+                                message=f"De toelichting mag maximaal {MAX_TOELICHTING} tekens "
+                                        "hebben. Kort de tekst in.")])
+    citaat = type("CitaatFormFor", (CitaatForm,), {"element": SelectField(
+        "Bij element", validators=[Optional()], validate_choice=False,
+        choices=[("", "– algemeen –")] + [(e.code, e.name) for e in instrument.elements])})
+    attrs["citaten"] = FieldList(FormField(citaat), min_entries=EXTRA_CITAAT_ROWS)
+    return type(f"PerspectiefForm_{soort}", (PerspectiefFormBase,), attrs)
+
+
+def form_to_input(form: PerspectiefFormBase, instrument: Instrument, soort: str) -> PerspectiefInput:
+    """The validated form as plain values for zet.services.perspectieven.save_perspectief."""
+    data = PerspectiefInput(soort=soort, datum=form.datum.data, afnemer=form.afnemer.data or None)
+    if soort == "inwoner":
+        data.geinterviewde = form.geinterviewde.data or None
+        data.toestemming = bool(form.toestemming.data)
+        data.toestemming_datum = form.toestemming_datum.data
+        data.toestemming_vorm = form.toestemming_vorm.data or None
+    if soort == "professional":
+        data.rol = form.rol.data or ""
+    for element, score_field, toelichting_field in form.element_fields(instrument):
+        data.answers[element.code] = parse_answer(score_field.data)
+        data.toelichtingen[element.code] = toelichting_field.data or ""
+    data.citaten = [{"tekst": entry.tekst.data or "", "bron": entry.bron.data or "",
+                     "element_code": entry.element.data or None} for entry in form.citaten]
+    return data
+
+
+def fill_form(form: PerspectiefFormBase, instrument: Instrument, perspectief) -> None:
+    """Put a stored perspective into a fresh (GET) form, with room for new quotes."""
+    form.version.data = str(perspectief.version)
+    for key in ("datum", "afnemer", "geinterviewde", "toestemming", "toestemming_datum",
+                "toestemming_vorm", "rol"):
+        if key in form:
+            form[key].data = getattr(perspectief, key)
+    for element in instrument.elements:
+        score = perspectief.score_for(element.code)
+        form[f"score-{element.code}"].data = score.antwoord if score else None
+        form[f"toelichting-{element.code}"].data = score.toelichting if score else ""
+    while len(form.citaten.entries):
+        form.citaten.pop_entry()
+    for citaat in perspectief.citaten:
+        form.citaten.append_entry({"tekst": citaat.tekst, "bron": citaat.bron,
+                                   "element": citaat.element_code or ""})
+    for _ in range(EXTRA_CITAAT_ROWS):
+        form.citaten.append_entry()
+
+
+def unknown_element_fields(formdata, instrument: Instrument) -> list[str]:
+    """Score or toelichting fields posted for elements this instrument does not have."""
+    known = set(instrument.codes)
+    unknown = []
+    for key in formdata.keys():
+        for prefix in ("score-", "toelichting-"):
+            if key.startswith(prefix) and key[len(prefix):] not in known:
+                unknown.append(key[len(prefix):])
+    return sorted(set(unknown))

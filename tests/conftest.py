@@ -1,0 +1,81 @@
+"""Fixtures: an app on a fresh database per test, on SQLite and on PostgreSQL.
+
+PostgreSQL runs when ZET_TEST_POSTGRES_URL names a server (.ci/run starts one); with
+ZET_REQUIRE_POSTGRES=1 a missing server is an error instead of a skip.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from zet import create_app
+from zet.db import Base, get_session, make_engine
+
+BACKENDS = ["sqlite", "postgresql"]
+_pg_schema_ready = False
+
+
+def _postgres_url() -> str:
+    url = os.environ.get("ZET_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("ZET_REQUIRE_POSTGRES") == "1":
+            pytest.fail("ZET_REQUIRE_POSTGRES=1 maar ZET_TEST_POSTGRES_URL is niet gezet.")
+        pytest.skip("Geen PostgreSQL-server (ZET_TEST_POSTGRES_URL niet gezet).")
+    return url
+
+
+def _fresh_postgres(url: str) -> None:
+    """Create the schema once per run; empty every table before each test."""
+    global _pg_schema_ready
+    import zet.models  # noqa: F401
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        if not _pg_schema_ready:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            Base.metadata.create_all(connection)
+            _pg_schema_ready = True
+        else:
+            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        import zet.models  # noqa: F401
+        engine = make_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
+        return url
+    url = _postgres_url()
+    _fresh_postgres(url)
+    return url
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url,
+                      "SECRET_KEY": "test-secret", "AUTOSAVE_SECONDS": 30})
+    yield app
+    app.extensions["zet_engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app):
+    """A database session in an app context, for arranging data and checking results."""
+    with app.app_context():
+        yield get_session()
+
+
+@pytest.fixture
+def instrument(app):
+    return app.extensions["zet_instruments"].active

@@ -1,0 +1,58 @@
+"""Small factories and request helpers, so a test reads as a story of what a user does."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from zet.models import Casus, Gemeente, Onderzoek
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(client, url: str) -> str:
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    match = CSRF_RE.search(page.get_data(as_text=True))
+    assert match, f"no csrf token on {url}"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, form_url: str | None = None, **kwargs):
+    """Open the form page like a browser would, then post ``data`` with its CSRF token."""
+    token = csrf_token(client, form_url or url)
+    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+
+def make_gemeente(session, naam="Gemeente Testdorp", **values) -> Gemeente:
+    gemeente = Gemeente(naam=naam, grootteklasse=values.get("grootteklasse", "< 20.000"),
+                        toegang=values.get("toegang", "Eén centraal loket."))
+    session.add(gemeente)
+    session.commit()
+    return gemeente
+
+
+def make_onderzoek(session, gemeente, titel="Ronde 2026") -> Onderzoek:
+    onderzoek = Onderzoek(gemeente=gemeente, titel=titel, periode_start=date(2026, 1, 1),
+                          periode_eind=date(2026, 6, 30), focus="Toegang voor jeugd")
+    session.add(onderzoek)
+    session.commit()
+    return onderzoek
+
+
+def make_casus(session, gemeente, code="T-01", doelgroep="jeugd", **values) -> Casus:
+    casus = Casus(gemeente=gemeente, code=code, doelgroep=doelgroep, status="lopend",
+                  beperkingen=values.pop("beperkingen", ["LVB"]),
+                  leefgebieden=values.pop("leefgebieden", []), **values)
+    session.add(casus)
+    session.commit()
+    return casus
+
+
+def full_perspective_form(instrument, score="4", **extra) -> dict:
+    """Form fields for a complete perspective: every element scored, with a toelichting."""
+    data = {"datum": "05-03-2026", "afnemer": "Onderzoeker K. Vos", "actie": "definitief"}
+    for element in instrument.elements:
+        data[f"score-{element.code}"] = score
+        data[f"toelichting-{element.code}"] = f"Toelichting bij {element.name}."
+    data.update(extra)
+    return data

@@ -1,0 +1,59 @@
+"""Which gemeenten a user may see. Every query that returns casus data takes a Scope.
+
+An object outside the scope is reported as not found, so nobody learns that it exists.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from zet.errors import NotFound
+from zet.models import Casus, Gemeente, Onderzoek, Perspectief
+
+
+@dataclass(frozen=True)
+class Scope:
+    """``gemeente_ids`` None means every gemeente (beheerder); otherwise only those ids."""
+    gemeente_ids: frozenset[int] | None = None
+
+    def allows(self, gemeente_id: int) -> bool:
+        return self.gemeente_ids is None or gemeente_id in self.gemeente_ids
+
+    def restrict(self, stmt: Select, gemeente_id_column) -> Select:
+        if self.gemeente_ids is None:
+            return stmt
+        return stmt.where(gemeente_id_column.in_(self.gemeente_ids))
+
+
+ALL = Scope(None)
+
+
+def get_gemeente(session: Session, scope: Scope, gemeente_id: int) -> Gemeente:
+    gemeente = session.get(Gemeente, gemeente_id)
+    if gemeente is None or not scope.allows(gemeente.id):
+        raise NotFound("Deze gemeente bestaat niet (meer) of u heeft er geen toegang toe.")
+    return gemeente
+
+
+def get_onderzoek(session: Session, scope: Scope, onderzoek_id: int) -> Onderzoek:
+    onderzoek = session.get(Onderzoek, onderzoek_id)
+    if onderzoek is None or not scope.allows(onderzoek.gemeente_id):
+        raise NotFound("Dit onderzoek bestaat niet (meer) of u heeft er geen toegang toe.")
+    return onderzoek
+
+
+def get_casus(session: Session, scope: Scope, casus_id: int) -> Casus:
+    casus = session.get(Casus, casus_id)
+    if casus is None or not scope.allows(casus.gemeente_id):
+        raise NotFound("Deze casus bestaat niet (meer): misschien is hij intussen verwijderd.")
+    return casus
+
+
+def get_perspectief(session: Session, scope: Scope, perspectief_id: int) -> Perspectief:
+    perspectief = session.get(Perspectief, perspectief_id)
+    if perspectief is None or not scope.allows(perspectief.casus.gemeente_id):
+        raise NotFound("Dit perspectief bestaat niet (meer): misschien is de casus intussen "
+                       "verwijderd.")
+    return perspectief

@@ -1,0 +1,68 @@
+"""The fictional demo dataset: two gemeenten, three casussen each, every perspective filled.
+
+All names are invented pseudonyms. Loading twice changes nothing: existing casussen are skipped.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from zet.instrument import Instrument
+from zet.rules import parse_answer
+from zet.services.casussen import find_casus, save_casus
+from zet.services.gemeenten import find_gemeente_by_name, save_gemeente, save_onderzoek
+from zet.services.perspectieven import PerspectiefInput, save_perspectief
+
+DEMO_FILE = Path(__file__).parent / "demo.json"
+DATE_KEYS = ("periode_start", "periode_eind", "datum_aanmelding", "datum_eerste_contact",
+             "datum_start_hulp", "datum", "toestemming_datum")
+
+
+def _dates(item: dict) -> dict:
+    return {k: (date.fromisoformat(v) if k in DATE_KEYS and v else v) for k, v in item.items()}
+
+
+def load_demo(session: Session, instrument: Instrument, path: Path = DEMO_FILE) -> int:
+    """Add what is missing of the demo; returns the number of casussen added."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    added = 0
+    for raw_gemeente in data["gemeenten"]:
+        gemeente = find_gemeente_by_name(session, raw_gemeente["naam"]) or save_gemeente(
+            session, raw_gemeente)
+        onderzoeken = {o.titel: o for o in gemeente.onderzoeken}
+        for raw in raw_gemeente.get("onderzoeken", []):
+            if raw["titel"] not in onderzoeken:
+                onderzoeken[raw["titel"]] = save_onderzoek(session, gemeente, _dates(raw))
+        for raw_casus in raw_gemeente["casussen"]:
+            if find_casus(session, gemeente, raw_casus["code"]) is not None:
+                continue
+            values = _dates(raw_casus)
+            onderzoek = onderzoeken.get(values.pop("onderzoek", None))
+            values["onderzoek_id"] = onderzoek.id if onderzoek else None
+            perspectives = values.pop("perspectieven")
+            casus = save_casus(session, gemeente, values)
+            for raw_perspective in perspectives:
+                save_perspectief(session, instrument, casus, _perspective_input(raw_perspective),
+                                 final=True)
+            added += 1
+    session.flush()
+    return added
+
+
+def _perspective_input(raw: dict) -> PerspectiefInput:
+    raw = _dates(raw)
+    data = PerspectiefInput(
+        soort=raw["soort"], rol=raw.get("rol", ""), datum=raw.get("datum"),
+        afnemer=raw.get("afnemer"), geinterviewde=raw.get("geinterviewde"),
+        toestemming=bool(raw.get("toestemming_datum")),
+        toestemming_datum=raw.get("toestemming_datum"),
+        toestemming_vorm=raw.get("toestemming_vorm"))
+    for code, item in raw.get("scores", {}).items():
+        data.answers[code] = parse_answer(item.get("score"))
+        data.toelichtingen[code] = item.get("toelichting", "")
+    data.citaten = [{"element_code": c.get("element"), "tekst": c["tekst"],
+                     "bron": c.get("bron", "")} for c in raw.get("citaten", [])]
+    return data

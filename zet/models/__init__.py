@@ -1,0 +1,7 @@
+"""The data model, split by area. Importing this package registers every table on Base.metadata."""
+from zet.db import Base
+from zet.models.gemeente import Gemeente, Onderzoek
+from zet.models.casus import Casus
+from zet.models.perspectief import Citaat, Perspectief, Score
+
+__all__ = ["Base", "Gemeente", "Onderzoek", "Casus", "Perspectief", "Score", "Citaat"]

@@ -1,0 +1,78 @@
+"""Rules shared by the forms, the import and the services, so they cannot drift apart."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Text limits (characters). Stated in the forms, checked again in the services and import.
+MAX_TOELICHTING = 4000
+MAX_CITAAT = 1000
+MAX_HULPVRAAG = 4000
+MAX_KORT = 200          # names, codes, roles, interviewer
+MAX_LEEFGEBIED_VRAAG = 500
+
+SPECIAL_ANSWERS = ("nvt", "onbekend")
+_SPECIAL_ALIASES = {
+    "nvt": "nvt", "n.v.t.": "nvt", "n.v.t": "nvt", "nvt.": "nvt", "niet van toepassing": "nvt",
+    "onbekend": "onbekend", "onbekend / niet terug te vinden": "onbekend",
+    "niet terug te vinden": "onbekend",
+}
+
+
+class InvalidAnswer(ValueError):
+    """A score that is not 1-5, nvt, onbekend or empty; the message is Dutch and says what to fix."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer on one element: a score 1-5, a special answer, or nothing yet."""
+    score: int | None = None
+    special: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.score is None and self.special is None
+
+    @property
+    def text(self) -> str:
+        """The answer as the interchange format writes it: '1'..'5', 'nvt', 'onbekend' or ''."""
+        if self.score is not None:
+            return str(self.score)
+        return self.special or ""
+
+
+def parse_answer(raw) -> Answer:
+    """Read a score as a user or a file gives it: 1-5, '4', '4.0', 'nvt', 'onbekend' or empty."""
+    if raw is None:
+        return Answer()
+    if isinstance(raw, bool):
+        raise InvalidAnswer(_answer_message(raw))
+    if isinstance(raw, (int, float)):
+        if raw != raw:  # NaN from pandas: an empty cell
+            return Answer()
+        if float(raw).is_integer() and 1 <= int(raw) <= 5:
+            return Answer(score=int(raw))
+        raise InvalidAnswer(_answer_message(raw))
+    text = str(raw).strip().lower()
+    if text == "":
+        return Answer()
+    if text in _SPECIAL_ALIASES:
+        return Answer(special=_SPECIAL_ALIASES[text])
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        raise InvalidAnswer(_answer_message(raw)) from None
+    if number.is_integer() and 1 <= number <= 5:
+        return Answer(score=int(number))
+    raise InvalidAnswer(_answer_message(raw))
+
+
+def _answer_message(raw) -> str:
+    return (f"Score '{raw}' is ongeldig: vul een geheel getal van 1 tot en met 5 in, "
+            "'nvt' (niet van toepassing) of 'onbekend', of laat de score leeg.")
+
+
+def check_length(label: str, text: str | None, limit: int) -> str | None:
+    """A Dutch message when ``text`` is longer than ``limit``, else None."""
+    if text and len(text) > limit:
+        return f"{label} is te lang: {len(text)} tekens, maximaal {limit}. Kort de tekst in."
+    return None

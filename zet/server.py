@@ -1,0 +1,26 @@
+"""Production serving with gunicorn, started from `zet serve`."""
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+from zet import create_app
+
+
+class _ZetServer(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return create_app()
+
+
+def run(host: str, port: int, workers: int, threads: int) -> int:
+    create_app()  # fail fast (bad instrument file, bad config) before forking workers
+    _ZetServer({"bind": f"{host}:{port}", "workers": workers, "threads": threads,
+                "accesslog": "-", "worker_class": "gthread", "timeout": 120}).run()
+    return 0

@@ -1,0 +1,4 @@
+"""Use-case functions: plain values in, one transaction's worth of changes, Dutch errors out.
+
+They flush but never commit; the caller (view, CLI, test) commits once.
+"""

@@ -1,0 +1,131 @@
+"""Creating, changing and deleting casussen, and what a casus still misses."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from zet.access import Scope
+from zet.errors import DomainError
+from zet.instrument import Instrument
+from zet.models import Casus, Gemeente, Perspectief
+from zet.rules import MAX_HULPVRAAG, MAX_LEEFGEBIED_VRAAG, check_length
+from zet.vocabulary import BEPERKINGEN, DOELGROEPEN, LEEFGEBIEDEN
+
+CASUS_FIELDS = ("code", "onderzoek_id", "doelgroep", "wet", "levensfase", "beperkingen",
+                "leefgebieden", "hulpvraag", "datum_aanmelding", "datum_eerste_contact",
+                "datum_start_hulp", "indicatie_maanden", "wisselingen_contactpersoon", "status")
+
+
+def list_casussen(session: Session, scope: Scope, gemeente_id: int | None = None) -> list[Casus]:
+    stmt = select(Casus).options(selectinload(Casus.perspectieven).selectinload(
+        Perspectief.scores)).order_by(Casus.code)
+    if gemeente_id is not None:
+        stmt = stmt.where(Casus.gemeente_id == gemeente_id)
+    return list(session.scalars(scope.restrict(stmt, Casus.gemeente_id)))
+
+
+def find_casus(session: Session, gemeente: Gemeente, code: str) -> Casus | None:
+    return session.scalar(select(Casus).where(
+        Casus.gemeente_id == gemeente.id, func.lower(Casus.code) == code.strip().lower()))
+
+
+def save_casus(session: Session, gemeente: Gemeente, values: dict,
+               casus: Casus | None = None) -> Casus:
+    """Create or change a casus; the code is a pseudonym, unique within its gemeente."""
+    code = (values.get("code") or "").strip()
+    if not code:
+        raise DomainError("Vul een casuscode (pseudoniem) in, bijvoorbeeld 'DW-J01'.", "code")
+    clash = find_casus(session, gemeente, code)
+    if clash is not None and clash is not casus:
+        raise DomainError(f"Casuscode '{clash.code}' is in {gemeente.naam} al in gebruik. "
+                          "Kies een andere code.", "code")
+    if values.get("doelgroep") not in DOELGROEPEN:
+        raise DomainError("Kies de doelgroep: jeugd of volwassenen.", "doelgroep")
+    _check_dates(values)
+    _check_lists(values)
+    message = check_length("Hulpvraag", values.get("hulpvraag"), MAX_HULPVRAAG)
+    if message:
+        raise DomainError(message, "hulpvraag")
+    casus = casus or Casus(gemeente=gemeente)
+    for key in CASUS_FIELDS:
+        if key in values:
+            setattr(casus, key, values[key])
+    casus.code = code
+    session.add(casus)
+    session.flush()
+    return casus
+
+
+def _check_dates(values: dict) -> None:
+    order = [("datum_aanmelding", "aanmelding"), ("datum_eerste_contact", "eerste contact"),
+             ("datum_start_hulp", "start hulp")]
+    known = [(key, label, values.get(key)) for key, label in order if values.get(key)]
+    for (_, first_label, first), (key, label, later) in zip(known, known[1:]):
+        if later < first:
+            raise DomainError(f"De datum {label} ligt vóór de datum {first_label}. "
+                              "Controleer de data.", key)
+
+
+def _check_lists(values: dict) -> None:
+    for beperking in values.get("beperkingen") or []:
+        if beperking not in BEPERKINGEN:
+            raise DomainError(f"Onbekende beperking '{beperking}'.", "beperkingen")
+    for item in values.get("leefgebieden") or []:
+        if item.get("gebied") not in LEEFGEBIEDEN:
+            raise DomainError(f"Onbekend leefgebied '{item.get('gebied')}'.", "leefgebieden")
+        message = check_length(f"Vraag bij {item['gebied']}", item.get("vraag"),
+                               MAX_LEEFGEBIED_VRAAG)
+        if message:
+            raise DomainError(message, "leefgebieden")
+
+
+def delete_casus(session: Session, casus: Casus) -> None:
+    """Remove the casus with its perspectives, scores and quotes."""
+    session.delete(casus)
+    session.flush()
+
+
+@dataclass
+class PerspectiefStatus:
+    soort: str
+    label: str
+    perspectief: Perspectief | None
+    answered: int
+    total: int
+
+    @property
+    def state(self) -> str:
+        if self.perspectief is None:
+            return "niet begonnen"
+        return self.perspectief.status
+
+
+def perspectief_overview(casus: Casus, instrument: Instrument) -> list[PerspectiefStatus]:
+    """Per perspective: started or not, concept or definitief, how many elements answered."""
+    total = len(instrument.elements)
+    rows = []
+    for soort in ("inwoner", "professional", "dossier"):
+        found = [p for p in casus.perspectieven if p.soort == soort]
+        if not found:
+            rows.append(PerspectiefStatus(soort, soort.capitalize(), None, 0, total))
+        for p in found:
+            answered = sum(1 for s in p.scores if s.score is not None or s.bijzonder)
+            label = f"Professional ({p.rol})" if soort == "professional" else soort.capitalize()
+            rows.append(PerspectiefStatus(soort, label, p, answered, total))
+    return rows
+
+
+def missing_facts(casus: Casus) -> list[str]:
+    """Casus facts that are still empty, in Dutch, for the 'wat ontbreekt nog' list."""
+    labels = {"wet": "wet", "levensfase": "levensfase", "hulpvraag": "hulpvraag",
+              "datum_aanmelding": "datum aanmelding", "datum_eerste_contact": "datum eerste contact",
+              "datum_start_hulp": "datum start hulp", "indicatie_maanden": "looptijd indicatie",
+              "wisselingen_contactpersoon": "aantal wisselingen contactpersoon"}
+    missing = [label for key, label in labels.items() if getattr(casus, key) in (None, "")]
+    if not casus.beperkingen:
+        missing.append("beperking(en)")
+    if not casus.leefgebieden:
+        missing.append("leefgebieden met vragen")
+    return missing

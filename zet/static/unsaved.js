@@ -1,0 +1,31 @@
+// Warn before leaving a page whose form has changes that were not saved.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
+    form.dataset.dirty = "false";
+    form.addEventListener("input", function () { form.dataset.dirty = "true"; });
+    form.addEventListener("change", function () { form.dataset.dirty = "true"; });
+    form.addEventListener("submit", function () { form.dataset.submitting = "true"; });
+  });
+  window.addEventListener("beforeunload", function (event) {
+    var dirty = Array.prototype.some.call(
+      document.querySelectorAll("form[data-warn-unsaved]"),
+      function (form) { return form.dataset.dirty === "true" && form.dataset.submitting !== "true"; });
+    if (dirty) {
+      event.preventDefault();
+      event.returnValue = "U heeft wijzigingen die nog niet zijn opgeslagen.";
+      return event.returnValue;
+    }
+  });
+})();
+
+// After a form was sent: if the page that came back shows no error, the local backup of that
+// form (kept by perspectief.js) has served its purpose.
+(function () {
+  "use strict";
+  try {
+    var pending = sessionStorage.getItem("zet-pending-clear");
+    if (pending && !document.querySelector(".flash-error")) { localStorage.removeItem(pending); }
+    sessionStorage.removeItem("zet-pending-clear");
+  } catch (e) { /* storage disabled */ }
+})();

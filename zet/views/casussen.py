@@ -1,0 +1,63 @@
+"""Casussen: create, view (what is done, what is missing), change, delete."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+
+from forms.base import ZetForm
+from forms.casus import casus_form
+from zet.access import get_casus, get_gemeente
+from zet.db import get_session, transaction
+from zet.errors import DomainError
+from zet.services.casussen import delete_casus, missing_facts, perspectief_overview, save_casus
+from zet.views.common import apply_domain_error, current_scope, flash_errors
+from zet.web import active_instrument
+
+bp = Blueprint("casussen", __name__)
+
+
+@bp.route("/gemeenten/<int:gemeente_id>/casussen/nieuw", methods=["GET", "POST"])
+def create(gemeente_id):
+    gemeente = get_gemeente(get_session(), current_scope(), gemeente_id)
+    return _edit(gemeente, None)
+
+
+@bp.route("/casussen/<int:casus_id>/bewerken", methods=["GET", "POST"])
+def edit(casus_id):
+    casus = get_casus(get_session(), current_scope(), casus_id)
+    return _edit(casus.gemeente, casus)
+
+
+def _edit(gemeente, casus):
+    form = casus_form(gemeente.onderzoeken, casus)
+    if form.validate_on_submit():
+        try:
+            with transaction() as session:
+                casus = save_casus(session, gemeente, form.values(), casus)
+            flash(f"Casus {casus.code} opgeslagen.", "success")
+            return redirect(url_for(".detail", casus_id=casus.id))
+        except DomainError as error:
+            apply_domain_error(form, error)
+    else:
+        flash_errors(form)
+    return render_template("casussen/form.html", form=form, gemeente=gemeente, casus=casus)
+
+
+@bp.get("/casussen/<int:casus_id>")
+def detail(casus_id):
+    casus = get_casus(get_session(), current_scope(), casus_id)
+    instrument = active_instrument()
+    return render_template("casussen/detail.html", casus=casus,
+                           overview=perspectief_overview(casus, instrument),
+                           missing=missing_facts(casus), delete_form=ZetForm())
+
+
+@bp.post("/casussen/<int:casus_id>/verwijderen")
+def delete(casus_id):
+    form = ZetForm()
+    casus = get_casus(get_session(), current_scope(), casus_id)
+    if not form.validate_on_submit():
+        flash("Verwijderen mislukt: ververs de pagina en probeer opnieuw.", "error")
+        return redirect(url_for(".detail", casus_id=casus.id))
+    gemeente_id, code = casus.gemeente_id, casus.code
+    with transaction() as session:
+        delete_casus(session, casus)
+    flash(f"Casus {code} is verwijderd, met alle perspectieven, scores en citaten.", "success")
+    return redirect(url_for("gemeenten.detail", gemeente_id=gemeente_id))

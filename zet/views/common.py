@@ -1,0 +1,29 @@
+"""Small helpers every blueprint uses."""
+from __future__ import annotations
+
+from flask import flash
+
+from zet.access import ALL, Scope
+
+
+def current_scope() -> Scope:
+    """The gemeenten the current user may see."""
+    return ALL
+
+
+def flash_errors(form) -> None:
+    """One summary line on top; the messages themselves stand next to their fields."""
+    if form.errors:
+        flash("Niet opgeslagen: controleer de velden met een melding hieronder.", "error")
+
+
+def apply_domain_error(form, error) -> None:
+    """Show a service's Dutch message next to the field it names (or on top of the page)."""
+    errors = getattr(error, "errors", None) or {error.field or "": error.message}
+    for name, message in errors.items():
+        field = form._fields.get(name) if name else None
+        if field is not None:
+            field.errors = list(field.errors) + [message]
+        else:
+            form.form_errors.append(message)
+    flash("Niet opgeslagen: controleer de meldingen hieronder.", "error")

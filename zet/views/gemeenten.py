@@ -1,0 +1,83 @@
+"""Gemeenten and their onderzoeken."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+
+from forms.gemeente import GemeenteForm, OnderzoekForm
+from zet.access import get_gemeente, get_onderzoek
+from zet.db import get_session, transaction
+from zet.errors import DomainError
+from zet.services.casussen import list_casussen, perspectief_overview
+from zet.services.gemeenten import list_gemeenten, save_gemeente, save_onderzoek
+from zet.views.common import apply_domain_error, current_scope, flash_errors
+from zet.web import active_instrument
+
+bp = Blueprint("gemeenten", __name__)
+
+
+@bp.get("/")
+def index():
+    gemeenten = list_gemeenten(get_session(), current_scope())
+    return render_template("gemeenten/index.html", gemeenten=gemeenten)
+
+
+@bp.route("/gemeenten/nieuw", methods=["GET", "POST"])
+def create():
+    return _edit_gemeente(None)
+
+
+@bp.route("/gemeenten/<int:gemeente_id>/bewerken", methods=["GET", "POST"])
+def edit(gemeente_id):
+    return _edit_gemeente(get_gemeente(get_session(), current_scope(), gemeente_id))
+
+
+def _edit_gemeente(gemeente):
+    form = GemeenteForm(obj=gemeente)
+    if form.validate_on_submit():
+        try:
+            with transaction() as session:
+                gemeente = save_gemeente(session, form.data, gemeente)
+            flash(f"Gemeente '{gemeente.naam}' opgeslagen.", "success")
+            return redirect(url_for(".detail", gemeente_id=gemeente.id))
+        except DomainError as error:
+            apply_domain_error(form, error)
+    else:
+        flash_errors(form)
+    return render_template("gemeenten/form.html", form=form, gemeente=gemeente)
+
+
+@bp.get("/gemeenten/<int:gemeente_id>")
+def detail(gemeente_id):
+    session = get_session()
+    gemeente = get_gemeente(session, current_scope(), gemeente_id)
+    casussen = list_casussen(session, current_scope(), gemeente.id)
+    instrument = active_instrument()
+    overview = {c.id: perspectief_overview(c, instrument) for c in casussen}
+    return render_template("gemeenten/detail.html", gemeente=gemeente, casussen=casussen,
+                           overview=overview)
+
+
+@bp.route("/gemeenten/<int:gemeente_id>/onderzoeken/nieuw", methods=["GET", "POST"])
+def create_onderzoek(gemeente_id):
+    gemeente = get_gemeente(get_session(), current_scope(), gemeente_id)
+    return _edit_onderzoek(gemeente, None)
+
+
+@bp.route("/onderzoeken/<int:onderzoek_id>/bewerken", methods=["GET", "POST"])
+def edit_onderzoek(onderzoek_id):
+    onderzoek = get_onderzoek(get_session(), current_scope(), onderzoek_id)
+    return _edit_onderzoek(onderzoek.gemeente, onderzoek)
+
+
+def _edit_onderzoek(gemeente, onderzoek):
+    form = OnderzoekForm(obj=onderzoek)
+    if form.validate_on_submit():
+        try:
+            with transaction() as session:
+                onderzoek = save_onderzoek(session, gemeente, form.data, onderzoek)
+            flash(f"Onderzoek '{onderzoek.titel}' opgeslagen.", "success")
+            return redirect(url_for(".detail", gemeente_id=gemeente.id))
+        except DomainError as error:
+            apply_domain_error(form, error)
+    else:
+        flash_errors(form)
+    return render_template("gemeenten/onderzoek_form.html", form=form, gemeente=gemeente,
+                           onderzoek=onderzoek)

@@ -1,0 +1,119 @@
+"""The perspective form: live during an interview, with drafts, autosave and conflict handling."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+
+from forms.perspectief import (fill_form, form_to_input, perspectief_form_class,
+                               unknown_element_fields)
+from zet.access import get_casus, get_perspectief
+from zet.db import get_session, transaction
+from zet.errors import ConflictError, DomainError, NotFound
+from zet.services.perspectieven import SINGLE_PERSPECTIVES, find_single, save_perspectief
+from zet.views.common import apply_domain_error, current_scope
+from zet.vocabulary import PERSPECTIEVEN
+from zet.web import active_instrument, instruments
+
+bp = Blueprint("perspectieven", __name__)
+
+
+@bp.route("/casussen/<int:casus_id>/perspectieven/<soort>/nieuw", methods=["GET", "POST"])
+def create(casus_id, soort):
+    if soort not in PERSPECTIEVEN:
+        abort(404)
+    try:
+        casus = get_casus(get_session(), current_scope(), casus_id)
+    except NotFound as error:
+        return _gone(error)
+    if request.method == "GET" and soort in SINGLE_PERSPECTIVES:
+        existing = find_single(casus, soort)
+        if existing is not None:
+            return redirect(url_for(".edit", perspectief_id=existing.id))
+    return _handle(casus, soort, None)
+
+
+@bp.route("/perspectieven/<int:perspectief_id>", methods=["GET", "POST"])
+def edit(perspectief_id):
+    try:
+        perspectief = get_perspectief(get_session(), current_scope(), perspectief_id)
+    except NotFound as error:
+        return _gone(error)
+    return _handle(perspectief.casus, perspectief.soort, perspectief)
+
+
+def _handle(casus, soort, perspectief):
+    instrument = instruments().get(perspectief.instrument_version) if perspectief \
+        else active_instrument()
+    form = perspectief_form_class(instrument, soort)()
+    autosave = request.form.get("actie") == "autosave"
+    if request.method == "GET":
+        if perspectief is not None:
+            fill_form(form, instrument, perspectief)
+        return _render(form, casus, soort, perspectief, instrument)
+
+    final = request.form.get("actie") == "definitief"
+    unknown = unknown_element_fields(request.form, instrument)
+    valid = form.validate_on_submit()
+    if unknown:
+        form.form_errors.append(f"Onbekend element '{unknown[0]}': dit instrument (versie "
+                                f"{instrument.version}) kent het niet. Niet opgeslagen.")
+    if not valid or unknown:
+        return _invalid(form, casus, soort, perspectief, instrument, autosave)
+    try:
+        with transaction() as session:
+            saved = save_perspectief(
+                session, instrument, casus, form_to_input(form, instrument, soort),
+                perspectief=perspectief, final=final,
+                expected_version=int(form.version.data) if form.version.data else None)
+    except ConflictError as error:
+        return _conflict(form, casus, soort, error, instrument, autosave)
+    except DomainError as error:
+        if autosave:
+            return jsonify(ok=False, error=error.message), 422
+        apply_domain_error(form, error)
+        return _render(form, casus, soort, perspectief, instrument, status=422)
+    return _saved(saved, final, autosave)
+
+
+def _saved(perspectief, final, autosave):
+    url = url_for(".edit", perspectief_id=perspectief.id)
+    if autosave:
+        return jsonify(ok=True, version=perspectief.version, url=url,
+                       saved_at=perspectief.updated_at.astimezone().strftime("%H:%M:%S"))
+    if final:
+        flash("Perspectief definitief opgeslagen.", "success")
+        return redirect(url_for("casussen.detail", casus_id=perspectief.casus_id))
+    flash("Concept opgeslagen. U kunt later verder gaan.", "success")
+    return redirect(url)
+
+
+def _invalid(form, casus, soort, perspectief, instrument, autosave):
+    if autosave:
+        messages = form.form_errors + [m for errors in form.errors.values()
+                                       if isinstance(errors, list) for m in errors
+                                       if isinstance(m, str)]
+        return jsonify(ok=False, error=" ".join(messages[:3]) or "Ongeldige invoer."), 422
+    flash("Niet opgeslagen: controleer de velden met een melding hieronder. "
+          "Alles wat u typte staat er nog.", "error")
+    return _render(form, casus, soort, perspectief, instrument, status=422)
+
+
+def _conflict(form, casus, soort, error, instrument, autosave):
+    current = error.current
+    if autosave:
+        return jsonify(ok=False, conflict=True, error=error.message), 409
+    if current is not None:
+        form.version.data = str(current.version)  # saving again now knowingly overwrites
+    return _render(form, casus, soort, current, instrument, status=409, conflict=current,
+                   conflict_message=error.message)
+
+
+def _gone(error):
+    """The casus was deleted while the form was open: say so, and give back what was typed."""
+    typed = [(key, value) for key, value in request.form.items(multi=True)
+             if value.strip() and key not in ("csrf_token", "version", "actie")]
+    return render_template("perspectieven/gone.html", message=error.message, typed=typed), 410
+
+
+def _render(form, casus, soort, perspectief, instrument, status=200, **extra):
+    return render_template("perspectieven/form.html", form=form, casus=casus, soort=soort,
+                           perspectief=perspectief, instrument=instrument, **extra), status

@@ -1,0 +1,18 @@
+"""Fixed answer lists for casus facts, as the report records them (Dutch, as users say them)."""
+
+DOELGROEPEN = ("jeugd", "volwassenen")
+WETTEN = ("Jeugdwet", "Wmo", "beide")
+LEVENSFASEN = ("kleuter", "basisschool", "tiener", "jongvolwassene", "volwassene",
+               "middelbare leeftijd", "oudere")
+BEPERKINGEN = ("LVB", "autisme/ASS", "NAH", "lichamelijk", "psychisch", "onbekend")
+LEEFGEBIEDEN = ("wonen", "huishouden", "financiën", "werk/dagbesteding", "onderwijs",
+                "gezondheid", "sociaal netwerk", "veiligheid", "gezin")
+GROOTTEKLASSEN = ("< 20.000", "20.000 - 50.000", "50.000 - 100.000", "> 100.000")
+CASUS_STATUSSEN = ("lopend", "afgerond")
+PERSPECTIEVEN = ("inwoner", "professional", "dossier")
+PERSPECTIEF_LABELS = {"inwoner": "Inwoner", "professional": "Professional", "dossier": "Dossier"}
+GEINTERVIEWDEN = ("inwoner", "ouder", "vertegenwoordiger")
+TOESTEMMING_VORMEN = ("schriftelijk", "mondeling")
+PROFESSIONAL_ROLLEN = ("toegangsmedewerker/consulent", "wijkteammedewerker",
+                       "jeugd- en gezinscoach", "(ambulant) begeleider")
+PERSPECTIEF_STATUSSEN = ("concept", "definitief")

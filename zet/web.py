@@ -1,0 +1,72 @@
+"""Wiring of the web layer: CSRF, blueprints, template filters, error pages."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import current_app, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from zet.errors import NotFound
+
+csrf = CSRFProtect()
+
+
+def init_app(app) -> None:
+    from zet.views import casussen, gemeenten, perspectieven
+
+    csrf.init_app(app)
+    for module in (gemeenten, casussen, perspectieven):
+        app.register_blueprint(module.bp)
+    app.add_template_filter(format_datum, "datum")
+    app.add_template_filter(format_getal, "getal")
+    app.context_processor(lambda: {"instrument": active_instrument()})
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(NotFound, _not_found)
+    app.register_error_handler(404, _not_found)
+    app.register_error_handler(413, _too_large)
+
+
+def active_instrument():
+    return current_app.extensions["zet_instruments"].active
+
+
+def instruments():
+    return current_app.extensions["zet_instruments"]
+
+
+def format_datum(value) -> str:
+    """Dates as Dutch users write them: dd-mm-jjjj."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def format_getal(value, decimals: int = 1) -> str:
+    """Numbers with a Dutch decimal comma; empty for missing values."""
+    if value is None or value != value:
+        return ""
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def _csrf_error(error):
+    message = ("Het formulier kon niet worden opgeslagen: het beveiligingstoken ontbreekt of is "
+               "verlopen. Ga terug, ververs de pagina en sla opnieuw op. Wat u typte, bewaart uw "
+               "browser op deze computer en wordt na verversen teruggezet.")
+    if request.accept_mimetypes.best == "application/json" or request.is_json:
+        return {"ok": False, "error": message}, 400
+    return render_template("error.html", title="Formulier geweigerd", message=message), 400
+
+
+def _not_found(error):
+    message = getattr(error, "message", None) or "Deze pagina bestaat niet (meer)."
+    return render_template("error.html", title="Niet gevonden", message=message), 404
+
+
+def _too_large(error):
+    limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    message = f"Het bestand is te groot: maximaal {limit} MB. Splits het bestand of verklein het."
+    return render_template("error.html", title="Bestand te groot", message=message), 413
