@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectMultipleField, StringField
+from wtforms import DateField, SelectChoice, SelectMultipleField, StringField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -54,3 +54,12 @@ class TrimmedStringField(StringField):
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("filters", [strip_filter])
         super().__init__(label, validators, **kwargs)
+
+
+def choices(pairs, empty: str | None = None) -> list[SelectChoice]:
+    """(value, label) pairs (or plain values) as WTForms choices, optionally after an empty one."""
+    result = [SelectChoice("", empty)] if empty is not None else []
+    for item in pairs:
+        value, label = item if isinstance(item, tuple) else (item, item)
+        result.append(SelectChoice(value, label))
+    return result

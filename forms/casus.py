@@ -2,7 +2,7 @@
 from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from forms.base import DutchDateField, MultiCheckboxField, TrimmedStringField, ZetForm
+from forms.base import DutchDateField, MultiCheckboxField, TrimmedStringField, ZetForm, choices
 from zet.rules import MAX_HULPVRAAG, MAX_LEEFGEBIED_VRAAG
 from zet.vocabulary import (BEPERKINGEN, CASUS_STATUSSEN, DOELGROEPEN, LEEFGEBIEDEN, LEVENSFASEN,
                             WETTEN)
@@ -10,10 +10,6 @@ from zet.vocabulary import (BEPERKINGEN, CASUS_STATUSSEN, DOELGROEPEN, LEEFGEBIE
 
 def leefgebied_field_name(gebied: str) -> str:
     return "leefgebied_" + "".join(ch if ch.isalnum() else "_" for ch in gebied)
-
-
-def _choices(values):
-    return [("", "– kies –")] + [(v, v) for v in values]
 
 
 class CasusForm(ZetForm):
@@ -24,11 +20,11 @@ class CasusForm(ZetForm):
         description="Een pseudoniem, bijv. DW-J01. Nooit een naam, BSN of geboortedatum.")
     onderzoek_id = SelectField("Onderzoek", coerce=lambda v: int(v) if v else None,
                                validators=[Optional()])
-    doelgroep = RadioField("Doelgroep", choices=[(d, d) for d in DOELGROEPEN],
+    doelgroep = RadioField("Doelgroep", choices=choices(DOELGROEPEN),
                            validators=[DataRequired("Kies de doelgroep: jeugd of volwassenen.")])
-    wet = SelectField("Wet", choices=_choices(WETTEN), validators=[Optional()])
-    levensfase = SelectField("Levensfase", choices=_choices(LEVENSFASEN), validators=[Optional()])
-    beperkingen = MultiCheckboxField("Beperking(en)", choices=[(b, b) for b in BEPERKINGEN],
+    wet = SelectField("Wet", choices=choices(WETTEN, "– kies –"), validators=[Optional()])
+    levensfase = SelectField("Levensfase", choices=choices(LEVENSFASEN, "– kies –"), validators=[Optional()])
+    beperkingen = MultiCheckboxField("Beperking(en)", choices=choices(BEPERKINGEN),
                                      validators=[Optional()])
     hulpvraag = TextAreaField(
         "Korte hulpvraag", [Optional(), Length(max=MAX_HULPVRAAG,
@@ -42,7 +38,7 @@ class CasusForm(ZetForm):
     wisselingen_contactpersoon = IntegerField(
         "Aantal wisselingen van contactpersoon",
         [Optional(), NumberRange(0, 99, "Vul een aantal van 0 tot en met 99 in.")])
-    status = SelectField("Status", choices=[(s, s) for s in CASUS_STATUSSEN], default="lopend")
+    status = SelectField("Status", choices=choices(CASUS_STATUSSEN), default="lopend")
 
     def leefgebied_fields(self):
         return [(gebied, self[leefgebied_field_name(gebied)]) for gebied in LEEFGEBIEDEN]
@@ -68,7 +64,7 @@ for _gebied in LEEFGEBIEDEN:
 def casus_form(onderzoeken, casus=None):
     """A casus form with the gemeente's onderzoeken to choose from, filled from ``casus``."""
     form = CasusForm(obj=casus)
-    form.onderzoek_id.choices = [("", "– geen –")] + [(o.id, o.titel) for o in onderzoeken]
+    form.onderzoek_id.choices = choices([(o.id, o.titel) for o in onderzoeken], "– geen –")
     if casus is not None and not form.is_submitted():
         for item in casus.leefgebieden or []:
             name = leefgebied_field_name(item["gebied"])

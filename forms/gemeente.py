@@ -2,7 +2,7 @@
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from forms.base import DutchDateField, TrimmedStringField, ZetForm
+from forms.base import DutchDateField, TrimmedStringField, ZetForm, choices
 from zet.rules import MAX_KORT
 from zet.vocabulary import GROOTTEKLASSEN
 
@@ -11,7 +11,7 @@ class GemeenteForm(ZetForm):
     naam = TrimmedStringField("Naam", [DataRequired("Vul de naam van de gemeente in."),
                                        Length(max=MAX_KORT)])
     grootteklasse = SelectField("Grootteklasse (inwoners)",
-                                choices=[("", "– kies –")] + [(g, g) for g in GROOTTEKLASSEN],
+                                choices=choices(GROOTTEKLASSEN, "– kies –"),
                                 validators=[Optional()])
     toegang = TextAreaField("Hoe is de toegang georganiseerd?", [Optional(), Length(max=2000)],
                             description="Bijv. centraal loket, wijkteams, wijkpunten, brede triage.")

@@ -6,7 +6,7 @@ from wtforms import (BooleanField, FieldList, FormField, HiddenField, RadioField
 from wtforms import Form as PlainForm
 from wtforms.validators import Length, Optional, ValidationError
 
-from forms.base import DutchDateField, TrimmedStringField, ZetForm
+from forms.base import DutchDateField, TrimmedStringField, ZetForm, choices
 from zet.instrument import Instrument
 from zet.services.perspectieven import PerspectiefInput
 from zet.rules import MAX_CITAAT, MAX_KORT, MAX_TOELICHTING, InvalidAnswer, parse_answer
@@ -15,9 +15,9 @@ from zet.vocabulary import GEINTERVIEWDEN, TOESTEMMING_VORMEN
 EXTRA_CITAAT_ROWS = 2
 
 
-def answer_choices(instrument: Instrument) -> list[tuple[str, str]]:
-    return ([(str(o.value), o.label) for o in instrument.scale]
-            + [(s.code, s.label) for s in instrument.special])
+def answer_choices(instrument: Instrument):
+    return choices([(str(o.value), o.label) for o in instrument.scale]
+                   + [(s.code, s.label) for s in instrument.special])
 
 
 def _valid_answer(form, field):
@@ -51,13 +51,13 @@ def perspectief_form_class(instrument: Instrument, soort: str) -> type[Perspecti
     attrs = {}
     if soort == "inwoner":
         attrs["geinterviewde"] = SelectField(
-            "Wie is geïnterviewd", choices=[("", "– kies –")] + [(g, g) for g in GEINTERVIEWDEN],
+            "Wie is geïnterviewd", choices=choices(GEINTERVIEWDEN, "– kies –"),
             validators=[Optional()])
         attrs["toestemming"] = BooleanField("Toestemming van de inwoner vastgelegd")
         attrs["toestemming_datum"] = DutchDateField("Datum toestemming", [Optional()])
         attrs["toestemming_vorm"] = SelectField(
             "Vorm van toestemming",
-            choices=[("", "– kies –")] + [(v, v) for v in TOESTEMMING_VORMEN],
+            choices=choices(TOESTEMMING_VORMEN, "– kies –"),
             validators=[Optional()])
     if soort == "professional":
         attrs["rol"] = TrimmedStringField("Rol van de professional",
@@ -74,7 +74,7 @@ def perspectief_form_class(instrument: Instrument, soort: str) -> type[Perspecti
                                         "hebben. Kort de tekst in.")])
     citaat = type("CitaatFormFor", (CitaatForm,), {"element": SelectField(
         "Bij element", validators=[Optional()], validate_choice=False,
-        choices=[("", "– algemeen –")] + [(e.code, e.name) for e in instrument.elements])})
+        choices=choices([(e.code, e.name) for e in instrument.elements], "– algemeen –"))})
     attrs["citaten"] = FieldList(FormField(citaat), min_entries=EXTRA_CITAAT_ROWS)
     return type(f"PerspectiefForm_{soort}", (PerspectiefFormBase,), attrs)
 

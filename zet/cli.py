@@ -23,8 +23,10 @@ def main():
 def init_command():
     """Maak de database aan of werk het schema bij naar de nieuwste versie."""
     from zet import migrate
+    from zet.config import ensure_secret_key
     from zet.db import get_engine
     migrate.upgrade(get_engine())
+    ensure_secret_key()
     click.echo(f"Database klaar: {get_engine().url.render_as_string(hide_password=True)}")
 
 
@@ -49,7 +51,11 @@ def demo_command():
 @click.option("--threads", default=4, show_default=True, type=int, help="Threads per proces.")
 def serve_command(host, port, workers, threads):
     """Start de productieserver (gunicorn)."""
+    from zet.config import DEFAULT_SECRET, secret_key
     from zet.server import run
+    if secret_key() in ("", DEFAULT_SECRET):
+        raise click.ClickException("Geen geheime sleutel: zet ZET_SECRET_KEY of draai eerst "
+                                   "'zet init' (die maakt instance/secret_key aan).")
     sys.exit(run(host=host, port=port, workers=workers, threads=threads))
 
 

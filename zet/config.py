@@ -26,10 +26,31 @@ def database_url() -> str:
     return f"sqlite:///{path / 'zet.sqlite3'}"
 
 
+def secret_key() -> str:
+    """ZET_SECRET_KEY, else the key `zet init` wrote to instance/secret_key, else the dev default."""
+    if os.environ.get("ZET_SECRET_KEY"):
+        return os.environ["ZET_SECRET_KEY"]
+    path = instance_path() / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    return DEFAULT_SECRET
+
+
+def ensure_secret_key() -> Path:
+    """Write a random secret key under instance/ once, readable only by its owner."""
+    import secrets
+    path = instance_path() / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path
+
+
 def load_config() -> dict:
     """The settings a fresh app gets before any test or caller overrides them."""
     return {
-        "SECRET_KEY": os.environ.get("ZET_SECRET_KEY", DEFAULT_SECRET),
+        "SECRET_KEY": secret_key(),
         "DATABASE_URL": database_url(),
         "INSTRUMENT_DIR": os.environ.get("ZET_INSTRUMENT_DIR"),
         "INSTRUMENT_VERSION": os.environ.get("ZET_INSTRUMENT_VERSION"),

@@ -1,0 +1,114 @@
+"""Creating, changing, viewing and deleting a casus through the pages."""
+from sqlalchemy import func, select
+
+from tests.helpers import make_casus, make_gemeente, make_onderzoek, post_form
+from zet.models import Casus, Citaat, Perspectief, Score
+
+CASUS_FORM = {
+    "code": "HS-J02", "doelgroep": "jeugd", "wet": "Jeugdwet", "levensfase": "tiener",
+    "beperkingen": ["LVB", "autisme/ASS"], "hulpvraag": "Noor (14) loopt vast op school.",
+    "leefgebied_onderwijs": "Welke school past bij Noor?", "leefgebied_gezin": "Rust thuis.",
+    "datum_aanmelding": "10-03-2025", "datum_eerste_contact": "22-04-2025",
+    "datum_start_hulp": "01-07-2025", "indicatie_maanden": "12",
+    "wisselingen_contactpersoon": "4", "status": "afgerond",
+}
+
+
+def test_create_casus_stores_every_fact(client, session):
+    gemeente = make_gemeente(session)
+    onderzoek = make_onderzoek(session, gemeente)
+    response = post_form(client, f"/gemeenten/{gemeente.id}/casussen/nieuw",
+                         {**CASUS_FORM, "onderzoek_id": str(onderzoek.id)})
+    assert response.status_code == 302
+    casus = session.scalar(select(Casus))
+    assert casus.code == "HS-J02" and casus.onderzoek_id == onderzoek.id
+    assert casus.beperkingen == ["LVB", "autisme/ASS"]
+    assert casus.leefgebieden == [{"gebied": "onderwijs", "vraag": "Welke school past bij Noor?"},
+                                  {"gebied": "gezin", "vraag": "Rust thuis."}]
+    assert (casus.indicatie_maanden, casus.wisselingen_contactpersoon) == (12, 4)
+    assert casus.wachttijd_dagen == 43
+    page = client.get(response.location).get_data(as_text=True)
+    assert "10-03-2025" in page and "wachttijd 43 dagen" in page
+    assert "Inwoner" in page and "niet begonnen" in page
+
+
+def test_casus_code_reused_within_gemeente_is_refused_and_input_kept(client, session):
+    gemeente = make_gemeente(session)
+    make_casus(session, gemeente, code="HS-J02")
+    response = post_form(client, f"/gemeenten/{gemeente.id}/casussen/nieuw",
+                         {**CASUS_FORM, "code": "hs-j02"})
+    page = response.get_data(as_text=True)
+    assert "Casuscode &#39;HS-J02&#39; is in Gemeente Testdorp al in gebruik" in page
+    assert "Noor (14) loopt vast op school." in page and "Welke school past bij Noor?" in page
+    assert session.scalar(select(func.count(Casus.id))) == 1
+
+
+def test_same_casus_code_in_another_gemeente_is_fine(client, session):
+    make_casus(session, make_gemeente(session, "Gemeente Een"), code="HS-J02")
+    other = make_gemeente(session, "Gemeente Twee")
+    response = post_form(client, f"/gemeenten/{other.id}/casussen/nieuw", CASUS_FORM)
+    assert response.status_code == 302
+    assert session.scalar(select(func.count(Casus.id))) == 2
+
+
+def test_validation_failure_keeps_every_typed_value(client, session):
+    gemeente = make_gemeente(session)
+    response = post_form(client, f"/gemeenten/{gemeente.id}/casussen/nieuw",
+                         {**CASUS_FORM, "doelgroep": "", "indicatie_maanden": "twaalf",
+                          "leefgebied_onderwijs": "x" * 501})
+    page = response.get_data(as_text=True)
+    assert "Kies de doelgroep: jeugd of volwassenen." in page
+    assert "Maximaal 500 tekens." in page
+    assert "HS-J02" in page and "Noor (14) loopt vast op school." in page
+    assert 'value="twaalf"' in page and "22-04-2025" in page
+    assert 'value="autisme/ASS" checked' in page or 'checked id="beperkingen-1"' in page \
+        or "checked" in page.split('value="autisme/ASS"')[0][-80:] + page.split('value="autisme/ASS"')[1][:20]
+    assert session.scalar(select(func.count(Casus.id))) == 0
+
+
+def test_dates_out_of_order_are_refused(client, session):
+    gemeente = make_gemeente(session)
+    response = post_form(client, f"/gemeenten/{gemeente.id}/casussen/nieuw",
+                         {**CASUS_FORM, "datum_eerste_contact": "01-01-2025"})
+    assert "De datum eerste contact ligt vóór de datum aanmelding" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count(Casus.id))) == 0
+
+
+def test_edit_casus(client, session):
+    casus = make_casus(session, make_gemeente(session))
+    response = post_form(client, f"/casussen/{casus.id}/bewerken",
+                         {**CASUS_FORM, "code": "T-01", "status": "lopend"})
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(Casus, casus.id).hulpvraag == "Noor (14) loopt vast op school."
+
+
+def test_edit_form_shows_stored_leefgebied_questions(client, session):
+    casus = make_casus(session, make_gemeente(session),
+                       leefgebieden=[{"gebied": "financiën", "vraag": "Schulden ordenen."}])
+    assert "Schulden ordenen." in client.get(f"/casussen/{casus.id}/bewerken").get_data(as_text=True)
+
+
+def test_delete_casus_removes_perspectives_scores_and_quotes(client, session, instrument):
+    from tests.helpers import full_perspective_form
+    casus = make_casus(session, make_gemeente(session))
+    url = f"/casussen/{casus.id}/perspectieven/dossier/nieuw"
+    data = full_perspective_form(instrument)
+    data.update({"citaten-0-tekst": "Plan ontbreekt.", "citaten-0-bron": "dossier"})
+    assert post_form(client, url, data).status_code == 302
+    assert session.scalar(select(func.count(Score.id))) == 15
+    response = post_form(client, f"/casussen/{casus.id}/verwijderen", {},
+                         form_url=f"/casussen/{casus.id}")
+    assert response.status_code == 302
+    for model in (Casus, Perspectief, Score, Citaat):
+        assert session.scalar(select(func.count(model.id))) == 0
+
+
+def test_delete_without_csrf_is_refused(client, session):
+    casus = make_casus(session, make_gemeente(session))
+    assert client.post(f"/casussen/{casus.id}/verwijderen").status_code == 400
+    assert session.scalar(select(func.count(Casus.id))) == 1
+
+
+def test_unknown_casus_is_404(client):
+    assert client.get("/casussen/424242").status_code == 404

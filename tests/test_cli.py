@@ -1,0 +1,51 @@
+"""The zet command: init migrates, demo loads once, serve refuses a missing secret."""
+from sqlalchemy import func, select
+
+from zet import create_app
+from zet.cli import main
+from zet.db import get_session
+from zet.models import Casus, Gemeente, Perspectief, Score
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(main, list(args), obj=None)
+
+
+def test_demo_loads_two_gemeenten_with_three_complete_casussen_each(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZET_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    monkeypatch.setenv("ZET_INSTANCE_PATH", str(tmp_path))
+    runner_app = create_app()
+    result = runner_app.test_cli_runner().invoke(main, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "6 casussen toegevoegd" in result.output
+    with runner_app.app_context():
+        session = get_session()
+        assert session.scalar(select(func.count(Gemeente.id))) == 2
+        assert session.scalar(select(func.count(Casus.id))) == 6
+        perspectives = session.scalars(select(Perspectief)).all()
+        assert all(p.status == "definitief" for p in perspectives)
+        for casus in session.scalars(select(Casus)):
+            assert {p.soort for p in casus.perspectieven} == {"inwoner", "professional", "dossier"}
+        scores_before = session.scalar(select(func.count(Score.id)))
+        assert scores_before == 15 * len(perspectives)
+    again = runner_app.test_cli_runner().invoke(main, ["demo"])
+    assert again.exit_code == 0 and "niets veranderd" in again.output
+    with runner_app.app_context():
+        assert get_session().scalar(select(func.count(Score.id))) == scores_before
+
+
+def test_init_creates_the_database_and_a_secret(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZET_DATABASE_URL", f"sqlite:///{tmp_path / 'init.sqlite3'}")
+    monkeypatch.setenv("ZET_INSTANCE_PATH", str(tmp_path))
+    result = create_app().test_cli_runner().invoke(main, ["init"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "init.sqlite3").exists() and (tmp_path / "secret_key").exists()
+
+
+def test_serve_refuses_without_secret_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("ZET_SECRET_KEY", raising=False)
+    monkeypatch.setenv("ZET_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("ZET_DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    result = create_app().test_cli_runner().invoke(main, ["serve", "--port", "1"])
+    assert result.exit_code != 0
+    assert "Geen geheime sleutel" in result.output
