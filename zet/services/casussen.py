@@ -10,6 +10,7 @@ from zet.access import Scope
 from zet.errors import DomainError
 from zet.instrument import Instrument
 from zet.models import Casus, Gemeente, Perspectief
+from zet.privacy import find_identifying
 from zet.rules import MAX_HULPVRAAG, MAX_LEEFGEBIED_VRAAG, check_length
 from zet.vocabulary import BEPERKINGEN, DOELGROEPEN, LEEFGEBIEDEN
 
@@ -45,9 +46,13 @@ def save_casus(session: Session, gemeente: Gemeente, values: dict,
         raise DomainError("Kies de doelgroep: jeugd of volwassenen.", "doelgroep")
     _check_dates(values)
     _check_lists(values)
-    message = check_length("Hulpvraag", values.get("hulpvraag"), MAX_HULPVRAAG)
+    message = check_length("Hulpvraag", values.get("hulpvraag"), MAX_HULPVRAAG) \
+        or find_identifying(values.get("hulpvraag"))
     if message:
         raise DomainError(message, "hulpvraag")
+    message = find_identifying(code)
+    if message:
+        raise DomainError("De casuscode moet een pseudoniem zijn. " + message, "code")
     casus = casus or Casus(gemeente=gemeente)
     for key in CASUS_FIELDS:
         if key in values:
@@ -76,9 +81,10 @@ def _check_lists(values: dict) -> None:
         if item.get("gebied") not in LEEFGEBIEDEN:
             raise DomainError(f"Onbekend leefgebied '{item.get('gebied')}'.", "leefgebieden")
         message = check_length(f"Vraag bij {item['gebied']}", item.get("vraag"),
-                               MAX_LEEFGEBIED_VRAAG)
+                               MAX_LEEFGEBIED_VRAAG) or find_identifying(item.get("vraag"))
         if message:
-            raise DomainError(message, "leefgebieden")
+            raise DomainError(message, "leefgebied_" + "".join(
+                ch if ch.isalnum() else "_" for ch in item["gebied"]))
 
 
 def delete_casus(session: Session, casus: Casus) -> None:

@@ -11,6 +11,7 @@ from zet.errors import ConflictError, DomainError, ValidationFailed
 from zet.instrument import Instrument
 from zet.models import Casus, Citaat, Perspectief, Score
 from zet.models.mixins import utcnow
+from zet.privacy import find_identifying
 from zet.rules import MAX_CITAAT, MAX_KORT, MAX_TOELICHTING, Answer, check_length
 from zet.vocabulary import PERSPECTIEVEN
 
@@ -115,13 +116,22 @@ def _check_input(instrument: Instrument, data: PerspectiefInput) -> None:
         if message:
             errors[f"toelichting-{code}"] = message
     for key in ("afnemer", "rol"):
-        message = check_length(key.capitalize(), getattr(data, key), MAX_KORT)
+        message = check_length(key.capitalize(), getattr(data, key), MAX_KORT) \
+            or find_identifying(getattr(data, key))
         if message:
             errors[key] = message
+    for code, text in data.toelichtingen.items():
+        message = find_identifying(text)
+        if message:
+            errors[f"toelichting-{code}"] = message
     for i, citaat in enumerate(data.citaten):
-        message = check_length(f"Citaat {i + 1}", citaat.get("tekst"), MAX_CITAAT)
+        message = check_length(f"Citaat {i + 1}", citaat.get("tekst"), MAX_CITAAT) \
+            or find_identifying(citaat.get("tekst"))
         if message:
             errors[f"citaten-{i}-tekst"] = message
+        message = find_identifying(citaat.get("bron"))
+        if message:
+            errors[f"citaten-{i}-bron"] = message
         code = citaat.get("element_code")
         if code and instrument.element(code) is None:
             errors[f"citaten-{i}-element"] = f"Citaat {i + 1}: onbekend element '{code}'."

@@ -1,0 +1,133 @@
+"""Turn the long frame into integer arrays once, so every computation is a vectorised count.
+
+Internal module: the public functions in analyseschema and aggregate use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .frames import DOELGROEPEN, PERSPECTIEVEN, antwoord_codes, check_columns, element_order
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """The long frame as arrays (one entry per row) plus the casus table.
+
+    casussen: one row per casus, sorted by gemeente, onderzoek, casus; columns gemeente,
+    onderzoek, casus, doelgroep, gemeente_idx (index into gemeenten).
+    """
+
+    frame: pd.DataFrame
+    order: list[str]
+    gemeenten: np.ndarray  # sorted gemeente names (object array)
+    casussen: pd.DataFrame
+    casus_idx: np.ndarray  # per row: position in casussen
+    element_idx: np.ndarray  # per row: position in order
+    perspectief_idx: np.ndarray  # per row: position in PERSPECTIEVEN
+    kind: np.ndarray  # per row: position in ANTWOORD_SOORTEN
+    score: np.ndarray  # per row: float score or NaN
+
+    @property
+    def n_casussen(self) -> int:
+        return len(self.casussen)
+
+    @property
+    def n_elements(self) -> int:
+        return len(self.order)
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.asarray(codes, dtype=np.int64), pd.Index(uniques)
+
+
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """Row of the first occurrence of each code (codes numbered in order of first appearance)."""
+    if len(codes) == 0:
+        return np.empty(0, dtype=np.int64)
+    previous_max = np.maximum.accumulate(np.concatenate(([-1], codes[:-1])))
+    return np.flatnonzero(codes > previous_max)
+
+
+def _lookup(values: pd.Series, allowed: tuple[str, ...], column: str) -> np.ndarray:
+    codes, uniques = _factorize(values)
+    position = {name: i for i, name in enumerate(allowed)}
+    unknown = [u for u in uniques if u not in position]
+    if unknown:
+        raise ValueError(f"unknown {column} value(s): {sorted(map(str, unknown))}")
+    return np.array([position[u] for u in uniques], dtype=np.int8)[codes]
+
+
+def encode(frame: pd.DataFrame, elements=None) -> Encoded:
+    """Encode a long frame (see frames.LONG_COLUMNS); raises ValueError on contract violations."""
+    check_columns(frame)
+    n_rows = len(frame)
+    for column in ("gemeente", "casus", "element"):
+        if frame[column].isna().any():
+            raise ValueError(f"column {column} has empty values")
+
+    g_codes, g_uniques = _factorize(frame["gemeente"])
+    c_codes, _ = _factorize(frame["casus"])
+    if "onderzoek" in frame.columns:
+        o_codes, _ = _factorize(frame["onderzoek"])
+        n_o = int(o_codes.max()) + 1 if n_rows else 1
+    else:
+        o_codes, n_o = np.zeros(n_rows, dtype=np.int64), 1
+    n_c = int(c_codes.max()) + 1 if n_rows else 1
+    key = (g_codes * n_o + o_codes) * n_c + c_codes
+    k_codes, _ = pd.factorize(key)
+    k_codes = np.asarray(k_codes, dtype=np.int64)
+    first = _first_rows(k_codes)
+
+    def at_first(column: str, default=None) -> np.ndarray:
+        if column in frame.columns:
+            return frame[column].to_numpy(dtype=object)[first]
+        return np.full(len(first), default, dtype=object)
+
+    onderzoek = at_first("onderzoek")
+    onderzoek[pd.isna(onderzoek)] = None
+    casussen = pd.DataFrame(
+        {
+            "gemeente": at_first("gemeente"),
+            "onderzoek": onderzoek,
+            "casus": at_first("casus"),
+            "doelgroep": at_first("doelgroep"),
+        }
+    )
+    unknown = set(casussen["doelgroep"]) - set(DOELGROEPEN)
+    if unknown:
+        raise ValueError(f"unknown doelgroep value(s): {sorted(map(str, unknown))}")
+    casussen["gemeente"] = casussen["gemeente"].astype(str)
+    casussen["casus"] = casussen["casus"].astype(str)
+    sort_key = casussen["onderzoek"].fillna("").astype(str)
+    position = np.lexsort((casussen["casus"].to_numpy(), sort_key.to_numpy(), casussen["gemeente"].to_numpy()))
+    casussen = casussen.iloc[position].reset_index(drop=True)
+    new_position = np.empty(len(position), dtype=np.int64)
+    new_position[position] = np.arange(len(position))
+    casus_idx = new_position[k_codes]
+
+    gemeenten = np.array(sorted(set(casussen["gemeente"])), dtype=object)
+    casussen["gemeente_idx"] = np.searchsorted(gemeenten, casussen["gemeente"].to_numpy(dtype=object))
+
+    e_codes, e_uniques = _factorize(frame["element"])
+    order = element_order(elements, present=[str(u) for u in e_uniques])
+    e_position = {code: i for i, code in enumerate(order)}
+    element_idx = np.array([e_position[str(u)] for u in e_uniques], dtype=np.int64)[e_codes]
+
+    perspectief_idx = _lookup(frame["perspectief"], PERSPECTIEVEN, "perspectief")
+    kind, score = antwoord_codes(frame["antwoord"])
+    return Encoded(
+        frame=frame,
+        order=order,
+        gemeenten=gemeenten,
+        casussen=casussen,
+        casus_idx=casus_idx,
+        element_idx=element_idx,
+        perspectief_idx=perspectief_idx,
+        kind=kind,
+        score=score,
+    )
