@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .frames import DOELGROEPEN, PERSPECTIEVEN, antwoord_codes, check_columns, element_order
+from .grouping import factorize
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,13 @@ class Encoded:
         return len(self.order)
 
 
-def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return np.asarray(codes, dtype=np.int64), pd.Index(uniques)
+def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    return factorize(values)
+
+
+def _no_missing(column: str, uniques: np.ndarray) -> None:
+    if any(u is None or u == "" for u in uniques):
+        raise ValueError(f"column {column} has empty values")
 
 
 def _first_rows(codes: np.ndarray) -> np.ndarray:
@@ -66,12 +71,10 @@ def encode(frame: pd.DataFrame, elements=None) -> Encoded:
     """Encode a long frame (see frames.LONG_COLUMNS); raises ValueError on contract violations."""
     check_columns(frame)
     n_rows = len(frame)
-    for column in ("gemeente", "casus", "element"):
-        if frame[column].isna().any():
-            raise ValueError(f"column {column} has empty values")
-
     g_codes, g_uniques = _factorize(frame["gemeente"])
-    c_codes, _ = _factorize(frame["casus"])
+    c_codes, c_uniques = _factorize(frame["casus"])
+    _no_missing("gemeente", g_uniques)
+    _no_missing("casus", c_uniques)
     if "onderzoek" in frame.columns:
         o_codes, _ = _factorize(frame["onderzoek"])
         n_o = int(o_codes.max()) + 1 if n_rows else 1
@@ -85,7 +88,7 @@ def encode(frame: pd.DataFrame, elements=None) -> Encoded:
 
     def at_first(column: str, default=None) -> np.ndarray:
         if column in frame.columns:
-            return frame[column].to_numpy(dtype=object)[first]
+            return frame[column].take(first).to_numpy(dtype=object, copy=True)
         return np.full(len(first), default, dtype=object)
 
     onderzoek = at_first("onderzoek")
@@ -114,6 +117,7 @@ def encode(frame: pd.DataFrame, elements=None) -> Encoded:
     casussen["gemeente_idx"] = np.searchsorted(gemeenten, casussen["gemeente"].to_numpy(dtype=object))
 
     e_codes, e_uniques = _factorize(frame["element"])
+    _no_missing("element", e_uniques)
     order = element_order(elements, present=[str(u) for u in e_uniques])
     e_position = {code: i for i, code in enumerate(order)}
     element_idx = np.array([e_position[str(u)] for u in e_uniques], dtype=np.int64)[e_codes]

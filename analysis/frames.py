@@ -12,6 +12,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from .grouping import factorize
+
 PERSPECTIEVEN: tuple[str, ...] = ("inwoner", "professional", "dossier")
 DOELGROEPEN: tuple[str, ...] = ("jeugd", "volwassenen")
 SCORE_ANTWOORDEN: tuple[str, ...] = ("1", "2", "3", "4", "5")
@@ -57,10 +59,10 @@ def antwoord_codes(antwoord: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     Factorises the column, so only the distinct values are inspected in Python.
     Raises ValueError for an antwoord that is not 1-5, nvt, onbekend or empty.
     """
-    codes, uniques = pd.factorize(antwoord, use_na_sentinel=True)
+    codes, uniques = factorize(antwoord)
     n_unique = len(uniques)
-    kind_of = np.empty(n_unique + 1, dtype=np.int8)
-    score_of = np.full(n_unique + 1, np.nan)
+    kind_of = np.empty(n_unique, dtype=np.int8)
+    score_of = np.full(n_unique, np.nan)
     bad = []
     for i, value in enumerate(uniques):
         text = normalise_antwoord(value)
@@ -73,9 +75,6 @@ def antwoord_codes(antwoord: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             kind_of[i] = {"onbekend": 1, "nvt": 2, "": 3}[text]
     if bad:
         raise ValueError(f"unknown antwoord value(s): {sorted(map(str, bad))[:10]}")
-    kind_of[n_unique] = 3  # missing (NaN/None) is an empty answer; code -1 lands here
-    score_of[n_unique] = np.nan
-    codes = np.asarray(codes)
     return kind_of[codes], score_of[codes]
 
 

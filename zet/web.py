@@ -12,10 +12,10 @@ csrf = CSRFProtect()
 
 
 def init_app(app) -> None:
-    from zet.views import casussen, gemeenten, perspectieven
+    from zet.views import analyse, casussen, gemeenten, perspectieven
 
     csrf.init_app(app)
-    for module in (gemeenten, casussen, perspectieven):
+    for module in (gemeenten, casussen, perspectieven, analyse):
         app.register_blueprint(module.bp)
     app.add_template_filter(format_datum, "datum")
     app.add_template_filter(format_getal, "getal")

@@ -11,6 +11,11 @@ def current_scope() -> Scope:
     return ALL
 
 
+def must_anonymise() -> bool:
+    """Whether the current user may only see anonymised comparisons (the analist role)."""
+    return False
+
+
 def flash_errors(form) -> None:
     """One summary line on top; the messages themselves stand next to their fields."""
     if form.errors:

@@ -1,0 +1,52 @@
+"""Pure analysis of ZET casus data: pandas DataFrames in, DataFrames out.
+
+Never imports Flask, SQLAlchemy or zet. The heatmap module needs matplotlib and is imported
+lazily through heatmap_png, so the computations load without it.
+"""
+
+from .aggregate import (
+    SCORE_COLUMNS,
+    doelgroep_element_scores,
+    dossier_onbekend,
+    element_scores,
+    gemeente_element_scores,
+    knelpunten_succesfactoren,
+    onderzoek_element_scores,
+    perspectief_scores,
+)
+from .analyseschema import PERSPECTIEF_STATUS, SCHEMA_COLUMNS, analyseschema
+from .anonymise import anonymise_gemeenten, gemeente_labels, letter_code, suppress_small
+from .frames import (
+    DOELGROEPEN,
+    LONG_COLUMNS,
+    PERSPECTIEVEN,
+    element_categorical,
+    element_labels,
+    element_order,
+    numeric_score,
+    validate_long,
+    with_score,
+)
+from .formatting import format_score
+from .matrix import element_matrix
+from .oordeel import OORDELEN, oordeel
+from .pipeline import AnalysisResult, analyse
+from .settings import DEFAULT_SETTINGS, AnalysisSettings
+
+
+def heatmap_png(*args, **kwargs) -> bytes:
+    """See analysis.heatmap.heatmap_png (imported on first use)."""
+    from .heatmap import heatmap_png as draw
+
+    return draw(*args, **kwargs)
+
+
+__all__ = [
+    "AnalysisResult", "AnalysisSettings", "DEFAULT_SETTINGS", "DOELGROEPEN", "LONG_COLUMNS", "OORDELEN",
+    "PERSPECTIEF_STATUS", "PERSPECTIEVEN", "SCHEMA_COLUMNS", "SCORE_COLUMNS",
+    "analyse", "analyseschema", "anonymise_gemeenten", "doelgroep_element_scores", "dossier_onbekend",
+    "element_categorical", "element_labels", "element_matrix", "element_order", "element_scores",
+    "format_score", "gemeente_element_scores", "gemeente_labels", "heatmap_png", "knelpunten_succesfactoren",
+    "letter_code", "numeric_score", "oordeel", "onderzoek_element_scores", "perspectief_scores",
+    "suppress_small", "validate_long", "with_score",
+]

@@ -1,0 +1,184 @@
+"""Aggregates over casussen: element scores per gemeente, doelgroep, onderzoek and perspective,
+the dossier's 'onbekend' counts, and the knelpunten/succesfactoren summary.
+
+All functions except dossier_onbekend take the analyseschema frame (see analyseschema).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .encode import Encoded, encode
+from .frames import PERSPECTIEVEN
+from .grouping import group_ids
+from .oordeel import oordeel_codes, oordeel_labels
+from .settings import DEFAULT_SETTINGS, AnalysisSettings
+
+SCORE_COLUMNS: tuple[str, ...] = (
+    "score", "n_casussen", "oordeel", "n_knelpunt", "n_gemengd", "n_succesfactor", "n_afwijkend",
+)
+
+
+def _keys(by: Sequence[str] | str) -> list[str]:
+    return [by] if isinstance(by, str) else list(by)
+
+
+def _mean_and_count(ids: np.ndarray, values: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    valid = ~np.isnan(values)
+    sums = np.bincount(ids[valid], weights=values[valid], minlength=n_groups)
+    counts = np.bincount(ids[valid], minlength=n_groups).astype(np.int64)
+    means = np.full(n_groups, np.nan)
+    np.divide(sums, counts, out=means, where=counts > 0)
+    return means, counts
+
+
+def element_scores(
+    schema: pd.DataFrame, by: Sequence[str] = ("gemeente",), settings: AnalysisSettings = DEFAULT_SETTINGS
+) -> pd.DataFrame:
+    """Element scores per group: the mean of the casusscores (each casus weighs equally).
+
+    Expects the analyseschema columns `by`, element, casusscore, afwijkend.
+    Returns columns *by, element, score (mean casusscore, NaN when none), n_casussen (casussen with
+    a casusscore), oordeel (of score), n_knelpunt, n_gemengd, n_succesfactor (casussen per oordeel),
+    n_afwijkend (casussen whose perspectives differ >= afwijkend_min); sorted by `by` (missing
+    last) and element order. by=() gives one row per element over all casussen. Every group x
+    element present in the schema gets a row, also when no casus has a casusscore (score NaN, n 0).
+    """
+    keys = _keys(by) + ["element"]
+    ids, result = group_ids(schema, keys)
+    n_groups = len(result)
+    casusscore = schema["casusscore"].to_numpy(dtype=float)
+    result["score"], result["n_casussen"] = _mean_and_count(ids, casusscore, n_groups)
+    result["oordeel"] = pd.array(oordeel_labels(oordeel_codes(result["score"].to_numpy(), settings)), dtype="str")
+    codes = oordeel_codes(casusscore, settings)
+    for code, column in ((1, "n_knelpunt"), (2, "n_gemengd"), (3, "n_succesfactor")):
+        result[column] = np.bincount(ids[codes == code], minlength=n_groups).astype(np.int64)
+    afwijkend = schema["afwijkend"].to_numpy(dtype=bool)
+    result["n_afwijkend"] = np.bincount(ids[afwijkend], minlength=n_groups).astype(np.int64)
+    return result[keys + list(SCORE_COLUMNS)]
+
+
+def gemeente_element_scores(schema: pd.DataFrame, settings: AnalysisSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """element_scores per gemeente: columns gemeente, element, score, n_casussen, oordeel, n_knelpunt,
+    n_gemengd, n_succesfactor, n_afwijkend."""
+    return element_scores(schema, ("gemeente",), settings)
+
+
+def doelgroep_element_scores(
+    schema: pd.DataFrame, settings: AnalysisSettings = DEFAULT_SETTINGS, per_gemeente: bool = True
+) -> pd.DataFrame:
+    """element_scores per gemeente and doelgroep (or per doelgroep over all gemeenten when
+    per_gemeente=False): columns [gemeente,] doelgroep, element, score, n_casussen, oordeel, ..."""
+    return element_scores(schema, ("gemeente", "doelgroep") if per_gemeente else ("doelgroep",), settings)
+
+
+def onderzoek_element_scores(
+    schema: pd.DataFrame, settings: AnalysisSettings = DEFAULT_SETTINGS, per_gemeente: bool = True
+) -> pd.DataFrame:
+    """element_scores per onderzoek and gemeente (or per onderzoek only when per_gemeente=False):
+    columns onderzoek, [gemeente,] element, score, n_casussen, oordeel, ..."""
+    return element_scores(schema, ("onderzoek", "gemeente") if per_gemeente else ("onderzoek",), settings)
+
+
+def perspectief_scores(
+    schema: pd.DataFrame, by: Sequence[str] = ("gemeente",), settings: AnalysisSettings = DEFAULT_SETTINGS
+) -> pd.DataFrame:
+    """Element x perspective per group: the mean of the perspective values over casussen.
+
+    Expects the analyseschema columns `by`, element, inwoner, professional, dossier.
+    Returns columns *by, element, perspectief (ordered Categorical inwoner < professional <
+    dossier), score (mean; NaN when no casus has a value), n_casussen (casussen with a value),
+    oordeel (of score); three rows per group and element, sorted by `by`, element, perspectief.
+    """
+    keys = _keys(by) + ["element"]
+    ids, groups = group_ids(schema, keys)
+    n_groups = len(groups)
+    means, counts = [], []
+    for name in PERSPECTIEVEN:
+        mean, count = _mean_and_count(ids, schema[name].to_numpy(dtype=float), n_groups)
+        means.append(mean)
+        counts.append(count)
+    result = groups.iloc[np.repeat(np.arange(n_groups), 3)].reset_index(drop=True)
+    result["perspectief"] = pd.Categorical.from_codes(
+        np.tile(np.arange(3), n_groups), categories=list(PERSPECTIEVEN), ordered=True
+    )
+    result["score"] = np.column_stack(means).ravel()
+    result["n_casussen"] = np.column_stack(counts).ravel()
+    result["oordeel"] = pd.array(oordeel_labels(oordeel_codes(result["score"].to_numpy(), settings)), dtype="str")
+    return result
+
+
+def dossier_onbekend(long: pd.DataFrame, elements=None, settings: AnalysisSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """How often the dossier answers 'onbekend', per gemeente and element.
+
+    Expects the long frame and the element order. Returns columns gemeente, element, n_dossier
+    (dossier rows), n_onbekend (of which 'onbekend'), aandeel_onbekend (n_onbekend / n_dossier,
+    NaN when there are no dossier rows); one row per gemeente x element in element order.
+    """
+    return dossier_from_encoded(encode(long, elements))
+
+
+def dossier_from_encoded(enc: Encoded) -> pd.DataFrame:
+    """dossier_onbekend for an already encoded long frame."""
+    n_el, n_g = enc.n_elements, len(enc.gemeenten)
+    gemeente_idx = enc.casussen["gemeente_idx"].to_numpy(dtype=np.int64)[enc.casus_idx]
+    dossier = enc.perspectief_idx == 2
+    cell = gemeente_idx[dossier] * n_el + enc.element_idx[dossier]
+    n_dossier = np.bincount(cell, minlength=n_g * n_el)
+    n_onbekend = np.bincount(cell[enc.kind[dossier] == 1], minlength=n_g * n_el)
+    share = np.full(n_g * n_el, np.nan)
+    np.divide(n_onbekend, n_dossier, out=share, where=n_dossier > 0)
+    return pd.DataFrame(
+        {
+            "gemeente": pd.array(np.repeat(enc.gemeenten, n_el), dtype="str"),
+            "element": pd.Categorical.from_codes(np.tile(np.arange(n_el), n_g), categories=enc.order, ordered=True),
+            "n_dossier": n_dossier.astype(np.int64),
+            "n_onbekend": n_onbekend.astype(np.int64),
+            "aandeel_onbekend": share,
+        }
+    )
+
+
+def knelpunten_succesfactoren(
+    scores: pd.DataFrame,
+    by: Sequence[str] = ("gemeente",),
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+    top: int | None = None,
+) -> pd.DataFrame:
+    """Knelpunten and succesfactoren per group, ranked.
+
+    Expects element_scores output (columns *by, element, score, n_casussen, oordeel, n_knelpunt,
+    n_gemengd, n_succesfactor). An element is listed as knelpunt when at least one casus has oordeel
+    knelpunt for it, ranked by score lowest first (ties: more knelpunt casussen first, then element
+    order); as succesfactor when at least one casus has oordeel succesfactor, ranked by score highest
+    first. An element can appear in both lists. `top` keeps the first n per list.
+    Returns columns *by, soort ('knelpunt' | 'succesfactor'), rang (1 = most pronounced), element,
+    score, oordeel, n_casussen, n_knelpunt, n_gemengd, n_succesfactor; sorted by `by`, soort, rang.
+    `settings` is accepted for a uniform signature; the oordelen were set by element_scores.
+    """
+    keys = _keys(by)
+    columns = ["element", "score", "oordeel", "n_casussen", "n_knelpunt", "n_gemengd", "n_succesfactor"]
+    element_position = scores["element"].cat.codes.to_numpy()
+    parts = []
+    for soort, count_column, ascending in (("knelpunt", "n_knelpunt", True), ("succesfactor", "n_succesfactor", False)):
+        chosen = scores.loc[scores[count_column] > 0, keys + columns].copy()
+        position = element_position[(scores[count_column] > 0).to_numpy()]
+        signed = chosen["score"] if ascending else -chosen["score"]
+        chosen["_score"] = signed.to_numpy()
+        chosen["_count"] = -chosen[count_column].to_numpy()
+        chosen["_position"] = position
+        chosen = chosen.sort_values(keys + ["_score", "_count", "_position"], na_position="last", kind="stable")
+        chosen["rang"] = (chosen.groupby(keys, sort=False, dropna=False).cumcount() + 1) if keys else np.arange(1, len(chosen) + 1)
+        if top is not None:
+            chosen = chosen[chosen["rang"] <= top]
+        chosen["soort"] = soort
+        parts.append(chosen)
+    result = pd.concat(parts, ignore_index=True)
+    result["_soort"] = (result["soort"] == "succesfactor").to_numpy().astype(int)
+    result = result.sort_values(keys + ["_soort", "rang"], na_position="last", kind="stable").reset_index(drop=True)
+    result["soort"] = result["soort"].astype("str")
+    result["rang"] = result["rang"].astype(np.int64)
+    return result[keys + ["soort", "rang"] + columns]

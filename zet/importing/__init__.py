@@ -1,0 +1,38 @@
+"""Importing scores in the long interchange format (one row per score) from CSV or xlsx.
+
+    gemeente, casus, doelgroep, perspectief, element, score, toelichting [, onderzoek, rol]
+
+``read_table`` reads the file safely, ``plan_import`` validates every row and works out what
+would change, ``apply_import`` writes it (flush, no commit). ``import_file`` does all three for
+the CLI and the upload page. The format is described in docs/importformaat.md.
+"""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from zet.access import ALL, Scope
+from zet.importing.apply import (ImportPlan, ImportRefused, apply_import, count_rows,
+                                 plan_import)
+from zet.importing.reader import ImportFileError, read_table
+from zet.importing.validate import Problem, Validation, validate_table
+from zet.instrument import Instrument
+
+__all__ = ["ImportFileError", "ImportPlan", "ImportRefused", "Problem", "Validation",
+           "apply_import", "count_rows", "import_file", "plan_import", "read_table",
+           "validate_table"]
+
+
+def import_file(session: Session, instrument: Instrument, filename: str, data: bytes,
+                scope: Scope = ALL, *, dry_run: bool = False,
+                skip_invalid: bool = False) -> ImportPlan:
+    """Read, validate and (unless ``dry_run`` or the file has problems) write an import.
+
+    Returns the plan: ``plan.applied`` says whether anything was written, ``summary_lines()``
+    gives the Dutch report. Raises ImportFileError when the file itself cannot be read.
+    Flushes, never commits.
+    """
+    frame = read_table(filename, data)
+    plan = plan_import(session, instrument, frame, scope, skip_invalid=skip_invalid)
+    if dry_run or not plan.can_apply:
+        return plan
+    return apply_import(session, instrument, plan, scope)

@@ -1,0 +1,130 @@
+"""Feeding stored data to the pure analysis package, with a cache for the big comparisons.
+
+The cache key includes a cheap fingerprint of the data (row counts and latest change per table),
+so any save, import or deletion, by any process, makes the next page compute afresh.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import analysis
+from analysis import AnalysisResult, AnalysisSettings
+from zet.access import Scope
+from zet.instrument import Instrument
+from zet.models import Casus, Gemeente, Onderzoek, Perspectief
+from zet.services.dataset import citaten_frame, scores_frame
+
+SETTINGS = AnalysisSettings()  # the documented defaults; change them here only
+_CACHE_SIZE = 32
+_cache: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+def elements_frame(instrument: Instrument) -> pd.DataFrame:
+    """The instrument's elements as the analysis package expects them: code, name (in order)."""
+    return pd.DataFrame({"code": instrument.codes, "name": [e.name for e in instrument.elements]})
+
+
+def data_fingerprint(session: Session) -> tuple:
+    """Changes whenever any gemeente, onderzoek, casus or perspective is added, changed or
+    removed (score changes always touch their perspective)."""
+    parts = []
+    for model in (Gemeente, Onderzoek, Casus, Perspectief):
+        parts.append(select(func.count(model.id)).scalar_subquery())
+        parts.append(select(func.max(model.updated_at)).scalar_subquery())
+    return tuple(str(v) for v in session.execute(select(*parts)).one())
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a totaalbeeld or comparison is restricted to."""
+    gemeente_ids: tuple[int, ...] | None = None
+    onderzoek_id: int | None = None
+    onderzoek_titel: str | None = None
+    doelgroep: str | None = None
+
+
+def _cached(key, compute):
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = compute()
+    with _lock:
+        _cache[key] = value
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+def long_frame(session: Session, scope: Scope, filters: Filters) -> pd.DataFrame:
+    frame = scores_frame(session, scope, gemeente_ids=filters.gemeente_ids,
+                         onderzoek_id=filters.onderzoek_id, doelgroep=filters.doelgroep)
+    if filters.onderzoek_titel:
+        frame = frame[frame["onderzoek"] == filters.onderzoek_titel]
+    return frame
+
+
+def run_analysis(session: Session, scope: Scope, instrument: Instrument, filters: Filters,
+                 toelichting: bool = True) -> tuple[pd.DataFrame, AnalysisResult]:
+    """The long frame and every analysis table for these filters, cached until data change."""
+    key = ("analyse", data_fingerprint(session), scope.gemeente_ids and tuple(
+        sorted(scope.gemeente_ids)), scope.gemeente_ids is None, filters, instrument.version,
+        toelichting)
+
+    def compute():
+        long = long_frame(session, scope, filters)
+        return long, analysis.analyse(long, elements_frame(instrument), SETTINGS, toelichting)
+
+    return _cached(key, compute)
+
+
+def cached_png(session: Session, key: tuple, draw) -> bytes:
+    """A heatmap PNG, drawn once per data state."""
+    return _cached(("png", data_fingerprint(session)) + key, draw)
+
+
+def casus_schema(session: Session, scope: Scope, instrument: Instrument, casus: Casus):
+    """The analyseschema of one casus, with each perspective's toelichting and quotes per element."""
+    long = scores_frame(session, scope, casus_id=casus.id)
+    if long.empty:
+        schema = pd.DataFrame(columns=list(analysis.SCHEMA_COLUMNS))
+    else:
+        schema = analysis.analyseschema(long, elements_frame(instrument), SETTINGS)
+    evidence: dict[str, list[tuple[str, str]]] = {}
+    for row in long.itertuples(index=False):
+        if row.toelichting:
+            evidence.setdefault(row.element, []).append(
+                (perspective_label(row.perspectief, row.rol), row.toelichting))
+    quotes: dict[str, list] = {}
+    for row in citaten_frame(session, scope, casus_id=casus.id).itertuples(index=False):
+        quotes.setdefault(row.element or "", []).append(row)
+    return schema, evidence, quotes
+
+
+def perspective_label(perspectief: str, rol: str = "") -> str:
+    label = {"inwoner": "Inwoner", "professional": "Professional", "dossier": "Dossier"}[perspectief]
+    return f"{label} ({rol})" if rol else label
+
+
+def evidence_for(long: pd.DataFrame, citaten: pd.DataFrame, element: str) -> dict:
+    """Scores, toelichting and quotes behind one element of a totaalbeeld."""
+    rows = long[(long["element"] == element)]
+    return {
+        "scores": [(r.casus, perspective_label(r.perspectief, r.rol), r.antwoord, r.toelichting)
+                   for r in rows.itertuples(index=False)],
+        "citaten": [(r.casus, perspective_label(r.perspectief, r.rol), r.tekst, r.bron)
+                    for r in citaten[citaten["element"] == element].itertuples(index=False)],
+    }
+
+
+def onderzoek_titles(session: Session, scope: Scope) -> list[str]:
+    stmt = scope.restrict(select(Onderzoek.titel).distinct().order_by(Onderzoek.titel),
+                          Onderzoek.gemeente_id)
+    return list(session.scalars(stmt))

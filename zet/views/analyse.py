@@ -1,0 +1,143 @@
+"""Analysis pages: the analyseschema per casus, the totaalbeeld per gemeente, the comparison."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+
+import analysis
+from zet.access import get_casus, get_gemeente
+from zet.db import get_session
+from zet.services import analyse as service
+from zet.views.common import current_scope, must_anonymise
+from zet.vocabulary import DOELGROEPEN
+from zet.web import active_instrument
+
+bp = Blueprint("analyse", __name__)
+
+
+@bp.get("/casussen/<int:casus_id>/analyseschema")
+def analyseschema(casus_id):
+    session = get_session()
+    casus = get_casus(session, current_scope(), casus_id)
+    schema, evidence, quotes = service.casus_schema(session, current_scope(), active_instrument(),
+                                                    casus)
+    return render_template("analyse/analyseschema.html", casus=casus, rows=_records(schema),
+                           evidence=evidence, quotes=quotes)
+
+
+def _gemeente_filters(gemeente):
+    onderzoek_id = request.args.get("onderzoek", type=int)
+    if onderzoek_id not in {o.id for o in gemeente.onderzoeken}:
+        onderzoek_id = None
+    return service.Filters(gemeente_ids=(gemeente.id,), onderzoek_id=onderzoek_id)
+
+
+@bp.get("/gemeenten/<int:gemeente_id>/totaalbeeld")
+def totaalbeeld(gemeente_id):
+    session = get_session()
+    scope = current_scope()
+    gemeente = get_gemeente(session, scope, gemeente_id)
+    filters = _gemeente_filters(gemeente)
+    instrument = active_instrument()
+    long, result = service.run_analysis(session, scope, instrument, filters)
+    citaten = service.citaten_frame(session, scope, gemeente_ids=(gemeente.id,),
+                                    onderzoek_id=filters.onderzoek_id)
+    summary = result.samenvatting
+    evidence = {code: service.evidence_for(long, citaten, code) for code in instrument.codes}
+    return render_template(
+        "analyse/totaalbeeld.html", gemeente=gemeente, filters=filters,
+        casussen=sorted(long["casus"].unique()) if not long.empty else [],
+        scores=_records(result.gemeente_scores),
+        knelpunten=_records(summary[summary["soort"] == "knelpunt"]),
+        succesfactoren=_records(summary[summary["soort"] == "succesfactor"]),
+        doelgroepen=_pivot(result.doelgroep_scores, "doelgroep"),
+        perspectieven=_pivot(result.perspectief_scores, "perspectief"),
+        dossier={r["element"]: r for r in _records(result.dossier)},
+        evidence=evidence, names={e.code: e.name for e in instrument.elements})
+
+
+@bp.get("/gemeenten/<int:gemeente_id>/totaalbeeld.png")
+def totaalbeeld_png(gemeente_id):
+    session = get_session()
+    scope = current_scope()
+    gemeente = get_gemeente(session, scope, gemeente_id)
+    filters = _gemeente_filters(gemeente)
+    instrument = active_instrument()
+
+    def draw():
+        _, result = service.run_analysis(session, scope, instrument, filters)
+        matrix = analysis.element_matrix(result.schema, "casus", "casusscore",
+                                         service.elements_frame(instrument))
+        return analysis.heatmap_png(matrix, f"{gemeente.naam}: casusscore per werkzaam element",
+                                    xlabel="Casus")
+    png = service.cached_png(session, ("totaalbeeld", gemeente.id, filters), draw)
+    return Response(png, mimetype="image/png")
+
+
+def _comparison_filters():
+    doelgroep = request.args.get("doelgroep") or None
+    if doelgroep not in DOELGROEPEN:
+        doelgroep = None
+    return service.Filters(onderzoek_titel=request.args.get("onderzoek") or None,
+                           doelgroep=doelgroep)
+
+
+def _comparison_scores(anonymous: bool):
+    session = get_session()
+    filters = _comparison_filters()
+    _, result = service.run_analysis(session, current_scope(), active_instrument(), filters,
+                                     toelichting=False)
+    scores = result.gemeente_scores
+    if anonymous and not scores.empty:
+        scores = analysis.suppress_small(
+            analysis.anonymise_gemeenten(scores), service.SETTINGS)
+    return filters, scores
+
+
+@bp.get("/vergelijking")
+def vergelijking():
+    anonymous = must_anonymise() or request.args.get("anoniem") == "1"
+    filters, scores = _comparison_scores(anonymous)
+    gemeenten = list(dict.fromkeys(scores["gemeente"])) if not scores.empty else []
+    table = {}
+    for row in _records(scores):
+        table.setdefault(row["element"], {})[row["gemeente"]] = row
+    return render_template(
+        "analyse/vergelijking.html", filters=filters, gemeenten=gemeenten, table=table,
+        anonymous=anonymous, forced_anonymous=must_anonymise(),
+        onderzoeken=service.onderzoek_titles(get_session(), current_scope()),
+        doelgroepen=DOELGROEPEN, min_casussen=service.SETTINGS.min_casussen,
+        names={e.code: e.name for e in active_instrument().elements})
+
+
+@bp.get("/vergelijking.png")
+def vergelijking_png():
+    anonymous = must_anonymise() or request.args.get("anoniem") == "1"
+    session = get_session()
+
+    def draw():
+        filters, scores = _comparison_scores(anonymous)
+        if "onderdrukt" in scores:
+            scores = scores.assign(score=scores["score"].where(~scores["onderdrukt"]))
+        matrix = analysis.element_matrix(scores, "gemeente", "score",
+                                         service.elements_frame(active_instrument()))
+        return analysis.heatmap_png(matrix, "Gemiddelde casusscore per gemeente",
+                                    xlabel="Gemeente")
+    key = ("vergelijking", anonymous, current_scope(), _comparison_filters())
+    return Response(service.cached_png(session, key, draw), mimetype="image/png")
+
+
+def _records(frame) -> list[dict]:
+    """Rows as dicts with plain Python values (NaN -> None) for the templates."""
+    if frame is None or frame.empty:
+        return []
+    frame = frame.astype(object).where(frame.notna(), None)
+    return [{k: (str(v) if k == "element" and v is not None else v) for k, v in row.items()}
+            for row in frame.to_dict("records")]
+
+
+def _pivot(frame, column) -> dict:
+    """{element: {column value: row}} for element x doelgroep / perspectief tables."""
+    table: dict = {}
+    for row in _records(frame):
+        table.setdefault(row["element"], {})[str(row[column])] = row
+    return table
