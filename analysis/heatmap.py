@@ -86,8 +86,7 @@ def heatmap_figure(
         ax.text(0.5, 0.5, "Geen gegevens", ha="center", va="center", fontsize=10, transform=ax.transAxes)
         return figure
 
-    cmap = LinearSegmentedColormap.from_list("zet_oranje_blauw", SCALE_COLOURS)
-    cmap.set_bad((0, 0, 0, 0))
+    cmap = LinearSegmentedColormap.from_list("zet_oranje_blauw", SCALE_COLOURS).with_extremes(bad=(0, 0, 0, 0))
     norm = Normalize(vmin=vmin, vmax=vmax, clip=True)
     background = Rectangle(
         (0, 0), n_cols, n_rows, facecolor=EMPTY_FACE, edgecolor=EMPTY_HATCH_COLOUR, hatch="///", linewidth=0, zorder=0

@@ -1,0 +1,60 @@
+import io
+
+import numpy as np
+import pandas as pd
+from matplotlib.image import imread
+from matplotlib.patches import Rectangle
+
+from analysis import analyseschema, element_matrix, gemeente_element_scores, heatmap_png
+from analysis.heatmap import heatmap_figure
+from analysis_sample_data import ELEMENTS, sample_long
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def matrix():
+    schema = analyseschema(sample_long(), ELEMENTS)
+    return element_matrix(schema[schema["gemeente"] == "Amberdam"], columns="casus", values="dossier", elements=ELEMENTS)
+
+
+def test_element_matrix_rows_in_instrument_order_with_names():
+    m = matrix()
+    assert list(m.index) == ["Vraagverheldering", "Continuïteit", "Integraal plan"]
+    assert list(m.columns) == ["A1", "A2", "A3"]
+    assert m.loc["Vraagverheldering", "A1"] == 4.0
+    assert np.isnan(m.loc["Continuïteit", "A1"])  # dossier onbekend
+    assert m["A2"].isna().all()  # no dossier at all
+
+
+def test_heatmap_png_is_a_png_with_nan_cells():
+    data = heatmap_png(matrix(), "Dossier per casus", xlabel="Casus")
+    assert data.startswith(PNG)
+    image = imread(io.BytesIO(data), format="png")
+    assert image.shape[0] > 100 and image.shape[1] > 100
+
+
+def test_heatmap_labels_values_with_comma_and_empty_cells_with_geen():
+    m = pd.DataFrame({"G1": [3.5, np.nan], "G2": [1.0, None]}, index=["Continuïteit", "Integraal plan"], dtype=object)
+    figure = heatmap_figure(m, "Test")
+    ax = figure.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert "3,5" in texts and "1,0" in texts
+    assert texts.count("geen") == 2
+    hatched = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch()]
+    assert hatched, "empty cells need a hatched background"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Continuïteit", "Integraal plan"]
+    assert "Score" in figure.axes[1].get_ylabel()  # colour bar label
+    # An empty cell must not look like a low score.
+    assert heatmap_png(m, "Test") != heatmap_png(m.fillna(1.0), "Test")
+
+
+def test_heatmap_handles_empty_and_large_matrices():
+    assert heatmap_png(pd.DataFrame(), "Leeg").startswith(PNG)
+    scores = gemeente_element_scores(analyseschema(sample_long(), ELEMENTS))
+    wide = element_matrix(scores, columns="gemeente", elements=ELEMENTS)
+    assert heatmap_png(wide, "Gemeenten").startswith(PNG)
+    big = pd.DataFrame(np.random.default_rng(1).uniform(1, 5, size=(15, 200)))
+    big.iloc[0, 0] = np.nan
+    figure = heatmap_figure(big, "Veel")
+    assert len(figure.axes[0].texts) == 0  # too many cells for values: colour only
+    assert heatmap_png(big, "Veel").startswith(PNG)
