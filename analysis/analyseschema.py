@@ -126,8 +126,8 @@ def _toelichting(enc: Encoded, n_cells: int) -> np.ndarray:
     """Per cell the joined toelichting: 'Inwoner: ... | Professional (rol): ... | Dossier: ...'.
 
     Parts are ordered inwoner, professionals (in row order), dossier; empty and missing
-    toelichtingen are left out (text is used as given, the forms strip it). String work is done
-    once per non-empty toelichting: one concatenation for its prefix, one to append it.
+    toelichtingen are left out (text is used as given, the forms strip it). Two concatenations
+    per non-empty toelichting (label, then appending to its cell), both inside numpy loops.
     """
     result = np.full(n_cells, "", dtype=object)
     frame = enc.frame
@@ -173,8 +173,8 @@ def _toelichting(enc: Encoded, n_cells: int) -> np.ndarray:
     first = np.empty(len(cell), dtype=bool)
     first[0] = True
     np.not_equal(cell[1:], cell[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
     prefixes = np.array(labels + [" | " + label for label in labels], dtype=object)
     part = prefixes[speaker + np.where(first, 0, len(labels))] + text
-    starts = np.flatnonzero(first)
     result[cell[starts]] = np.add.reduceat(part, starts)  # concatenates each cell's parts
     return result

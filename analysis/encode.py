@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .frames import DOELGROEPEN, PERSPECTIEVEN, antwoord_codes, check_columns, element_order
-from .grouping import factorize
+from .grouping import factorize, first_rows
 
 
 @dataclass(frozen=True)
@@ -50,14 +50,6 @@ def _no_missing(column: str, uniques: np.ndarray) -> None:
         raise ValueError(f"column {column} has empty values")
 
 
-def _first_rows(codes: np.ndarray) -> np.ndarray:
-    """Row of the first occurrence of each code (codes numbered in order of first appearance)."""
-    if len(codes) == 0:
-        return np.empty(0, dtype=np.int64)
-    previous_max = np.maximum.accumulate(np.concatenate(([-1], codes[:-1])))
-    return np.flatnonzero(codes > previous_max)
-
-
 def _lookup(values: pd.Series, allowed: tuple[str, ...], column: str) -> np.ndarray:
     codes, uniques = _factorize(values)
     position = {name: i for i, name in enumerate(allowed)}
@@ -84,7 +76,7 @@ def encode(frame: pd.DataFrame, elements=None) -> Encoded:
     key = (g_codes * n_o + o_codes) * n_c + c_codes
     k_codes, _ = pd.factorize(key)
     k_codes = np.asarray(k_codes, dtype=np.int64)
-    first = _first_rows(k_codes)
+    first = first_rows(k_codes)
 
     def at_first(column: str, default=None) -> np.ndarray:
         if column in frame.columns:

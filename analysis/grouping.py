@@ -98,6 +98,20 @@ def group_ids(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[np.ndarray, pd.
             span = int(combined.max()) + 1 if n else 1
         combined = combined * size + rank
         span *= size
-    _, first, ids = np.unique(combined, return_index=True, return_inverse=True)
+    codes, uniques = pd.factorize(combined)  # hashing, then sorting only the distinct groups
+    codes = np.asarray(codes, dtype=np.int64)
+    position = np.argsort(np.asarray(uniques), kind="stable")
+    rank = np.empty(len(position), dtype=np.int64)
+    rank[position] = np.arange(len(position))
+    first = first_rows(codes)[position]
     groups = frame[list(keys)].iloc[first].reset_index(drop=True)
-    return ids.astype(np.int64).ravel(), groups
+    return rank[codes], groups
+
+
+def first_rows(codes: np.ndarray) -> np.ndarray:
+    """Row of the first occurrence of each code, for codes numbered in order of first appearance
+    (as pd.factorize numbers them)."""
+    if len(codes) == 0:
+        return np.empty(0, dtype=np.int64)
+    previous_max = np.maximum.accumulate(np.concatenate(([-1], codes[:-1])))
+    return np.flatnonzero(codes > previous_max)

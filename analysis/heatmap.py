@@ -11,7 +11,11 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure
+from matplotlib.collections import PathCollection
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
+from matplotlib.textpath import TextPath
+from matplotlib.transforms import Affine2D, blended_transform_factory
 
 from .formatting import format_score
 
@@ -40,7 +44,7 @@ def heatmap_figure(
     *,
     xlabel: str | None = None,
     ylabel: str | None = None,
-    colorbar_label: str = "Score (1 = knelpunt, 5 = succesfactor)",
+    colorbar_label: str = "Score",
     vmin: float = 1.0,
     vmax: float = 5.0,
     annotate: bool | None = None,
@@ -66,12 +70,13 @@ def heatmap_figure(
     longest_col = max((len(label) for label in col_labels), default=4)
     rotate = n_cols > 6 or longest_col > 6
 
-    cell_w = 0.62 if annotate else max(0.14, min(0.62, 22.0 / max(n_cols, 1)))
+    cell_w = 0.5 if annotate else max(0.14, min(0.5, 22.0 / max(n_cols, 1)))
     cell_h = max(0.42, 0.17 * row_lines + 0.1)
-    left = 0.3 + 0.075 * longest_row + (0.3 if ylabel else 0)
-    right = 1.5
-    top = 0.6 + 0.2 * title.count("\n")
-    bottom = 0.4 + (0.068 * min(longest_col, 30) if rotate else 0.25) + (0.3 if xlabel else 0)
+    left = 0.3 + 0.062 * longest_row + (0.3 if ylabel else 0)
+    right = 1.4
+    top = 0.75 + 0.2 * title.count("\n")
+    label_space = 0.068 * min(longest_col, 30) + 0.1 if rotate else 0.25
+    bottom = 0.2 + label_space + (0.3 if xlabel else 0)
     plot_w = max(cell_w * max(n_cols, 1), 2.5)
     plot_h = max(cell_h * max(n_rows, 1), 1.2)
     width, height = left + plot_w + right, top + plot_h + bottom
@@ -97,55 +102,88 @@ def heatmap_figure(
     )
     ax.set_xlim(0, n_cols)
     ax.set_ylim(n_rows, 0)
-    ax.set_xticks(np.arange(n_cols) + 0.5)
-    ax.set_yticks(np.arange(n_rows) + 0.5)
+    ax.set_axis_off()  # labels are plain texts: much cheaper than tick machinery
+    label_at_left = blended_transform_factory(ax.transAxes, ax.transData)
+    for i, label in enumerate(row_labels):
+        ax.text(-0.008, i + 0.5, label, transform=label_at_left, ha="right", va="center", fontsize=8)
+    label_below = blended_transform_factory(ax.transData, ax.transAxes)
     col_size = 8 if n_cols <= 60 else 6
-    if rotate:
-        ax.set_xticklabels(col_labels, rotation=60 if n_cols <= 60 else 90, ha="right", rotation_mode="anchor", fontsize=col_size)
-    else:
-        ax.set_xticklabels(col_labels, fontsize=col_size)
-    ax.set_yticklabels(row_labels, fontsize=8)
-    ax.tick_params(length=0)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    for j, label in enumerate(col_labels):
+        if rotate:
+            ax.text(j + 0.5, -0.01, label, transform=label_below, ha="right", va="top", fontsize=col_size,
+                    rotation=60 if n_cols <= 60 else 90, rotation_mode="anchor")
+        else:
+            ax.text(j + 0.5, -0.02, label, transform=label_below, ha="center", va="top", fontsize=col_size)
     if xlabel:
-        ax.set_xlabel(xlabel, fontsize=9)
+        figure.text((left + plot_w / 2) / width, 0.2 / height, xlabel, ha="center", va="bottom", fontsize=9)
     if ylabel:
-        ax.set_ylabel(ylabel, fontsize=9)
+        figure.text(0.1 / width, (bottom + plot_h / 2) / height, ylabel, ha="left", va="center", fontsize=9, rotation=90)
 
     if annotate:
-        missing = np.isnan(values)
-        colours = cmap(norm(np.where(missing, vmin, values)))
-        luminance = colours[..., 0] * 0.299 + colours[..., 1] * 0.587 + colours[..., 2] * 0.114
-        for i in range(n_rows):
-            for j in range(n_cols):
-                if missing[i, j]:
-                    ax.text(j + 0.5, i + 0.5, EMPTY_TEXT, ha="center", va="center", fontsize=7,
-                            style="italic", color="#303030", zorder=2)
-                else:
-                    ax.text(j + 0.5, i + 0.5, format_score(values[i, j]), ha="center", va="center", fontsize=8,
-                            color="white" if luminance[i, j] < 0.5 else "black", zorder=2)
+        _annotate(ax, values, cmap, norm, vmin, dpi)
 
-    bar_height = min(plot_h, 3.0)
-    cax = figure.add_axes(((left + plot_w + 0.25) / width, (bottom + plot_h - bar_height) / height, 0.18 / width, bar_height / height))
-    bar = figure.colorbar(mesh, cax=cax, ticks=np.arange(math.ceil(vmin), math.floor(vmax) + 1))
-    bar.set_label(colorbar_label, fontsize=8)
-    bar.ax.tick_params(labelsize=8)
-    bar.outline.set_visible(False)
-    # Legend for empty cells, under the colour bar.
-    key_bottom = bottom + plot_h - bar_height - 0.45
-    if key_bottom < 0.05:
-        key_bottom = 0.05
+    # Colour scale: a gradient strip with the integer scores and what the ends mean.
+    bar_height = min(max(plot_h, 1.2), 3.0)
+    bar_left = left + plot_w + 0.3
+    bar_bottom = bottom + plot_h - bar_height
+    cax = figure.add_axes((bar_left / width, bar_bottom / height, 0.18 / width, bar_height / height))
+    cax.imshow(np.linspace(vmax, vmin, 256).reshape(-1, 1), cmap=cmap, norm=norm, aspect="auto",
+               extent=(0, 1, vmin, vmax), interpolation="nearest")
+    cax.set_axis_off()
+    cax.set_ylim(vmin, vmax)
+    ticks = np.arange(math.ceil(vmin), math.floor(vmax) + 1)
+    at_right = blended_transform_factory(cax.transAxes, cax.transData)
+    for tick in ticks:
+        text = format_score(float(tick), 0)
+        if tick == ticks[0]:
+            text += " laag"
+        elif tick == ticks[-1]:
+            text += " hoog"
+        cax.text(1.25, tick, text, transform=at_right, ha="left", va="center", fontsize=8)
+    cax.text(0.0, 1.0 + 0.12 / bar_height, colorbar_label, transform=cax.transAxes, ha="left", va="bottom", fontsize=8)
+    # Key for empty cells, under the colour scale.
+    key_bottom = max(bar_bottom - 0.45, 0.05)
     figure.patches.append(Rectangle(
-        ((left + plot_w + 0.25) / width, key_bottom / height), 0.18 / width, 0.18 / height,
+        (bar_left / width, key_bottom / height), 0.18 / width, 0.18 / height,
         facecolor=EMPTY_FACE, edgecolor=EMPTY_HATCH_COLOUR, hatch="///", linewidth=0, transform=figure.transFigure,
     ))
-    figure.text((left + plot_w + 0.5) / width, (key_bottom + 0.09) / height, "geen score", fontsize=8, va="center")
+    figure.text((bar_left + 0.25) / width, (key_bottom + 0.09) / height, "geen score", fontsize=8, va="center")
     return figure
+
+
+def _annotate(ax, values: np.ndarray, cmap, norm, vmin: float, dpi: int) -> None:
+    """Print each cell's value (one decimal, decimal comma) and 'geen' in empty cells.
+
+    Drawing hundreds of Text artists is slow, so each distinct label becomes one glyph outline
+    (TextPath) drawn at all its cells by a single PathCollection; the collection's label is the text.
+    """
+    missing = np.isnan(values)
+    colours = cmap(norm(np.where(missing, vmin, values)))
+    luminance = colours[..., 0] * 0.299 + colours[..., 1] * 0.587 + colours[..., 2] * 0.114
+    rounded = np.round(np.where(missing, 0.0, values), 1)
+    labels = np.where(missing, EMPTY_TEXT, np.char.replace(np.char.mod("%.1f", rounded), ".", ","))
+    ink = np.where(missing, 2, np.where(luminance < 0.5, 1, 0))  # 0 black, 1 white, 2 dark grey
+    ink_colours = np.array([[0, 0, 0, 1], [1, 1, 1, 1], [0.19, 0.19, 0.19, 1]])
+    rows, cols = np.indices(values.shape)
+    points_to_pixels = Affine2D().scale(dpi / 72.0)
+    number_font = FontProperties(size=8)
+    empty_font = FontProperties(size=7, style="italic")
+    for label in np.unique(labels):
+        at = labels == label
+        path = TextPath((0, 0), str(label), prop=empty_font if label == EMPTY_TEXT else number_font)
+        low, high = path.vertices.min(axis=0), path.vertices.max(axis=0)  # control points: cheap, close
+        path = path.transformed(Affine2D().translate(*(-(low + high) / 2)))
+        offsets = np.column_stack([cols[at] + 0.5, rows[at] + 0.5])
+        collection = PathCollection(
+            [path], offsets=offsets, offset_transform=ax.transData, transform=points_to_pixels,
+            facecolors=ink_colours[ink[at]], edgecolors="none", linewidths=0, zorder=2,
+        )
+        collection.set_label(str(label))
+        ax.add_collection(collection, autolim=False)
 
 
 def _png(figure: Figure, dpi: int) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
+    figure.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 3})
     figure.clear()
     return buffer.getvalue()

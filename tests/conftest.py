@@ -5,10 +5,11 @@ ZET_REQUIRE_POSTGRES=1 a missing server is an error instead of a skip.
 """
 from __future__ import annotations
 
+import atexit
 import os
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from zet import create_app
 from zet.db import Base, get_session, make_engine
@@ -17,13 +18,35 @@ BACKENDS = ["sqlite", "postgresql"]
 _pg_schema_ready = False
 
 
+_pg_database_url: str | None = None
+
+
 def _postgres_url() -> str:
+    """A database of this test run's own on the server, so parallel runs never collide."""
+    global _pg_database_url
     url = os.environ.get("ZET_TEST_POSTGRES_URL")
     if not url:
         if os.environ.get("ZET_REQUIRE_POSTGRES") == "1":
             pytest.fail("ZET_REQUIRE_POSTGRES=1 maar ZET_TEST_POSTGRES_URL is niet gezet.")
         pytest.skip("Geen PostgreSQL-server (ZET_TEST_POSTGRES_URL niet gezet).")
-    return url
+    if _pg_database_url is None:
+        name = f"zet_test_{os.getpid()}"
+        server = make_url(url)
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+            connection.execute(text(f"CREATE DATABASE {name}"))
+        admin.dispose()
+        atexit.register(_drop_database, server, name)
+        _pg_database_url = server.set(database=name).render_as_string(hide_password=False)
+    return _pg_database_url
+
+
+def _drop_database(server, name: str) -> None:
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
 
 
 def _fresh_postgres(url: str) -> None:

@@ -37,13 +37,16 @@ def test_heatmap_labels_values_with_comma_and_empty_cells_with_geen():
     m = pd.DataFrame({"G1": [3.5, np.nan], "G2": [1.0, None]}, index=["Continuïteit", "Integraal plan"], dtype=object)
     figure = heatmap_figure(m, "Test")
     ax = figure.axes[0]
-    texts = [t.get_text() for t in ax.texts]
-    assert "3,5" in texts and "1,0" in texts
-    assert texts.count("geen") == 2
+    # Cell values are drawn as one glyph collection per distinct label, at each cell with that value.
+    cells = {c.get_label(): len(c.get_offsets()) for c in ax.collections if c.get_label() in ("3,5", "1,0", "geen")}
+    assert cells == {"3,5": 1, "1,0": 1, "geen": 2}
     hatched = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch()]
     assert hatched, "empty cells need a hatched background"
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["Continuïteit", "Integraal plan"]
-    assert "Score" in figure.axes[1].get_ylabel()  # colour bar label
+    labels = [t.get_text() for t in ax.texts]
+    assert labels[:2] == ["Continuïteit", "Integraal plan"] and "G1" in labels
+    scale = [t.get_text() for t in figure.axes[1].texts]
+    assert "1 laag" in scale and "5 hoog" in scale and "Score" in scale
+    assert "geen score" in [t.get_text() for t in figure.texts]
     # An empty cell must not look like a low score.
     assert heatmap_png(m, "Test") != heatmap_png(m.fillna(1.0), "Test")
 
@@ -56,5 +59,5 @@ def test_heatmap_handles_empty_and_large_matrices():
     big = pd.DataFrame(np.random.default_rng(1).uniform(1, 5, size=(15, 200)))
     big.iloc[0, 0] = np.nan
     figure = heatmap_figure(big, "Veel")
-    assert len(figure.axes[0].texts) == 0  # too many cells for values: colour only
+    assert not any(c.get_label() == "geen" for c in figure.axes[0].collections)  # too many cells: colour only
     assert heatmap_png(big, "Veel").startswith(PNG)

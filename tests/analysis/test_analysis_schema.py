@@ -149,3 +149,4 @@ def test_optional_columns_may_be_missing():
 def test_empty_input_gives_empty_schema():
     schema = analyseschema(sample_long().iloc[0:0], ELEMENTS)
     assert len(schema) == 0 and list(schema.columns) == list(SCHEMA_COLUMNS)
+

@@ -20,7 +20,6 @@ from zet.errors import DomainError
 from zet.instrument import Instrument
 from zet.models import Casus, Gemeente, Onderzoek, Perspectief, Score
 from zet.models.mixins import utcnow
-from zet.services.casussen import save_casus
 from zet.services.gemeenten import save_gemeente, save_onderzoek
 from zet.importing.validate import (KnownState, Problem, Validation, _group_ids, gemeente_key,
                                     text_key, validate_table)
@@ -352,33 +351,38 @@ def apply_import(session: Session, instrument: Instrument, plan_or_frame,
             onderzoek = save_onderzoek(session, gemeente_object(c.gkey), {"titel": c.onderzoek})
             onderzoeken[(gid, c.okey)] = onderzoek.id
 
-    # Casussen: new ones through the service; existing ones without onderzoek get linked.
-    casus_id_of = {}
+    # Casussen: new ones as ORM objects in one flush. The rules save_casus enforces (code
+    # present, short and pseudonymous; a known doelgroep; unique per gemeente, ignoring case)
+    # were checked per row by validate.check, and matching on the lower-cased code above makes
+    # a stored casus be reused, never duplicated. One save_casus call (a query and a flush) per
+    # casus would cost minutes on a national import.
+    casus_id_of, new_casussen = {}, []
     for c in casussen.itertuples(index=False):
         onderzoek_id = onderzoeken.get((gemeenten[c.gkey], c.okey)) if c.okey else None
         if pd.isna(c.casus_id):
-            casus = save_casus(session, gemeente_object(c.gkey),
-                               {"code": c.casus, "doelgroep": c.doelgroep,
-                                "onderzoek_id": onderzoek_id})
-            casus_id_of[c.casus_group] = casus.id
+            new_casussen.append((c.casus_group, {
+                "gemeente_id": gemeenten[c.gkey], "code": c.casus, "doelgroep": c.doelgroep,
+                "onderzoek_id": onderzoek_id, "beperkingen": [], "leefgebieden": [],
+                "status": "lopend"}))
         else:
             casus_id_of[c.casus_group] = int(c.casus_id)
             if c.link:
                 session.execute(update(Casus.__table__).where(
                     Casus.__table__.c.id == int(c.casus_id)).values(
                     onderzoek_id=onderzoek_id, updated_at=utcnow()))
+    casus_id_of.update(zip([group for group, _ in new_casussen],
+                           _insert_returning_ids(session, Casus,
+                                                 [values for _, values in new_casussen])))
 
-    # Perspectives: new ones as ORM objects (version 1, status concept), one flush.
+    # Perspectives: new ones as concept, version 1 (the optimistic-lock counter starts there).
     new = perspectieven[perspectieven["perspectief_id"].isna()]
-    objects = []
-    for p in new.itertuples(index=False):
-        objects.append(Perspectief(casus_id=casus_id_of[p.casus_group], soort=p.perspectief,
-                                   rol=p.rol if p.perspectief == "professional" else "",
-                                   status="concept", instrument_version=instrument.version))
-    session.add_all(objects)
-    session.flush()
+    new_ids = _insert_returning_ids(session, Perspectief, [
+        {"casus_id": casus_id_of[group], "soort": soort,
+         "rol": rol if soort == "professional" else "", "status": "concept",
+         "instrument_version": instrument.version, "version": 1, "toestemming": False}
+        for group, soort, rol in zip(new["casus_group"], new["perspectief"], new["rol"])])
     pid_of = dict(zip(perspectieven["perspectief_group"], perspectieven["perspectief_id"]))
-    pid_of.update({group: p.id for group, p in zip(new["perspectief_group"], objects)})
+    pid_of.update(zip(new["perspectief_group"], new_ids))
 
     # Scores: bulk insert the new ones, bulk update the changed ones.
     status = rows["status"].to_numpy()
@@ -410,6 +414,15 @@ def apply_import(session: Session, instrument: Instrument, plan_or_frame,
         session.expire_all()  # ORM objects loaded earlier must not keep the old versions
     plan.applied = True
     return plan
+
+
+def _insert_returning_ids(session: Session, model, params: list[dict]) -> list[int]:
+    """ORM bulk INSERT of many rows in a few statements, returning the new ids in order."""
+    if not params:
+        return []
+    table = model.__table__
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(session.scalars(stmt, params))
 
 
 def _score_params(rows: pd.DataFrame, mask: np.ndarray, perspectief_ids: np.ndarray,

@@ -14,6 +14,7 @@ import warnings
 import zipfile
 from datetime import date, datetime, time
 
+import numpy as np
 import pandas as pd
 
 from zet.errors import DomainError
@@ -213,6 +214,11 @@ def _finish(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     body = body.iloc[:, keep]
     body.columns = [header[i] for i in keep]
     body.index = pd.RangeIndex(2, 2 + len(body), name="rij")
-    stripped = body.apply(lambda col: col.astype(str).str.strip())
-    not_empty = stripped.ne("").any(axis=1)
-    return body.loc[not_empty].astype(str)
+    not_empty = np.zeros(len(body), dtype=bool)
+    for i in range(body.shape[1]):
+        codes, uniques = pd.factorize(body.iloc[:, i].to_numpy(dtype=object),
+                                      use_na_sentinel=False)
+        filled = np.fromiter((bool(str(u).strip()) for u in uniques), dtype=bool,
+                             count=len(uniques))
+        not_empty |= filled[codes]
+    return body.loc[not_empty]

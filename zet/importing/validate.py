@@ -8,6 +8,7 @@ Nothing here writes.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -164,7 +165,7 @@ def normalise(frame: pd.DataFrame) -> tuple[pd.DataFrame | None, list[Problem]]:
     table = pd.DataFrame(index=frame.index)
     for name in ("gemeente", "casus", "onderzoek", "rol"):
         table[name] = _map_unique(column(name), strip)
-    table["toelichting"] = column("toelichting").astype(str).str.strip().astype(object)
+    table["toelichting"] = _map_unique(column("toelichting"), strip)
     for name in ("doelgroep", "perspectief", "element", "score"):
         table[f"{name}_raw"] = column(name)
     table["gkey"] = _map_unique(table["gemeente"], gemeente_key)
@@ -268,19 +269,10 @@ def check(table: pd.DataFrame, instrument: Instrument, scope: Scope = ALL,
     table["bijzonder"] = np.array([None if isinstance(p, str) else p[1] for p in parsed],
                                   dtype=object)
 
-    # Free text: length limits and identifying data.
-    toelichting = table["toelichting"]
-    too_long = toelichting.str.len().to_numpy() > MAX_TOELICHTING
-    for position in np.flatnonzero(too_long):
-        mask = np.zeros(n, dtype=bool)
-        mask[position] = True
-        c.add(check_length("Toelichting", toelichting.iloc[position], MAX_TOELICHTING), mask)
-    suspect = toelichting.str.contains(r"[\d@]", regex=True).to_numpy(dtype=bool) & ~too_long
-    if suspect.any():
-        found = _map_unique(toelichting[suspect], find_identifying)
-        messages = np.full(n, None, dtype=object)
-        messages[suspect] = found
-        c.per_value(pd.notna(messages), messages, lambda m: f"Toelichting: {m}")
+    # Free text: length limits and identifying data (only text with a digit or '@' can hold
+    # a BSN, phone number, postcode, date or e-mail address, so only that is examined).
+    toelichting_message = _map_unique(table["toelichting"], _toelichting_problem)
+    c.per_value(pd.notna(toelichting_message), toelichting_message, lambda m: m)
     rol_message = _map_unique(table["rol"], lambda v: check_length("Rol", v, MAX_KORT)
                               or find_identifying(v))
     c.per_value(pd.notna(rol_message), rol_message, lambda m: m)
@@ -300,6 +292,20 @@ def check(table: pd.DataFrame, instrument: Instrument, scope: Scope = ALL,
 
     c.problems.sort(key=lambda p: (p.first_row, p.message))
     return Validation(table=table, problems=c.problems, invalid=c.invalid)
+
+
+_MAYBE_IDENTIFYING = re.compile(r"[\d@]")
+
+
+def _toelichting_problem(text: str) -> str | None:
+    message = check_length("Toelichting", text, MAX_TOELICHTING)
+    if message:
+        return message
+    if _MAYBE_IDENTIFYING.search(text):
+        message = find_identifying(text)
+        if message:
+            return f"Toelichting: {message}"
+    return None
 
 
 def _one_of(raw, allowed) -> str | None:
@@ -363,32 +369,34 @@ def _parse(raw):
 
 
 def _check_gemeenten(c: _Collector, table, known: KnownState, scope: Scope, present) -> None:
-    gkey = table["gkey"].to_numpy(dtype=object)
-    gemeente = table["gemeente"].to_numpy(dtype=object)
-    pairs = pd.DataFrame({"gkey": gkey, "naam": gemeente}).drop_duplicates()
-    pairs = pairs[pairs["naam"] != ""]
-    for key, spellings in pairs.groupby("gkey", sort=False)["naam"]:
-        spellings = list(spellings)
-        in_file = gkey == key
-        stored = known.gemeenten.get(key)
+    """Scope, one spelling per gemeente, and the spelling ZET already uses."""
+    gkey_codes, gkeys = pd.factorize(table["gkey"].to_numpy(dtype=object))
+    naam_codes, namen = pd.factorize(table["gemeente"].to_numpy(dtype=object))
+    pairs = pd.DataFrame({"g": gkey_codes, "n": naam_codes}).drop_duplicates()
+    for g, naam_indexes in pairs.groupby("g", sort=False)["n"]:
+        spellings = [(n, namen[n]) for n in naam_indexes if namen[n] != ""]
+        if not spellings:
+            continue
+        in_file = lambda: gkey_codes == g  # noqa: E731 - computed only when reporting
+        stored = known.gemeenten.get(gkeys[g])
         if stored is None:
             if scope.gemeente_ids is not None:
-                c.add(f"Geen toegang tot gemeente {spellings[0]}: u kunt geen nieuwe gemeenten "
-                      "importeren.", in_file)
+                c.add(f"Geen toegang tot gemeente {spellings[0][1]}: u kunt geen nieuwe "
+                      "gemeenten importeren.", in_file())
                 continue
         elif not scope.allows(stored[0]):
-            c.add(f"Geen toegang tot gemeente {stored[1]}.", in_file)
+            c.add(f"Geen toegang tot gemeente {stored[1]}.", in_file())
             continue
         if stored is not None:
-            for naam in spellings:
+            for n, naam in spellings:
                 if naam != stored[1]:
                     c.add(f"Gemeente '{naam}' heet in ZET '{stored[1]}'. Gebruik dezelfde "
-                          "schrijfwijze als in ZET.", in_file & (gemeente == naam))
+                          "schrijfwijze als in ZET.", naam_codes == n)
         elif len(spellings) > 1:
-            parts = [f"'{naam}' ({format_rows(c.rows[in_file & (gemeente == naam)])})"
-                     for naam in spellings]
+            parts = [f"'{naam}' ({format_rows(c.rows[naam_codes == n])})"
+                     for n, naam in spellings]
             c.add(f"Gemeente op meer manieren geschreven: {' en '.join(parts)}. Gebruik overal "
-                  "dezelfde schrijfwijze.", in_file)
+                  "dezelfde schrijfwijze.", in_file())
 
 
 def _check_casussen(c: _Collector, table, known: KnownState, present) -> None:

@@ -6,7 +6,7 @@ all read the data the same way.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from zet.access import Scope
@@ -15,6 +15,7 @@ from zet.models import Casus, Citaat, Gemeente, Onderzoek, Perspectief, Score
 LONG_COLUMNS = ["gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
                 "antwoord", "toelichting"]
 ID_COLUMNS = ["gemeente_id", "onderzoek_id", "casus_id", "perspectief_id"]
+PERSPECTIVE_ORDER = case({"inwoner": 0, "professional": 1, "dossier": 2}, value=Perspectief.soort)
 
 
 def _filtered(stmt, scope: Scope, gemeente_ids=None, onderzoek_id=None, casus_id=None,
@@ -43,7 +44,7 @@ def scores_frame(session: Session, scope: Scope, *, gemeente_ids=None, onderzoek
             .join(Casus, Perspectief.casus_id == Casus.id)
             .join(Gemeente, Casus.gemeente_id == Gemeente.id)
             .outerjoin(Onderzoek, Casus.onderzoek_id == Onderzoek.id)
-            .order_by(Gemeente.naam, Casus.code, Perspectief.soort, Perspectief.rol, Score.id))
+            .order_by(Gemeente.naam, Casus.code, PERSPECTIVE_ORDER, Perspectief.rol, Score.id))
     stmt = _filtered(stmt, scope, gemeente_ids, onderzoek_id, casus_id, doelgroep)
     rows = session.execute(stmt).all()
     columns = ["gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
@@ -65,7 +66,7 @@ def citaten_frame(session: Session, scope: Scope, *, gemeente_ids=None, onderzoe
             .join(Perspectief, Citaat.perspectief_id == Perspectief.id)
             .join(Casus, Perspectief.casus_id == Casus.id)
             .join(Gemeente, Casus.gemeente_id == Gemeente.id)
-            .order_by(Gemeente.naam, Casus.code, Citaat.id))
+            .order_by(Gemeente.naam, Casus.code, PERSPECTIVE_ORDER, Perspectief.rol, Citaat.id))
     stmt = _filtered(stmt, scope, gemeente_ids, onderzoek_id, casus_id)
     return pd.DataFrame(session.execute(stmt).all(),
                         columns=["gemeente", "casus", "perspectief", "rol", "element", "tekst",

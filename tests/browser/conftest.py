@@ -1,0 +1,137 @@
+"""End-to-end fixtures: the real `zet serve` (gunicorn) on a free port, and headless Chromium.
+
+These tests use their own server and database; they never touch the `app` fixture of
+tests/conftest.py, so they run once (not once per database backend).
+
+Chromium is the Debian package at /usr/bin/chromium. Without it the tests are skipped, or
+fail when ZET_REQUIRE_BROWSER=1 (CI sets that, so a missing browser cannot pass unnoticed).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ZET = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "zet"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+START_TIMEOUT = 30  # seconds for gunicorn to answer
+# Settings of the developer's shell that would make the server differ from what ships.
+_INHERITED_SETTINGS = ("ZET_DATABASE_URL", "ZET_SECRET_KEY", "ZET_AUTOSAVE_SECONDS",
+                       "ZET_INSTANCE_PATH", "ZET_INSTRUMENT_DIR", "ZET_INSTRUMENT_VERSION")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _server_env(workdir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _INHERITED_SETTINGS}
+    env.update({
+        "ZET_DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}",
+        "ZET_SECRET_KEY": "e2e-secret",
+        "ZET_AUTOSAVE_SECONDS": "2",
+        "ZET_INSTANCE_PATH": str(workdir / "instance"),
+        # gunicorn's control socket defaults to ~/.gunicorn/gunicorn.ctl, shared by every
+        # gunicorn of this user; keep ours inside the temp directory.
+        "XDG_RUNTIME_DIR": str(workdir),
+        "PYTHONUNBUFFERED": "1",
+    })
+    if os.environ.get("ZET_E2E_DEV_INSTRUMENT_DIR"):  # DEV-ONLY, remove
+        env["ZET_INSTRUMENT_DIR"] = os.environ["ZET_E2E_DEV_INSTRUMENT_DIR"]
+    if os.environ.get("ZET_E2E_DEV_PYTHONPATH"):  # DEV-ONLY, remove
+        env["PYTHONPATH"] = os.environ["ZET_E2E_DEV_PYTHONPATH"]
+    return env
+
+
+def _wait_until_answering(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"`zet serve` stopped with code {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"`zet serve` did not answer on {url} within {START_TIMEOUT} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Base URL of `zet serve` on a fresh SQLite database, after `zet init`."""
+    if not ZET.exists():
+        pytest.fail(f"{ZET} not found: install the project in .venv (pip install -e .).")
+    workdir = tmp_path_factory.mktemp("e2e-server")
+    env = _server_env(workdir)
+    init = subprocess.run([str(ZET), "init"], cwd=workdir, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert init.returncode == 0, f"`zet init` failed:\n{init.stdout}\n{init.stderr}"
+
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log = workdir / "server.log"
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            [str(ZET), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+            cwd=workdir, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_answering(base_url + "/", process, log)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the session (each test gets fresh contexts)."""
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)."
+        if os.environ.get("ZET_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(chromium):
+    """Factory for fresh browser contexts (own cookies and localStorage): another user."""
+    contexts = []
+
+    def make():
+        context = chromium.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def browser_page(new_context, live_server):
+    """A page in a fresh context; the live server is running."""
+    return new_context().new_page()

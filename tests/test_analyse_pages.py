@@ -1,0 +1,100 @@
+"""The analysis pages show the computed figures and the evidence behind them."""
+import html
+
+from tests.helpers import make_casus, make_gemeente
+from zet.rules import parse_answer
+from zet.services.perspectieven import PerspectiefInput, save_perspectief
+
+
+def perspective(session, instrument, casus, soort, answers, rol="", toelichting=None, quote=None):
+    data = PerspectiefInput(soort=soort, rol=rol)
+    data.answers = {code: parse_answer(value) for code, value in answers.items()}
+    data.toelichtingen = toelichting or {}
+    if quote:
+        data.citaten = [quote]
+    save_perspectief(session, instrument, casus, data)
+    session.commit()
+
+
+def small_dataset(session, instrument):
+    """Casus J1: inwoner 1, professionals 2 and 4 (mean 3), dossier onbekend on CON ->
+    casusscore 2.0, verschil 2 (afwijkend), knelpunt. Casus V1: all 4 -> 4.0 succesfactor."""
+    gemeente = make_gemeente(session, "Gemeente Kustdorp")
+    j1 = make_casus(session, gemeente, code="J1", doelgroep="jeugd")
+    perspective(session, instrument, j1, "inwoner", {"CON": 1, "IPL": 2},
+                toelichting={"CON": "Steeds een ander gezicht."},
+                quote={"element_code": "CON", "tekst": "Weer iemand nieuw.", "bron": "vader"})
+    perspective(session, instrument, j1, "professional", {"CON": 2, "IPL": "nvt"}, rol="wijkteam")
+    perspective(session, instrument, j1, "professional", {"CON": 4}, rol="begeleider")
+    perspective(session, instrument, j1, "dossier", {"CON": "onbekend", "IPL": 2})
+    v1 = make_casus(session, gemeente, code="V1", doelgroep="volwassenen")
+    for soort in ("inwoner", "professional", "dossier"):
+        perspective(session, instrument, v1, soort, {"CON": 4, "IPL": 3},
+                    rol="consulent" if soort == "professional" else "")
+    return gemeente, j1, v1
+
+
+def test_analyseschema_shows_perspectives_casusscore_verschil_and_evidence(client, session,
+                                                                            instrument):
+    _, j1, _ = small_dataset(session, instrument)
+    page = html.unescape(client.get(f"/casussen/{j1.id}/analyseschema").get_data(as_text=True))
+    row = page.split('id="rij-CON"')[1].split("</tr>")[0]
+    cells = [c.split(">", 1)[1].split("<")[0] for c in row.split("<td")[1:6]]
+    assert cells == ["1,0", "3,0", "onbekend", "2,0", "2,0 "]
+    assert "afwijkend" in row and "knelpunt" in row
+    assert "Steeds een ander gezicht." in row and "Weer iemand nieuw." in row
+
+
+def test_totaalbeeld_lists_knelpunten_and_succesfactoren_with_evidence(client, session,
+                                                                       instrument):
+    gemeente, _, _ = small_dataset(session, instrument)
+    page = html.unescape(client.get(f"/gemeenten/{gemeente.id}/totaalbeeld").get_data(
+        as_text=True))
+    knelpunten = page.split('id="knelpunten"')[1].split("</ol>")[0]
+    succes = page.split('id="succesfactoren"')[1].split("</ol>")[0]
+    con = instrument.element("CON").name
+    assert con in knelpunten and "1 van 2 casussen knelpunt" in knelpunten
+    assert con in succes
+    scores = page.split('id="elementscores"')[1].split("</table>")[0]
+    con_row = scores.split(con)[1].split("</tr>")[0]
+    assert "3,0" in con_row  # (2.0 + 4.0) / 2
+    assert "1 van 2" in con_row  # dossier onbekend once out of two dossiers
+    assert "Weer iemand nieuw." in page and "Steeds een ander gezicht." in page
+
+
+def test_heatmap_images_are_png(client, session, instrument):
+    gemeente, _, _ = small_dataset(session, instrument)
+    for url in (f"/gemeenten/{gemeente.id}/totaalbeeld.png", "/vergelijking.png",
+                "/vergelijking.png?anoniem=1&doelgroep=jeugd"):
+        response = client.get(url)
+        assert response.status_code == 200 and response.mimetype == "image/png"
+        assert response.data.startswith(b"\x89PNG")
+
+
+def test_comparison_filters_and_anonymises_with_small_cell_suppression(client, session,
+                                                                       instrument):
+    small_dataset(session, instrument)
+    other = make_gemeente(session, "Gemeente Zandhoven")
+    for i in range(3):
+        casus = make_casus(session, other, code=f"Z{i}", doelgroep="jeugd")
+        perspective(session, instrument, casus, "inwoner", {"CON": 5})
+    page = client.get("/vergelijking").get_data(as_text=True)
+    assert "Gemeente Kustdorp" in page and "Gemeente Zandhoven" in page
+    anon = html.unescape(client.get("/vergelijking?anoniem=1").get_data(as_text=True))
+    assert "Kustdorp" not in anon and "Zandhoven" not in anon
+    assert "<th>Gemeente A</th>" in anon and "<th>Gemeente B</th>" in anon
+    table = anon.split('id="vergelijking"')[1]
+    assert "< 3" in table  # Kustdorp rests on 2 casussen
+    assert "5,0" in table  # Zandhoven rests on 3 casussen
+    jeugd = html.unescape(client.get("/vergelijking?doelgroep=volwassenen").get_data(
+        as_text=True)).split('id="vergelijking"')[1]
+    assert "Gemeente Kustdorp" in jeugd and "Gemeente Zandhoven" not in jeugd
+
+
+def test_pages_recompute_after_a_change(client, session, instrument):
+    gemeente, j1, _ = small_dataset(session, instrument)
+    before = client.get(f"/gemeenten/{gemeente.id}/totaalbeeld").get_data(as_text=True)
+    casus = make_casus(session, gemeente, code="J2")
+    perspective(session, instrument, casus, "inwoner", {"CON": 5})
+    after = client.get(f"/gemeenten/{gemeente.id}/totaalbeeld").get_data(as_text=True)
+    assert "2 casus(sen)" in before and "3 casus(sen)" in after
