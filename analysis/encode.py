@@ -41,17 +41,13 @@ class Encoded:
         return len(self.order)
 
 
-def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    return factorize(values)
-
-
 def _no_missing(column: str, uniques: np.ndarray) -> None:
     if any(u is None or u == "" for u in uniques):
         raise ValueError(f"column {column} has empty values")
 
 
 def _lookup(values: pd.Series, allowed: tuple[str, ...], column: str) -> np.ndarray:
-    codes, uniques = _factorize(values)
+    codes, uniques = factorize(values)
     position = {name: i for i, name in enumerate(allowed)}
     unknown = [u for u in uniques if u not in position]
     if unknown:
@@ -63,12 +59,12 @@ def encode(frame: pd.DataFrame, elements=None) -> Encoded:
     """Encode a long frame (see frames.LONG_COLUMNS); raises ValueError on contract violations."""
     check_columns(frame)
     n_rows = len(frame)
-    g_codes, g_uniques = _factorize(frame["gemeente"])
-    c_codes, c_uniques = _factorize(frame["casus"])
+    g_codes, g_uniques = factorize(frame["gemeente"])
+    c_codes, c_uniques = factorize(frame["casus"])
     _no_missing("gemeente", g_uniques)
     _no_missing("casus", c_uniques)
     if "onderzoek" in frame.columns:
-        o_codes, _ = _factorize(frame["onderzoek"])
+        o_codes, _ = factorize(frame["onderzoek"])
         n_o = int(o_codes.max()) + 1 if n_rows else 1
     else:
         o_codes, n_o = np.zeros(n_rows, dtype=np.int64), 1
@@ -93,7 +89,7 @@ def encode(frame: pd.DataFrame, elements=None) -> Encoded:
             "doelgroep": at_first("doelgroep"),
         }
     )
-    unknown = set(casussen["doelgroep"]) - set(DOELGROEPEN)
+    unknown = set(pd.unique(casussen["doelgroep"].to_numpy())) - set(DOELGROEPEN)
     if unknown:
         raise ValueError(f"unknown doelgroep value(s): {sorted(map(str, unknown))}")
     casussen["gemeente"] = casussen["gemeente"].astype(str)
@@ -105,10 +101,10 @@ def encode(frame: pd.DataFrame, elements=None) -> Encoded:
     new_position[position] = np.arange(len(position))
     casus_idx = new_position[k_codes]
 
-    gemeenten = np.array(sorted(set(casussen["gemeente"])), dtype=object)
+    gemeenten = np.array(sorted(pd.unique(casussen["gemeente"].to_numpy(dtype=object))), dtype=object)
     casussen["gemeente_idx"] = np.searchsorted(gemeenten, casussen["gemeente"].to_numpy(dtype=object))
 
-    e_codes, e_uniques = _factorize(frame["element"])
+    e_codes, e_uniques = factorize(frame["element"])
     _no_missing("element", e_uniques)
     order = element_order(elements, present=[str(u) for u in e_uniques])
     e_position = {code: i for i, code in enumerate(order)}

@@ -14,18 +14,26 @@ def element_matrix(
     elements=None,
 ) -> pd.DataFrame:
     """Pivot a frame with an element column into a matrix: rows = elements in instrument order,
-    columns = the distinct values of `columns` (sorted), cells = `values` (mean if repeated).
+    columns = the distinct values of `columns` in order of first appearance (analysis outputs are
+    sorted, and anonymised labels keep that order: Gemeente Z before Gemeente AA), cells =
+    `values` as floats (mean if repeated; None, e.g. from suppress_small, becomes NaN).
 
     Expects columns element (ordered Categorical, as every analysis output has), `columns` and
     `values`; e.g. analyseschema of one gemeente with columns='casus', values='casusscore', or
     gemeente_element_scores with columns='gemeente'. Rows are labelled with element names when
     `elements` is a frame with code, name; all elements of the order appear, missing cells are NaN.
     """
+    work = pd.DataFrame({
+        "element": frame["element"],
+        columns: frame[columns],
+        values: pd.to_numeric(frame[values], errors="coerce").astype(float),
+    })
     pivot = (
-        frame.groupby(["element", columns], observed=True, sort=True, dropna=False)[values]
+        work.groupby(["element", columns], observed=True, sort=True, dropna=False)[values]
         .mean()
         .unstack(columns)
     )
+    pivot = pivot.reindex(columns=pd.unique(frame[columns].to_numpy(dtype=object)))
     if isinstance(frame["element"].dtype, pd.CategoricalDtype):
         order = list(frame["element"].cat.categories)
     else:

@@ -62,10 +62,10 @@ def perspectief_form_class(instrument: Instrument, soort: str) -> type[Perspecti
     if soort == "professional":
         attrs["rol"] = TrimmedStringField("Rol van de professional",
                                           [Optional(), Length(max=MAX_KORT)])
-    choices = answer_choices(instrument)
+    answers = answer_choices(instrument)
     for element in instrument.elements:
         attrs[f"score-{element.code}"] = RadioField(
-            element.name, choices=choices, validate_choice=False,
+            element.name, choices=answers, validate_choice=False,
             validators=[Optional(), _valid_answer])
         attrs[f"toelichting-{element.code}"] = TextAreaField(
             f"Toelichting bij {element.name}",

@@ -60,4 +60,18 @@ def load_config() -> dict:
         "AUTOSAVE_SECONDS": int(os.environ.get("ZET_AUTOSAVE_SECONDS", "30")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        **session_settings(),
+    }
+
+
+def session_settings() -> dict:
+    """Cookies only over HTTPS when ZET_HTTPS=1; logout after ZET_IDLE_MINUTES without activity."""
+    https = os.environ.get("ZET_HTTPS") == "1"
+    return {
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "IDLE_MINUTES": int(os.environ.get("ZET_IDLE_MINUTES", "30")),
     }

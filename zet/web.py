@@ -13,10 +13,12 @@ csrf = CSRFProtect()
 
 def init_app(app) -> None:
     from zet.views import analyse, casussen, gemeenten, perspectieven
+    from zet.views import export as export_views
 
     csrf.init_app(app)
     for module in (gemeenten, casussen, perspectieven, analyse):
         app.register_blueprint(module.bp)
+    app.register_blueprint(export_views.bp)
     app.add_template_filter(format_datum, "datum")
     app.add_template_filter(format_getal, "getal")
     app.context_processor(lambda: {"instrument": active_instrument()})

@@ -61,3 +61,19 @@ def test_heatmap_handles_empty_and_large_matrices():
     figure = heatmap_figure(big, "Veel")
     assert not any(c.get_label() == "geen" for c in figure.axes[0].collections)  # too many cells: colour only
     assert heatmap_png(big, "Veel").startswith(PNG)
+
+
+def test_element_matrix_after_anonymising_and_suppressing():
+    from analysis import AnalysisSettings, anonymise_gemeenten, gemeente_labels, suppress_small
+
+    scores = gemeente_element_scores(analyseschema(sample_long(), ELEMENTS))
+    many = pd.concat([scores.assign(gemeente=f"G{i:02d}") for i in range(28)], ignore_index=True)
+    shown = suppress_small(anonymise_gemeenten(many, gemeente_labels(many["gemeente"])), AnalysisSettings(min_casussen=2))
+    m = element_matrix(shown, columns="gemeente", values="score", elements=ELEMENTS)
+    assert list(m.columns[24:]) == ["Gemeente Y", "Gemeente Z", "Gemeente AA", "Gemeente AB"]
+    assert m.dtypes.eq(float).all()
+    assert m.loc["Continuïteit", "Gemeente A"] == scores["score"].iloc[1]
+    assert heatmap_png(m, "Vergelijking").startswith(PNG)
+    suppressed = suppress_small(scores)  # Bergveld has 1 casus: its column is all NaN
+    m = element_matrix(suppressed, columns="gemeente", values="score")
+    assert m["Bergveld"].isna().all() and m["Amberdam"].notna().all()

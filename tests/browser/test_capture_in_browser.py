@@ -5,6 +5,7 @@ Each test is a story of what a user does with mouse and keyboard, and checks wha
 from __future__ import annotations
 
 import itertools
+import time
 import re
 
 import pytest
@@ -127,6 +128,12 @@ def fill_elements(page: Page, codes: list[str], perspective: str, *, skip=()) ->
 
 def press(page: Page, button: str) -> None:
     page.get_by_role("button", name=button).click()
+
+
+def form_post(page: Page):
+    """Waits for the answer to a form sent by the page (not an autosave, not a replaceState)."""
+    return page.expect_response(lambda r: r.request.method == "POST"
+                                and r.request.resource_type == "document")
 
 
 def assert_form_shows(page: Page, codes: list[str], scores: dict, texts: dict) -> None:
@@ -289,9 +296,9 @@ def test_validation_error_keeps_everything_typed_and_points_at_the_field(browser
         texts[code] = f"Over {code} staat niets in het dossier, nog navragen."
         toelichting(page, code).fill(texts[code])
 
-    with page.expect_navigation() as navigation:
+    with form_post(page) as answer:
         press(page, "Definitief opslaan")
-    assert navigation.value.status == 422
+    assert answer.value.status == 422
     expect(page.locator(".flash-error").first).to_contain_text("Niet opgeslagen")
     for code in missing:
         expect(page.locator(f"#element-{code} .field-error")).to_contain_text("Kies een score")
@@ -366,9 +373,9 @@ def test_second_save_of_same_perspective_shows_conflict(browser_page, live_serve
     pick_with_keyboard(second, code, "1")
     toelichting(second, code).click()
     second.keyboard.type(second_text)
-    with second.expect_navigation() as navigation:
+    with form_post(second) as answer:
         press(second, "Concept opslaan")
-    assert navigation.value.status == 409
+    assert answer.value.status == 409
     conflict = second.locator("#conflict")
     expect(conflict).to_be_visible()
     expect(conflict).to_contain_text("iemand anders heeft dit perspectief ook opgeslagen")
@@ -387,3 +394,38 @@ def test_second_save_of_same_perspective_shows_conflict(browser_page, live_serve
     check.goto(casus_url)
     expect(perspective_row(check, "Dossier").locator("td").nth(2)).to_have_text(
         f"1 van {len(codes)}")
+
+
+def test_saving_while_an_autosave_is_under_way_is_not_a_conflict(browser_page, live_server):
+    """Pressing save while the form's own autosave is still on its way must not report a
+    conflict with oneself: the save waits for the autosave and carries its new version."""
+    page = browser_page
+    new_casus(page, live_server, "Gemeente Haastdorp", "HD-01")
+    codes = open_perspective(page, "Dossier", "Invullen")
+
+    held = []  # autosaves the server has answered, whose answers the browser has not had yet
+
+    def hold_autosave_answer(route):
+        if route.request.method == "POST" and b"autosave" in (route.request.post_data_buffer or b""):
+            held.append((route, route.fetch()))
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/perspectieven/"), hold_autosave_answer)
+    pick_with_mouse(page, codes[0], "4")
+    text = "Ingevuld vlak voor het opslaan."
+    toelichting(page, codes[0]).fill(text)
+    deadline = time.monotonic() + SAVE_TIMEOUT / 1000
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)  # lets Playwright handle the route while we wait for it
+    assert held, "no autosave was sent"
+
+    with form_post(page) as saved:
+        press(page, "Concept opslaan")
+        route, autosave_answer = held.pop()
+        route.fulfill(response=autosave_answer)
+    assert saved.value.status == 302  # saved, on to the stored perspective
+    expect(page.locator("#conflict")).to_have_count(0)
+    expect(page.locator(".flash-success")).to_contain_text("Concept opgeslagen")
+    assert checked_value(page, codes[0]) == "4"
+    expect(toelichting(page, codes[0])).to_have_value(text)

@@ -1,10 +1,11 @@
 """Planning and applying an import: what would change, then writing it in one transaction.
 
 ``plan_import`` validates the table and compares it with the database without writing.
-``apply_import`` writes the plan: gemeenten and onderzoeken through the services, new casussen
-and perspectives as ORM objects, scores in bulk with Core (insert / update executemany), and
-bumps the optimistic-lock version of every existing perspective whose scores changed. It flushes
-and never commits; the caller commits once. Importing the same file twice changes nothing.
+``apply_import`` writes the plan: gemeenten and onderzoeken through the services; casussen,
+perspectives and scores in bulk with Core executemany (insert, and update for changed scores);
+and bumps the optimistic-lock version of every stored perspective whose scores changed. It
+flushes and never commits; the caller commits once. Importing the same file twice changes
+nothing.
 """
 from __future__ import annotations
 
@@ -21,14 +22,16 @@ from zet.instrument import Instrument
 from zet.models import Casus, Gemeente, Onderzoek, Perspectief, Score
 from zet.models.mixins import utcnow
 from zet.services.gemeenten import save_gemeente, save_onderzoek
-from zet.importing.validate import (KnownState, Problem, Validation, _group_ids, gemeente_key,
-                                    text_key, validate_table)
+from zet.importing.validate import (KnownState, Problem, Table, Validation, casus_key,
+                                    gemeente_key, text_key, validate_table)
 
 CHUNK = 5000          # ids per IN (...) list
 LIST_SHOWN = 20       # names listed in the report before "en nog N"
 
 _SCORE = Score.__table__
 _PERSPECTIEF = Perspectief.__table__
+_CASUS = Casus.__table__
+ADDED, CHANGED, UNCHANGED = 0, 1, 2
 
 
 class ImportRefused(DomainError):
@@ -58,9 +61,15 @@ class ImportPlan:
     scores_unchanged: int = 0
     # Internals for apply_import.
     _known: KnownState | None = field(default=None, repr=False)
-    _casussen: pd.DataFrame | None = field(default=None, repr=False)
-    _perspectieven: pd.DataFrame | None = field(default=None, repr=False)
-    _rows: pd.DataFrame | None = field(default=None, repr=False)
+    _table: Table | None = field(default=None, repr=False)
+    _new_gemeenten: list = field(default_factory=list, repr=False)
+    _new_onderzoeken: list = field(default_factory=list, repr=False)
+    _casussen: list = field(default_factory=list, repr=False)
+    _perspectieven: list = field(default_factory=list, repr=False)
+    _row_pid: np.ndarray | None = field(default=None, repr=False)
+    _status: np.ndarray | None = field(default=None, repr=False)
+    _score_ids: np.ndarray | None = field(default=None, repr=False)
+    _touched: list = field(default_factory=list, repr=False)
 
     @property
     def problems(self) -> list[Problem]:
@@ -150,12 +159,12 @@ def _chunks(values, size: int = CHUNK):
         yield values[start:start + size]
 
 
-def load_known(session: Session, table: pd.DataFrame) -> KnownState:
+def load_known(session: Session, table: Table) -> KnownState:
     """The gemeenten (all), and onderzoeken and casussen of the gemeenten in the table."""
     known = KnownState()
     for gemeente_id, naam in session.execute(select(Gemeente.id, Gemeente.naam)):
         known.gemeenten[gemeente_key(naam)] = (gemeente_id, naam)
-    ids = [known.gemeenten[k][0] for k in pd.unique(table["gkey"]) if k in known.gemeenten]
+    ids = [known.gemeenten[k][0] for k in table["gkey"].uniques if k in known.gemeenten]
     for chunk in _chunks(ids):
         for oid, gid, titel in session.execute(select(
                 Onderzoek.id, Onderzoek.gemeente_id, Onderzoek.titel).where(
@@ -165,11 +174,36 @@ def load_known(session: Session, table: pd.DataFrame) -> KnownState:
         for cid, gid, code, doelgroep, onderzoek_id in session.execute(select(
                 Casus.id, Casus.gemeente_id, Casus.code, Casus.doelgroep, Casus.onderzoek_id)
                 .where(Casus.gemeente_id.in_(chunk))):
-            known.casussen[(gid, code.strip().lower())] = (cid, code, doelgroep, onderzoek_id)
+            known.casussen[(gid, casus_key(code))] = (cid, code, doelgroep, onderzoek_id)
     return known
 
 
 # --- planning -------------------------------------------------------------------------------
+
+@dataclass
+class _CasusPlan:
+    group: int
+    gkey: str
+    code: str
+    doelgroep: str
+    okey: str
+    onderzoek: str
+    casus_id: int | None     # None: new
+    link: bool               # existing casus without onderzoek gets the file's onderzoek
+
+
+@dataclass
+class _PerspectiefPlan:
+    group: int
+    casus_group: int
+    soort: str
+    rol: str
+    perspectief_id: int | None   # None: new
+
+
+def _value(coded, position):
+    return coded.uniques[coded.codes[position]]
+
 
 def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
                 scope: Scope = ALL, *, skip_invalid: bool = False) -> ImportPlan:
@@ -178,124 +212,134 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
     Reads the database, never writes. With ``skip_invalid`` the plan covers the valid rows and
     the problems describe the skipped ones.
     """
-    known_holder = {}
+    holder = {}
 
     def known_for(table):
-        known_holder["known"] = load_known(session, table)
-        return known_holder["known"]
+        holder["known"] = load_known(session, table)
+        return holder["known"]
 
     validation = validate_table(frame, instrument, scope, known_for)
     plan = ImportPlan(validation=validation, skip_invalid=skip_invalid,
-                      total_rows=len(frame.index), _known=known_holder.get("known"))
+                      total_rows=validation.total_rows or len(frame.index),
+                      _known=holder.get("known"))
     if not plan.can_apply:
         return plan
     known = plan._known
-    rows = validation.valid_rows.copy()
-    if rows.empty:
-        plan._rows = rows
+    table = validation.table.take(validation.valid_positions)
+    plan._table = table
+    if len(table) == 0:
         return plan
+    cols = table.columns
 
-    # Gemeenten.
-    firsts = rows.drop_duplicates("gkey")
-    rows["gemeente_id"] = rows["gkey"].map(
-        {k: v[0] for k, v in known.gemeenten.items()}).astype("Int64")
-    plan.new_gemeenten = [g for k, g in zip(firsts["gkey"], firsts["gemeente"])
-                          if k not in known.gemeenten]
-    naam_of = {k: known.gemeenten[k][1] if k in known.gemeenten else g
-               for k, g in zip(firsts["gkey"], firsts["gemeente"])}
+    # Gemeenten: known ones by key, the others are new (first spelling in the file).
+    gkey, gemeente = cols["gkey"], cols["gemeente"]
+    naam_of: dict[str, str] = {}
+    for code, first in zip(*np.unique(gkey.codes, return_index=True)):
+        key = gkey.uniques[code]
+        if key in known.gemeenten:
+            naam_of[key] = known.gemeenten[key][1]
+        else:
+            naam_of[key] = _value(gemeente, first)
+            plan.new_gemeenten.append(naam_of[key])
+            plan._new_gemeenten.append((key, naam_of[key]))
 
-    # Casussen, each with its onderzoek (first non-empty in the file).
-    casussen = rows.drop_duplicates("casus_group")[
-        ["casus_group", "gkey", "ckey", "casus", "doelgroep", "gemeente_id"]].copy()
-    onderzoek = rows[rows["okey"] != ""].drop_duplicates("casus_group").set_index(
-        "casus_group")
-    casussen["okey"] = casussen["casus_group"].map(onderzoek["okey"]).fillna("")
-    casussen["onderzoek"] = casussen["casus_group"].map(onderzoek["onderzoek"]).fillna("")
-    casus_ids, link, new_onderzoeken = [], [], {}
-    for c in casussen.itertuples(index=False):
-        stored = known.casussen.get((int(c.gemeente_id), c.ckey)) \
-            if not pd.isna(c.gemeente_id) else None
-        casus_ids.append(stored[0] if stored else None)
-        link.append(bool(stored and stored[3] is None and c.okey))
-        if c.okey and (pd.isna(c.gemeente_id) or (int(c.gemeente_id), c.okey)
-                       not in known.onderzoeken) and (not stored or stored[3] is None):
-            new_onderzoeken.setdefault((c.gkey, c.okey), c.onderzoek)
-    casussen["casus_id"] = pd.array(casus_ids, dtype="Int64")
-    casussen["link"] = link
-    plan.new_onderzoeken = [(naam_of[g], t) for (g, _), t in new_onderzoeken.items()]
-    new = casussen[casussen["casus_id"].isna()]
-    plan.new_casussen = [(naam_of[g], code) for g, code in zip(new["gkey"], new["casus"])]
-    linked = casussen[casussen["link"]]
-    plan.linked_casussen = [(naam_of[g], code) for g, code in zip(linked["gkey"], linked["casus"])]
-    plan._casussen = casussen
-    rows["casus_id"] = rows["casus_group"].map(casussen.set_index("casus_group")["casus_id"])
+    # Casussen, each with its onderzoek (the first non-empty one in the file).
+    groups = cols["casus_group"].codes
+    okey = cols["okey"]
+    has_onderzoek = np.flatnonzero(okey.where(bool))
+    onderzoek_groups, onderzoek_first = np.unique(groups[has_onderzoek], return_index=True)
+    onderzoek_position = dict(zip(onderzoek_groups.tolist(),
+                                  has_onderzoek[onderzoek_first].tolist()))
+    new_onderzoeken: dict[tuple[str, str], str] = {}
+    for group, first in zip(*np.unique(groups, return_index=True)):
+        key = _value(gkey, first)
+        gemeente_id = known.gemeenten[key][0] if key in known.gemeenten else None
+        stored = known.casussen.get((gemeente_id, _value(cols["ckey"], first))) \
+            if gemeente_id is not None else None
+        position = onderzoek_position.get(int(group))
+        o_key = _value(okey, position) if position is not None else ""
+        titel = _value(cols["onderzoek"], position) if position is not None else ""
+        casus = _CasusPlan(group=int(group), gkey=key,
+                           code=stored[1] if stored else _value(cols["casus"], first),
+                           doelgroep=_value(cols["doelgroep"], first), okey=o_key,
+                           onderzoek=titel, casus_id=stored[0] if stored else None,
+                           link=bool(stored and stored[3] is None and o_key))
+        plan._casussen.append(casus)
+        if casus.casus_id is None:
+            plan.new_casussen.append((naam_of[key], casus.code))
+        if casus.link:
+            plan.linked_casussen.append((naam_of[key], casus.code))
+        if o_key and (casus.casus_id is None or casus.link) and (
+                gemeente_id is None or (gemeente_id, o_key) not in known.onderzoeken):
+            new_onderzoeken.setdefault((key, o_key), titel)
+    plan._new_onderzoeken = list(new_onderzoeken.items())
+    plan.new_onderzoeken = [(naam_of[g], titel) for (g, _), titel in new_onderzoeken.items()]
 
-    # Perspectives: existing ones of the existing casussen, matched on soort and rol.
-    rows["perspectief_group"] = _group_ids(rows["casus_group"].to_numpy(),
-                                           rows["perspectief"].to_numpy(dtype=object),
-                                           rows["rkey"].to_numpy(dtype=object))
-    existing_casus_ids = [int(i) for i in casussen["casus_id"].dropna()]
-    stored_perspectieven = {}
-    for chunk in _chunks(existing_casus_ids):
+    # Perspectives: the stored ones of the stored casussen, matched on soort and rol.
+    casus_id_of_group = {c.group: c.casus_id for c in plan._casussen}
+    stored_perspectieven: dict[tuple[int, str, str], int] = {}
+    for chunk in _chunks([c.casus_id for c in plan._casussen if c.casus_id is not None]):
         for pid, cid, soort, rol in session.execute(select(
                 Perspectief.id, Perspectief.casus_id, Perspectief.soort, Perspectief.rol).where(
                 Perspectief.casus_id.in_(chunk)).order_by(Perspectief.id)):
             stored_perspectieven.setdefault((cid, soort, text_key(rol or "")), pid)
-    perspectieven = rows.drop_duplicates("perspectief_group")[
-        ["perspectief_group", "casus_group", "casus_id", "perspectief", "rol", "rkey"]].copy()
-    perspectieven["perspectief_id"] = pd.array(
-        [stored_perspectieven.get((int(cid), soort, rkey)) if not pd.isna(cid) else None
-         for cid, soort, rkey in zip(perspectieven["casus_id"], perspectieven["perspectief"],
-                                     perspectieven["rkey"])], dtype="Int64")
-    plan.new_perspectieven = int(perspectieven["perspectief_id"].isna().sum())
-    plan._perspectieven = perspectieven
-    rows["perspectief_id"] = rows["perspectief_group"].map(
-        perspectieven.set_index("perspectief_group")["perspectief_id"])
+    pgroups = cols["perspectief_group"].codes
+    pid_of_group = np.full(int(pgroups.max()) + 1, -1, dtype=np.int64)
+    for group, first in zip(*np.unique(pgroups, return_index=True)):
+        casus_group = int(groups[first])
+        soort = _value(cols["perspectief"], first)
+        casus_id = casus_id_of_group[casus_group]
+        pid = stored_perspectieven.get((casus_id, soort, _value(cols["rkey"], first))) \
+            if casus_id is not None else None
+        plan._perspectieven.append(_PerspectiefPlan(
+            group=int(group), casus_group=casus_group, soort=soort,
+            rol=_value(cols["rol"], first) if soort == "professional" else "",
+            perspectief_id=pid))
+        if pid is None:
+            plan.new_perspectieven += 1
+        else:
+            pid_of_group[group] = pid
+    row_pid = pid_of_group[pgroups]
 
-    # Scores: compare with the stored ones in one query per chunk of perspectives.
-    rows["score_key"] = rows["score"].map(lambda s: int(s) if _present(s) else 0).astype(
-        np.int64)
-    rows["bijzonder_key"] = rows["bijzonder"].map(lambda b: b if isinstance(b, str) else "")
-    existing_pids = [int(i) for i in perspectieven["perspectief_id"].dropna()]
+    # Scores: compare with the stored ones, loaded in one query per chunk of perspectives.
+    element_codes = list(instrument.codes)
+    element_index = {code: i for i, code in enumerate(element_codes)}
+    width = len(element_codes) + 1
     stored = []
-    for chunk in _chunks(existing_pids):
+    for chunk in _chunks(np.unique(row_pid[row_pid >= 0]).tolist()):
         stored += session.execute(select(
-            Score.perspectief_id, Score.element_code, Score.id, Score.score, Score.bijzonder,
-            Score.toelichting).where(Score.perspectief_id.in_(chunk))).all()
-    stored = pd.DataFrame(stored, columns=["perspectief_id", "element", "score_id",
-                                           "old_score", "old_bijzonder", "old_toelichting"],
-                          dtype=object)
-    rows["row"] = rows.index
-    if len(stored):
-        stored["perspectief_id"] = stored["perspectief_id"].astype("Int64")
-        stored["score_id"] = stored["score_id"].astype("Int64")
-        stored["old_score"] = stored["old_score"].map(
-            lambda s: 0 if s is None else int(s)).astype(np.int64)
-        stored["old_bijzonder"] = stored["old_bijzonder"].map(lambda b: b or "")
-        stored["old_toelichting"] = stored["old_toelichting"].map(lambda t: t or "")
-        merged = rows.merge(stored, how="left", on=["perspectief_id", "element"])
-        merged.index = merged["row"]
-        found = merged["score_id"].notna().to_numpy()
-        same = found & (merged["score_key"].to_numpy() == merged["old_score"].fillna(-1)
-                        .to_numpy()) \
-            & (merged["bijzonder_key"].to_numpy(dtype=object)
-               == merged["old_bijzonder"].fillna("-").to_numpy(dtype=object)) \
-            & (merged["toelichting"].to_numpy(dtype=object)
-               == merged["old_toelichting"].fillna("\0").to_numpy(dtype=object))
-        rows["score_id"] = merged["score_id"].to_numpy()
-    else:
-        found = np.zeros(len(rows), dtype=bool)
-        same = found
-        rows["score_id"] = pd.array([None] * len(rows), dtype="Int64")
-    status = np.where(~found, "added", np.where(same, "unchanged", "changed"))
-    rows["status"] = status
-    plan.scores_added = int((status == "added").sum())
-    plan.scores_changed = int((status == "changed").sum())
-    plan.scores_unchanged = int((status == "unchanged").sum())
-    touched = rows.loc[(status != "unchanged") & rows["perspectief_id"].notna().to_numpy(),
-                       "perspectief_id"]
-    plan.changed_perspectieven = int(touched.nunique())
-    plan._rows = rows
+            _SCORE.c.perspectief_id, _SCORE.c.element_code, _SCORE.c.id, _SCORE.c.score,
+            _SCORE.c.bijzonder, _SCORE.c.toelichting).where(
+            _SCORE.c.perspectief_id.in_(chunk))).all()
+    stored = [r for r in stored if r[1] in element_index]
+    stored_keys = [pid * width + element_index[code] for pid, code, *_ in stored]
+    row_element = np.array([element_index[c] for c in cols["element"].uniques],
+                           dtype=np.int64)[cols["element"].codes]
+    status = np.full(len(table), ADDED, dtype=np.int8)
+    score_ids = np.full(len(table), -1, dtype=np.int64)
+    if stored_keys:
+        index = pd.Index(np.array(stored_keys, dtype=np.int64))
+        found = index.get_indexer(np.where(row_pid >= 0, row_pid * width + row_element, -1))
+        hit = found >= 0
+        which = found[hit]
+        old_id = np.fromiter((r[2] for r in stored), dtype=np.int64, count=len(stored))
+        old_score = np.fromiter((r[3] or 0 for r in stored), dtype=np.int64, count=len(stored))
+        old_bijzonder = np.array([r[4] or "" for r in stored], dtype=object)
+        old_toelichting = np.array([r[5] or "" for r in stored], dtype=object)
+        score = cols["score"].values()[hit].astype(np.int64)
+        bijzonder = cols["bijzonder"].map(lambda b: b or "").values()[hit]
+        toelichting = cols["toelichting"].values()[hit]
+        same = (score == old_score[which]) & (bijzonder == old_bijzonder[which]) \
+            & (toelichting == old_toelichting[which])
+        status[hit] = np.where(same, UNCHANGED, CHANGED)
+        score_ids[hit] = old_id[which]
+    plan._row_pid, plan._status, plan._score_ids = row_pid, status, score_ids
+    plan.scores_added = int((status == ADDED).sum())
+    plan.scores_changed = int((status == CHANGED).sum())
+    plan.scores_unchanged = int((status == UNCHANGED).sum())
+    touched = row_pid[(status != UNCHANGED) & (row_pid >= 0)]
+    plan._touched = sorted(set(touched.tolist()))
+    plan.changed_perspectieven = len(plan._touched)
     return plan
 
 
@@ -316,131 +360,112 @@ def apply_import(session: Session, instrument: Instrument, plan_or_frame,
         raise ImportRefused(plan)
     if plan.applied:
         raise ValueError("Dit importplan is al uitgevoerd.")
-    rows = plan._rows
-    if rows is None or rows.empty or not plan.changes_anything:
+    if not plan.changes_anything:
         plan.applied = True
         return plan
-    known = plan._known
-    casussen, perspectieven = plan._casussen, plan._perspectieven
+    known, table = plan._known, plan._table
+    cols = table.columns
 
-    # Gemeenten (only with an unrestricted scope: validation refused others already).
-    gemeenten = {key: gid for key, (gid, _) in known.gemeenten.items()}
-    gemeente_objects: dict[str, Gemeente] = {}
-    if plan.new_gemeenten:
-        if scope.gemeente_ids is not None:
-            raise DomainError("U kunt geen nieuwe gemeenten importeren.")
-        firsts = rows.drop_duplicates("gkey")
-        for key, naam in zip(firsts["gkey"], firsts["gemeente"]):
-            if key not in gemeenten:
-                gemeente = save_gemeente(session, {"naam": naam})
-                gemeenten[key] = gemeente.id
-                gemeente_objects[key] = gemeente
+    # Gemeenten and onderzoeken through the services (a few hundred at most).
+    if plan._new_gemeenten and scope.gemeente_ids is not None:
+        raise DomainError("U kunt geen nieuwe gemeenten importeren.")
+    gemeente_ids = {key: gid for key, (gid, _) in known.gemeenten.items()}
+    gemeenten: dict[str, Gemeente] = {}
+    for key, naam in plan._new_gemeenten:
+        gemeenten[key] = save_gemeente(session, {"naam": naam})
+        gemeente_ids[key] = gemeenten[key].id
+    onderzoek_ids = {(gid, okey): oid for (gid, okey), (oid, _) in known.onderzoeken.items()}
+    for (key, okey), titel in plan._new_onderzoeken:
+        gemeente = gemeenten.get(key) or session.get(Gemeente, gemeente_ids[key])
+        onderzoek_ids[(gemeente_ids[key], okey)] = save_onderzoek(
+            session, gemeente, {"titel": titel}).id
 
-    def gemeente_object(key: str) -> Gemeente:
-        if key not in gemeente_objects:
-            gemeente_objects[key] = session.get(Gemeente, gemeenten[key])
-        return gemeente_objects[key]
-
-    # Onderzoeken.
-    onderzoeken = {(gid, okey): oid for (gid, okey), (oid, _) in known.onderzoeken.items()}
-    for c in casussen.itertuples(index=False):
-        if not c.okey:
-            continue
-        gid = gemeenten[c.gkey]
-        if (gid, c.okey) not in onderzoeken and (pd.isna(c.casus_id) or c.link):
-            onderzoek = save_onderzoek(session, gemeente_object(c.gkey), {"titel": c.onderzoek})
-            onderzoeken[(gid, c.okey)] = onderzoek.id
-
-    # Casussen: new ones as ORM objects in one flush. The rules save_casus enforces (code
-    # present, short and pseudonymous; a known doelgroep; unique per gemeente, ignoring case)
-    # were checked per row by validate.check, and matching on the lower-cased code above makes
-    # a stored casus be reused, never duplicated. One save_casus call (a query and a flush) per
-    # casus would cost minutes on a national import.
-    casus_id_of, new_casussen = {}, []
-    for c in casussen.itertuples(index=False):
-        onderzoek_id = onderzoeken.get((gemeenten[c.gkey], c.okey)) if c.okey else None
-        if pd.isna(c.casus_id):
-            new_casussen.append((c.casus_group, {
-                "gemeente_id": gemeenten[c.gkey], "code": c.casus, "doelgroep": c.doelgroep,
+    # Casussen. The rules save_casus enforces (code present, short and pseudonymous; a known
+    # doelgroep; unique per gemeente ignoring case) were checked per row by validate.check, and
+    # matching on the lower-cased code makes a stored casus be reused, never duplicated. New
+    # ones are inserted in bulk: one save_casus (a query and a flush) per casus would take
+    # minutes on a national import.
+    casus_ids: dict[int, int] = {}
+    new_casussen, links = [], []
+    now = utcnow()
+    for casus in plan._casussen:
+        gemeente_id = gemeente_ids[casus.gkey]
+        onderzoek_id = onderzoek_ids.get((gemeente_id, casus.okey)) if casus.okey else None
+        if casus.casus_id is None:
+            new_casussen.append((casus.group, {
+                "gemeente_id": gemeente_id, "code": casus.code, "doelgroep": casus.doelgroep,
                 "onderzoek_id": onderzoek_id, "beperkingen": [], "leefgebieden": [],
-                "status": "lopend"}))
-        else:
-            casus_id_of[c.casus_group] = int(c.casus_id)
-            if c.link:
-                session.execute(update(Casus.__table__).where(
-                    Casus.__table__.c.id == int(c.casus_id)).values(
-                    onderzoek_id=onderzoek_id, updated_at=utcnow()))
-    casus_id_of.update(zip([group for group, _ in new_casussen],
-                           _insert_returning_ids(session, Casus,
-                                                 [values for _, values in new_casussen])))
+                "status": "lopend", "created_at": now, "updated_at": now}))
+            continue
+        casus_ids[casus.group] = casus.casus_id
+        if casus.link:
+            links.append({"b_id": casus.casus_id, "b_onderzoek_id": onderzoek_id})
+    if links:
+        session.execute(update(_CASUS).where(_CASUS.c.id == bindparam("b_id")).values(
+            onderzoek_id=bindparam("b_onderzoek_id"), updated_at=now), links)
+    casus_ids.update(zip([group for group, _ in new_casussen],
+                         _insert_returning_ids(session, _CASUS, [v for _, v in new_casussen])))
 
-    # Perspectives: new ones as concept, version 1 (the optimistic-lock counter starts there).
-    new = perspectieven[perspectieven["perspectief_id"].isna()]
-    new_ids = _insert_returning_ids(session, Perspectief, [
-        {"casus_id": casus_id_of[group], "soort": soort,
-         "rol": rol if soort == "professional" else "", "status": "concept",
-         "instrument_version": instrument.version, "version": 1, "toestemming": False}
-        for group, soort, rol in zip(new["casus_group"], new["perspectief"], new["rol"])])
-    pid_of = dict(zip(perspectieven["perspectief_group"], perspectieven["perspectief_id"]))
-    pid_of.update(zip(new["perspectief_group"], new_ids))
+    # Perspectives: new ones as concept, version 1 (where the optimistic lock starts).
+    new = [p for p in plan._perspectieven if p.perspectief_id is None]
+    new_ids = _insert_returning_ids(session, _PERSPECTIEF, [
+        {"casus_id": casus_ids[p.casus_group], "soort": p.soort, "rol": p.rol,
+         "status": "concept", "instrument_version": instrument.version, "version": 1,
+         "toestemming": False, "created_at": now, "updated_at": now} for p in new])
+    row_pid = plan._row_pid.copy()
+    if new:
+        pid_of_group = np.full(int(cols["perspectief_group"].codes.max()) + 1, -1,
+                               dtype=np.int64)
+        pid_of_group[[p.group for p in new]] = new_ids
+        fresh = row_pid < 0
+        row_pid[fresh] = pid_of_group[cols["perspectief_group"].codes[fresh]]
 
-    # Scores: bulk insert the new ones, bulk update the changed ones.
-    status = rows["status"].to_numpy()
-    perspectief_ids = rows["perspectief_group"].map(pid_of).astype(np.int64).to_numpy()
-    added = status == "added"
+    # Scores: one executemany insert for the new ones, one executemany update for the changed.
+    status = plan._status
+    added = status == ADDED
     if added.any():
-        params = _score_params(rows, added, perspectief_ids, instrument.version)
-        session.execute(insert(_SCORE), params)
-    changed = status == "changed"
+        session.execute(insert(_SCORE), _score_params(cols, added, row_pid, instrument.version))
+    changed = status == CHANGED
     if changed.any():
-        params = _score_params(rows, changed, perspectief_ids, instrument.version)
-        for param, score_id in zip(params, rows.loc[changed, "score_id"].tolist()):
-            param["b_id"] = int(score_id)
+        params = _score_params(cols, changed, row_pid, instrument.version)
+        for param, score_id in zip(params, plan._score_ids[changed].tolist()):
+            param["b_id"] = score_id
         session.execute(update(_SCORE).where(_SCORE.c.id == bindparam("b_id")).values(
             score=bindparam("score"), bijzonder=bindparam("bijzonder"),
             toelichting=bindparam("toelichting"),
             instrument_version=bindparam("instrument_version")), params)
 
-    # Existing perspectives whose scores changed: new updated_at and a higher version, so a
-    # form opened before the import gets a conflict instead of silently overwriting it.
-    existing = rows["perspectief_id"].notna().to_numpy() & (status != "unchanged")
-    touched = sorted(set(int(i) for i in rows.loc[existing, "perspectief_id"]))
-    now = utcnow()
-    for chunk in _chunks(touched):
+    # Stored perspectives whose scores changed get a new updated_at and a higher version, so a
+    # form opened before the import gets a conflict instead of silently overwriting the import.
+    for chunk in _chunks(plan._touched):
         session.execute(update(_PERSPECTIEF).where(_PERSPECTIEF.c.id.in_(chunk)).values(
             updated_at=now, version=_PERSPECTIEF.c.version + 1))
     session.flush()
-    if touched or plan.linked_casussen:
-        session.expire_all()  # ORM objects loaded earlier must not keep the old versions
+    if plan._touched or plan.linked_casussen:
+        session.expire_all()  # ORM objects loaded before must not keep the old versions
     plan.applied = True
     return plan
 
 
-def _insert_returning_ids(session: Session, model, params: list[dict]) -> list[int]:
-    """ORM bulk INSERT of many rows in a few statements, returning the new ids in order."""
+def _insert_returning_ids(session: Session, table, params: list[dict]) -> list[int]:
+    """Insert many rows with a few statements (executemany), returning the ids in order."""
     if not params:
         return []
-    table = model.__table__
     stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(session.scalars(stmt, params))
 
 
-def _score_params(rows: pd.DataFrame, mask: np.ndarray, perspectief_ids: np.ndarray,
-                  version: str) -> list[dict]:
+def _score_params(cols, mask: np.ndarray, row_pid: np.ndarray, version: str) -> list[dict]:
     """Plain dicts with Python values (no numpy types) for an executemany."""
-    selected = rows.loc[mask]
-    return [{"perspectief_id": int(pid), "element_code": element,
-             "score": int(score) if _present(score) else None,
-             "bijzonder": bijzonder if isinstance(bijzonder, str) else None,
-             "toelichting": toelichting, "instrument_version": version}
-            for pid, element, score, bijzonder, toelichting in zip(
-                perspectief_ids[mask].tolist(), selected["element"].tolist(),
-                selected["score"].tolist(), selected["bijzonder"].tolist(),
-                selected["toelichting"].tolist())]
-
-
-def _present(value) -> bool:
-    return value is not None and value == value  # None and NaN are both "no value"
+    element, score = cols["element"], cols["score"]
+    bijzonder, toelichting = cols["bijzonder"], cols["toelichting"]
+    return [{"perspectief_id": pid, "element_code": code, "score": value or None,
+             "bijzonder": special, "toelichting": text, "instrument_version": version}
+            for pid, code, value, special, text in zip(
+                row_pid[mask].tolist(), element.uniques[element.codes[mask]].tolist(),
+                score.uniques[score.codes[mask]].tolist(),
+                bijzonder.uniques[bijzonder.codes[mask]].tolist(),
+                toelichting.uniques[toelichting.codes[mask]].tolist())]
 
 
 def count_rows(session: Session) -> dict[str, int]:

@@ -69,11 +69,11 @@ def _read_csv(name: str, data: bytes) -> pd.DataFrame:
         raise ImportFileError(
             f"'{name}' is niet in UTF-8 opgeslagen (onleesbaar teken in regel {line}). "
             f"{_SAVE_AS}") from None
-    delimiter = sniff_delimiter(text)
+    delimiter = sniff_delimiter(text[:65536])
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str,
-                            keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                            engine="c", quotechar='"', doublequote=True)
+        frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", sep=delimiter, header=None,
+                            dtype=object, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False, engine="c", quotechar='"', doublequote=True)
     except pd.errors.EmptyDataError:
         raise ImportFileError(f"'{name}' bevat geen gegevens.") from None
     except pd.errors.ParserError as exc:
@@ -199,13 +199,12 @@ def _finish(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Header row -> column names; index = spreadsheet row number; empty rows dropped."""
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise ImportFileError(f"'{name}' bevat geen gegevens.")
-    frame = frame.astype(object).fillna("")
-    header = [str(h).strip() for h in frame.iloc[0].tolist()]
+    header = ["" if h is None or h != h else str(h).strip() for h in frame.iloc[0].tolist()]
     body = frame.iloc[1:]
     keep = [i for i, h in enumerate(header) if h]
     # A column without a header is only allowed when it is empty (Excel leaves such columns).
     for i, h in enumerate(header):
-        if not h and body.iloc[:, i].astype(str).str.strip().ne("").any():
+        if not h and (body.iloc[:, i].to_numpy(dtype=object) != "").any():
             from openpyxl.utils import get_column_letter
             raise ImportFileError(f"'{name}': kolom {get_column_letter(i + 1)} heeft gegevens "
                                   "maar geen kopje in rij 1. Geef elke kolom een naam.")
@@ -214,11 +213,7 @@ def _finish(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     body = body.iloc[:, keep]
     body.columns = [header[i] for i in keep]
     body.index = pd.RangeIndex(2, 2 + len(body), name="rij")
-    not_empty = np.zeros(len(body), dtype=bool)
+    filled = np.zeros(len(body), dtype=bool)
     for i in range(body.shape[1]):
-        codes, uniques = pd.factorize(body.iloc[:, i].to_numpy(dtype=object),
-                                      use_na_sentinel=False)
-        filled = np.fromiter((bool(str(u).strip()) for u in uniques), dtype=bool,
-                             count=len(uniques))
-        not_empty |= filled[codes]
-    return body.loc[not_empty]
+        filled |= body.iloc[:, i].to_numpy(dtype=object) != ""
+    return body.loc[filled] if not filled.all() else body

@@ -1,8 +1,9 @@
 """Checking every row of an import table at once, vectorised, with Dutch messages per row number.
 
-``normalise`` maps the file's headers to the interchange columns and derives cleaned columns and
-matching keys; ``check`` runs every rule (also against what the database already holds, when a
-``KnownState`` is given) and returns all problems together, each with the rows it concerns.
+``normalise`` maps the file's headers to the interchange columns; every column is factorised
+once (integer codes per row, distinct values once), so each rule runs per distinct value and is
+spread back over the rows with numpy. ``check`` runs every rule (also against what the database
+already holds, given a ``KnownState``) and returns all problems together, each naming its rows.
 Nothing here writes.
 """
 from __future__ import annotations
@@ -27,6 +28,7 @@ COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 COLUMN_ALIASES = {"antwoord": "score"}  # the long export of zet.services.dataset writes 'antwoord'
 MAX_CASUSCODE = 40
 MAX_ROWS_NAMED = 12
+_MAYBE_IDENTIFYING = re.compile(r"[\d@]")
 
 
 # --- problems -------------------------------------------------------------------------------
@@ -74,13 +76,17 @@ class Problem:
 
 # --- what the database already knows --------------------------------------------------------
 
-def gemeente_key(naam: str) -> str:
+def text_key(text) -> str:
     """Names compare ignoring case and whitespace: ' duinwijk' is Duinwijk."""
-    return " ".join(str(naam).split()).lower()
-
-
-def text_key(text: str) -> str:
     return " ".join(str(text).split()).lower()
+
+
+gemeente_key = text_key
+
+
+def casus_key(code) -> str:
+    """Casus codes compare as zet.services.casussen.find_casus does: trimmed, lower case."""
+    return str(code).strip().lower()
 
 
 @dataclass
@@ -93,38 +99,89 @@ class KnownState:
     casussen: dict[tuple[int, str], tuple[int, str, str, int | None]] = field(default_factory=dict)
 
 
-# --- normalising ----------------------------------------------------------------------------
+# --- factorised columns ---------------------------------------------------------------------
 
-def _map_unique(series: pd.Series, func) -> np.ndarray:
-    """``func`` applied once per distinct value, spread back over the rows (fast for repeats)."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=False)
-    mapped = np.empty(len(uniques), dtype=object)
+@dataclass
+class Coded:
+    """A column as integer codes per row plus its distinct values (``uniques[codes]``)."""
+    codes: np.ndarray
+    uniques: np.ndarray
+
+    @classmethod
+    def of(cls, values) -> "Coded":
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+        return cls(codes.astype(np.int64), _none_for_na(uniques))
+
+    def map(self, func) -> "Coded":
+        """``func`` once per distinct value; codes stay (mapped values may coincide)."""
+        mapped = np.empty(len(self.uniques), dtype=object)
+        for i, value in enumerate(self.uniques):
+            mapped[i] = func(value)
+        return Coded(self.codes, mapped)
+
+    def distinct(self) -> "Coded":
+        """Codes that are equal exactly when the (mapped) values are equal."""
+        inner, uniques = pd.factorize(self.uniques, use_na_sentinel=False)
+        return Coded(inner.astype(np.int64)[self.codes], _none_for_na(uniques))
+
+    def take(self, positions: np.ndarray) -> "Coded":
+        return Coded(self.codes[positions], self.uniques)
+
+    def values(self) -> np.ndarray:
+        return self.uniques[self.codes]
+
+    def where(self, predicate) -> np.ndarray:
+        """Row mask: ``predicate`` (on a distinct value) is true."""
+        hit = np.fromiter((bool(predicate(u)) for u in self.uniques), dtype=bool,
+                          count=len(self.uniques))
+        return hit[self.codes]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+def _none_for_na(uniques) -> np.ndarray:
+    """pandas turns None into NaN when factorising; the checks want None back."""
+    result = np.empty(len(uniques), dtype=object)
     for i, value in enumerate(uniques):
-        mapped[i] = func(value)
-    return mapped[codes]
+        result[i] = None if value is None or value != value else value
+    return result
 
 
-def _group_ids(*arrays) -> np.ndarray:
-    """One integer id per distinct combination of the given row-aligned arrays."""
-    combined = None
-    for array in arrays:
-        codes, uniques = pd.factorize(np.asarray(array, dtype=object), use_na_sentinel=False)
-        codes = codes.astype(np.int64)
-        if combined is None:
-            combined = codes
-        else:
-            combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes)
-            combined = combined.astype(np.int64)
-    return combined
+def combine(*codes: np.ndarray) -> np.ndarray:
+    """One dense integer id per distinct combination of row-aligned integer codes."""
+    result = np.asarray(codes[0], dtype=np.int64)
+    for more in codes[1:]:
+        more = np.asarray(more, dtype=np.int64)
+        result, _ = pd.factorize(result * (int(more.max(initial=0)) + 2) + more + 1)
+        result = result.astype(np.int64)
+    return result
 
 
-def normalise(frame: pd.DataFrame) -> tuple[pd.DataFrame | None, list[Problem]]:
+@dataclass
+class Table:
+    """The normalised import rows: file row numbers and coded columns (all row-aligned)."""
+    rows: np.ndarray
+    columns: dict[str, Coded]
+
+    def __getitem__(self, name: str) -> Coded:
+        return self.columns[name]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def take(self, positions: np.ndarray) -> "Table":
+        return Table(self.rows[positions],
+                     {name: col.take(positions) for name, col in self.columns.items()})
+
+
+def normalise(frame: pd.DataFrame) -> tuple[Table | None, list[Problem]]:
     """Map headers to the interchange columns; None (with problems) when a column is missing.
 
-    The cleaned table has, per file row (index = row number): the trimmed texts ``gemeente``,
-    ``casus``, ``onderzoek``, ``rol``, ``toelichting``, the raw ``doelgroep_raw``,
-    ``perspectief_raw``, ``element_raw``, ``score_raw``, and the keys ``gkey``, ``ckey``,
-    ``okey``, ``rkey``.
+    Columns of the table: the trimmed texts ``gemeente``, ``casus``, ``onderzoek``, ``rol``,
+    ``toelichting``; the raw ``doelgroep_raw``, ``perspectief_raw``, ``element_raw``,
+    ``score_raw``; and the keys ``gkey``, ``ckey``, ``okey``, ``rkey``. Rows with only blanks
+    are left out.
     """
     problems: list[Problem] = []
     positions: dict[str, int] = {}
@@ -143,8 +200,7 @@ def normalise(frame: pd.DataFrame) -> tuple[pd.DataFrame | None, list[Problem]]:
         close = difflib.get_close_matches(key, list(COLUMNS) + list(COLUMN_ALIASES), n=1,
                                           cutoff=0.6)
         if close:
-            target = COLUMN_ALIASES.get(close[0], close[0])
-            suggested.add(target)
+            suggested.add(COLUMN_ALIASES.get(close[0], close[0]))
             problems.append(Problem(f"Kolom '{shown}' onbekend; bedoelt u '{close[0]}'?"))
         else:
             problems.append(Problem(f"Kolom '{shown}' onbekend. Toegestane kolommen: "
@@ -156,22 +212,29 @@ def normalise(frame: pd.DataFrame) -> tuple[pd.DataFrame | None, list[Problem]]:
     if any(name not in positions for name in REQUIRED_COLUMNS):
         return None, problems
 
-    def column(name: str) -> pd.Series:
-        if name not in positions:
-            return pd.Series("", index=frame.index, dtype=object)
-        return frame.iloc[:, positions[name]].astype(object)
-
-    strip = lambda v: str(v).strip()  # noqa: E731
-    table = pd.DataFrame(index=frame.index)
-    for name in ("gemeente", "casus", "onderzoek", "rol"):
-        table[name] = _map_unique(column(name), strip)
-    table["toelichting"] = _map_unique(column("toelichting"), strip)
-    for name in ("doelgroep", "perspectief", "element", "score"):
-        table[f"{name}_raw"] = column(name)
-    table["gkey"] = _map_unique(table["gemeente"], gemeente_key)
-    table["ckey"] = _map_unique(table["casus"], lambda v: v.lower())
-    table["okey"] = _map_unique(table["onderzoek"], text_key)
-    table["rkey"] = _map_unique(table["rol"], text_key)
+    n = len(frame)
+    strip = lambda v: "" if v is None or v != v else str(v).strip()  # noqa: E731
+    columns: dict[str, Coded] = {}
+    for name in COLUMNS:
+        raw = (Coded.of(frame.iloc[:, positions[name]].to_numpy(dtype=object))
+               if name in positions else Coded(np.zeros(n, dtype=np.int64),
+                                               np.array([""], dtype=object)))
+        stripped = raw.map(strip)
+        if name in ("doelgroep", "perspectief", "element", "score"):
+            columns[f"{name}_raw"] = stripped
+        else:
+            columns[name] = stripped
+    blank = np.ones(n, dtype=bool)
+    for col in columns.values():
+        blank &= col.where(lambda v: v == "")
+    table = Table(frame.index.to_numpy(dtype=np.int64), columns)
+    if blank.any():
+        table = table.take(np.flatnonzero(~blank))
+    columns = table.columns
+    columns["gkey"] = columns["gemeente"].map(text_key).distinct()
+    columns["ckey"] = columns["casus"].map(casus_key).distinct()
+    columns["okey"] = columns["onderzoek"].map(text_key).distinct()
+    columns["rkey"] = columns["rol"].map(text_key).distinct()
     return table, problems
 
 
@@ -179,11 +242,12 @@ def normalise(frame: pd.DataFrame) -> tuple[pd.DataFrame | None, list[Problem]]:
 
 @dataclass
 class Validation:
-    """The cleaned table, every problem, and which rows cannot be imported."""
-    table: pd.DataFrame | None
+    """The normalised table, every problem, and which rows cannot be imported."""
+    table: Table | None
     problems: list[Problem]
     invalid: np.ndarray | None = None   # bool per table row
     column_problems: list[Problem] = field(default_factory=list)
+    total_rows: int = 0
 
     @property
     def fatal(self) -> bool:
@@ -192,109 +256,123 @@ class Validation:
         return self.table is None or bool(self.column_problems)
 
     @property
-    def valid_rows(self) -> pd.DataFrame:
-        return self.table.loc[~self.invalid]
+    def valid_positions(self) -> np.ndarray:
+        return np.flatnonzero(~self.invalid)
 
     @property
     def skipped_rows(self) -> list[int]:
-        return [int(r) for r in self.table.index[self.invalid]]
+        if self.table is None:
+            return []
+        return [int(r) for r in self.table.rows[self.invalid]]
 
 
 class _Collector:
-    def __init__(self, table: pd.DataFrame):
-        self.table = table
-        self.rows = table.index.to_numpy()
+    def __init__(self, table: Table):
+        self.rows = table.rows
         self.invalid = np.zeros(len(table), dtype=bool)
         self.problems: list[Problem] = []
 
     def add(self, message: str, mask: np.ndarray) -> None:
-        mask = np.asarray(mask, dtype=bool)
-        if mask.any():
-            self.problems.append(Problem(message, tuple(int(r) for r in self.rows[mask])))
-            self.invalid |= mask
+        positions = np.flatnonzero(mask)
+        if len(positions):
+            self.add_positions(message, positions)
 
-    def per_value(self, mask: np.ndarray, values: np.ndarray, message) -> None:
-        """One problem per distinct offending value, naming all its rows."""
-        mask = np.asarray(mask, dtype=bool)
-        if not mask.any():
+    def add_positions(self, message: str, positions: np.ndarray) -> None:
+        self.problems.append(Problem(message, tuple(self.rows[positions].tolist())))
+        self.invalid[positions] = True
+
+    def per_value(self, coded: Coded, message_of, only: np.ndarray | None = None) -> None:
+        """``message_of(value)`` (a message or None) once per distinct value; one problem per
+        distinct message, naming all its rows. ``only`` restricts the rows considered."""
+        messages = np.empty(len(coded.uniques), dtype=object)
+        for i, value in enumerate(coded.uniques):
+            messages[i] = message_of(value)
+        has = pd.notna(messages)
+        if not has.any():
             return
-        picked = pd.Series(np.asarray(values, dtype=object)[mask], index=np.flatnonzero(mask))
-        for value, positions in picked.groupby(picked, sort=False).groups.items():
-            row_mask = np.zeros(len(self.rows), dtype=bool)
-            row_mask[np.asarray(positions)] = True
-            self.add(message(value), row_mask)
+        message_codes, distinct = pd.factorize(messages[has])
+        per_unique = np.full(len(coded.uniques), -1, dtype=np.int64)
+        per_unique[has] = message_codes
+        per_row = per_unique[coded.codes]
+        if only is not None:
+            per_row = np.where(only, per_row, -1)
+        positions = np.flatnonzero(per_row >= 0)
+        if not len(positions):
+            return
+        order = np.argsort(per_row[positions], kind="stable")
+        positions = positions[order]
+        counts = np.bincount(per_row[positions], minlength=len(distinct))
+        for message, group in zip(distinct, np.split(positions, np.cumsum(counts)[:-1])):
+            if len(group):
+                self.add_positions(str(message), group)
 
 
-def check(table: pd.DataFrame, instrument: Instrument, scope: Scope = ALL,
+def check(table: Table, instrument: Instrument, scope: Scope = ALL,
           known: KnownState | None = None) -> Validation:
-    """Every rule on every row; the cleaned table gains ``doelgroep``, ``perspectief``,
-    ``element``, ``score``, ``bijzonder`` and ``casus_group`` columns."""
+    """Every rule on every row. The table gains the columns ``doelgroep``, ``perspectief``,
+    ``element`` (code), ``score`` (int, 0 = none) and ``bijzonder``, with None for invalid
+    values, and ``casus_group`` / ``perspectief_group`` (integer ids per casus / perspective)."""
     known = known or KnownState()
     c = _Collector(table)
-    n = len(table)
-    gemeente = table["gemeente"].to_numpy(dtype=object)
-    casus = table["casus"].to_numpy(dtype=object)
-    gkey = table["gkey"].to_numpy(dtype=object)
+    cols = table.columns
 
     # Gemeente and casus present, short enough, pseudonymous.
-    c.add("Gemeente ontbreekt: vul de naam van de gemeente in.", gemeente == "")
-    c.add("Casus ontbreekt: vul de casuscode (pseudoniem) in.", casus == "")
-    lengths = _map_unique(table["gemeente"], len).astype(np.int64)
-    c.per_value(lengths > MAX_KORT, gemeente,
-                lambda v: check_length("Gemeentenaam", v, MAX_KORT))
-    casus_message = _map_unique(table["casus"], _casus_problem)
-    c.per_value(pd.notna(casus_message), casus_message, lambda m: m)
+    c.per_value(cols["gemeente"], lambda v: None if v else
+                "Gemeente ontbreekt: vul de naam van de gemeente in.")
+    c.per_value(cols["gemeente"], lambda v: check_length("Gemeentenaam", v, MAX_KORT))
+    c.per_value(cols["casus"], _casus_problem)
 
     # Doelgroep, perspectief, element, score: one lookup per distinct value.
-    doelgroep = _map_unique(table["doelgroep_raw"], lambda v: _one_of(v, DOELGROEPEN))
-    c.per_value(pd.isna(doelgroep), table["doelgroep_raw"].to_numpy(dtype=object),
-                _doelgroep_message)
-    table["doelgroep"] = doelgroep
+    c.per_value(cols["doelgroep_raw"], lambda v: None if _one_of(v, DOELGROEPEN)
+                else _doelgroep_message(v))
+    cols["doelgroep"] = cols["doelgroep_raw"].map(lambda v: _one_of(v, DOELGROEPEN)).distinct()
+    c.per_value(cols["perspectief_raw"], lambda v: None if _one_of(v, PERSPECTIEVEN)
+                else _perspectief_message(v))
+    cols["perspectief"] = cols["perspectief_raw"].map(
+        lambda v: _one_of(v, PERSPECTIEVEN)).distinct()
+    cols["element"] = cols["element_raw"].map(lambda v: _element_code(instrument, v)).distinct()
+    c.per_value(cols["element_raw"], lambda v: None if _element_code(instrument, v)
+                else _element_message(instrument, v))
+    parsed = cols["score_raw"].map(_parse)
+    c.per_value(parsed, lambda p: p if isinstance(p, str) else None)
+    cols["score"] = parsed.map(lambda p: 0 if isinstance(p, str) or p[0] is None else p[0])
+    cols["bijzonder"] = parsed.map(lambda p: None if isinstance(p, str) else p[1])
 
-    perspectief = _map_unique(table["perspectief_raw"], lambda v: _one_of(v, PERSPECTIEVEN))
-    c.per_value(pd.isna(perspectief), table["perspectief_raw"].to_numpy(dtype=object),
-                _perspectief_message)
-    table["perspectief"] = perspectief
+    # Free text: limits and identifying data (only text with a digit or '@' can hold a BSN,
+    # phone number, postcode, date or e-mail address, so only that text is examined).
+    c.per_value(cols["toelichting"], _toelichting_problem)
+    c.per_value(cols["rol"], lambda v: check_length("Rol", v, MAX_KORT) or find_identifying(v))
+    other = cols["perspectief"].where(lambda p: p is not None and p != "professional")
+    c.per_value(cols["perspectief"], lambda p: (
+        f"Rol is alleen voor het perspectief professional; laat de kolom rol leeg bij {p}."),
+        only=other & cols["rol"].where(lambda r: r != ""))
+    c.per_value(cols["onderzoek"], lambda v: check_length("Onderzoek", v, MAX_KORT))
 
-    element = _map_unique(table["element_raw"], lambda v: _element_code(instrument, v))
-    bad = pd.isna(element)
-    c.per_value(bad, table["element_raw"].to_numpy(dtype=object),
-                lambda v: _element_message(instrument, v))
-    table["element"] = element
-
-    parsed = _map_unique(table["score_raw"], _parse)
-    is_error = np.fromiter((isinstance(p, str) for p in parsed), dtype=bool, count=n)
-    c.per_value(is_error, parsed, lambda m: m)
-    table["score"] = np.array([None if isinstance(p, str) else p[0] for p in parsed], dtype=object)
-    table["bijzonder"] = np.array([None if isinstance(p, str) else p[1] for p in parsed],
-                                  dtype=object)
-
-    # Free text: length limits and identifying data (only text with a digit or '@' can hold
-    # a BSN, phone number, postcode, date or e-mail address, so only that is examined).
-    toelichting_message = _map_unique(table["toelichting"], _toelichting_problem)
-    c.per_value(pd.notna(toelichting_message), toelichting_message, lambda m: m)
-    rol_message = _map_unique(table["rol"], lambda v: check_length("Rol", v, MAX_KORT)
-                              or find_identifying(v))
-    c.per_value(pd.notna(rol_message), rol_message, lambda m: m)
-    rol = table["rol"].to_numpy(dtype=object)
-    c.per_value((rol != "") & pd.notna(perspectief) & (perspectief != "professional"),
-                perspectief, lambda p: (f"Rol is alleen voor het perspectief professional; laat "
-                                        f"de kolom rol leeg bij {p}."))
-    onderzoek_message = _map_unique(table["onderzoek"],
-                                    lambda v: check_length("Onderzoek", v, MAX_KORT))
-    c.per_value(pd.notna(onderzoek_message), onderzoek_message, lambda m: m)
-
-    present = (gemeente != "") & (casus != "")
-    _check_gemeenten(c, table, known, scope, present)
-    table["casus_group"] = _group_ids(gkey, table["ckey"].to_numpy(dtype=object))
+    present = cols["gemeente"].where(bool) & cols["casus"].where(bool)
+    _check_gemeenten(c, table, known, scope)
+    cols["casus_group"] = Coded(combine(cols["gkey"].codes, cols["ckey"].codes),
+                                np.empty(0, dtype=object))
     _check_casussen(c, table, known, present)
+    cols["perspectief_group"] = Coded(combine(cols["casus_group"].codes,
+                                              cols["perspectief"].codes, cols["rkey"].codes),
+                                      np.empty(0, dtype=object))
     _check_duplicates(c, table, present)
 
     c.problems.sort(key=lambda p: (p.first_row, p.message))
-    return Validation(table=table, problems=c.problems, invalid=c.invalid)
+    return Validation(table=table, problems=c.problems, invalid=c.invalid,
+                      total_rows=len(table))
 
 
-_MAYBE_IDENTIFYING = re.compile(r"[\d@]")
+def _casus_problem(code: str) -> str | None:
+    if not code:
+        return "Casus ontbreekt: vul de casuscode (pseudoniem) in."
+    message = check_length("Casuscode", code, MAX_CASUSCODE)
+    if message:
+        return message
+    message = find_identifying(code)
+    if message:
+        return "De casuscode moet een pseudoniem zijn. " + message
+    return None
 
 
 def _toelichting_problem(text: str) -> str | None:
@@ -313,50 +391,35 @@ def _one_of(raw, allowed) -> str | None:
     return text if text in allowed else None
 
 
-def _casus_problem(code: str) -> str | None:
-    if not code:
-        return None
-    message = check_length("Casuscode", code, MAX_CASUSCODE)
-    if message:
-        return message
-    message = find_identifying(code)
-    if message:
-        return "De casuscode moet een pseudoniem zijn. " + message
-    return None
-
-
 def _doelgroep_message(raw) -> str:
-    if not str(raw).strip():
+    if not raw:
         return "Doelgroep ontbreekt: vul jeugd of volwassenen in."
-    return f"Doelgroep '{str(raw).strip()}' onbekend: kies jeugd of volwassenen."
+    return f"Doelgroep '{raw}' onbekend: kies jeugd of volwassenen."
 
 
 def _perspectief_message(raw) -> str:
-    if not str(raw).strip():
+    if not raw:
         return "Perspectief ontbreekt: vul inwoner, professional of dossier in."
-    suggestion = difflib.get_close_matches(str(raw).strip().lower(), PERSPECTIEVEN, n=1)
+    suggestion = difflib.get_close_matches(str(raw).lower(), PERSPECTIEVEN, n=1)
     hint = f" Bedoelt u '{suggestion[0]}'?" if suggestion else ""
-    return (f"Perspectief '{str(raw).strip()}' onbekend: kies inwoner, professional of "
-            f"dossier.{hint}")
+    return f"Perspectief '{raw}' onbekend: kies inwoner, professional of dossier.{hint}"
 
 
 def _element_code(instrument: Instrument, raw) -> str | None:
-    text = str(raw).strip()
-    if not text:
+    if not raw:
         return None
-    element = instrument.find_element(text)
+    element = instrument.find_element(raw)
     return element.code if element else None
 
 
 def _element_message(instrument: Instrument, raw) -> str:
-    text = str(raw).strip()
-    if not text:
+    if not raw:
         return "Element ontbreekt: vul de code of de naam van het werkzaam element in."
     options = {e.code.lower(): e.code for e in instrument.elements}
     options.update({e.name.lower(): e.name for e in instrument.elements})
-    close = difflib.get_close_matches(text.lower(), list(options), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(raw).lower(), list(options), n=1, cutoff=0.6)
     hint = f" Bedoelt u '{options[close[0]]}'?" if close else ""
-    return (f"Element '{text}' onbekend in instrument {instrument.version}: gebruik een code "
+    return (f"Element '{raw}' onbekend in instrument {instrument.version}: gebruik een code "
             f"({', '.join(instrument.codes)}) of de exacte naam.{hint}")
 
 
@@ -368,17 +431,31 @@ def _parse(raw):
     return (answer.score, answer.special)
 
 
-def _check_gemeenten(c: _Collector, table, known: KnownState, scope: Scope, present) -> None:
+def unique_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The distinct (a, b) pairs of two row-aligned non-negative integer arrays, as rows."""
+    if not len(a):
+        return np.empty((0, 2), dtype=np.int64)
+    width = int(b.max()) + 1
+    keys = np.sort(pd.unique(a.astype(np.int64) * width + b.astype(np.int64)))
+    return np.stack([keys // width, keys % width], axis=1)
+
+
+def first_positions(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct codes and the first row position of each."""
+    return np.unique(codes, return_index=True)
+
+
+def _check_gemeenten(c: _Collector, table: Table, known: KnownState, scope: Scope) -> None:
     """Scope, one spelling per gemeente, and the spelling ZET already uses."""
-    gkey_codes, gkeys = pd.factorize(table["gkey"].to_numpy(dtype=object))
-    naam_codes, namen = pd.factorize(table["gemeente"].to_numpy(dtype=object))
-    pairs = pd.DataFrame({"g": gkey_codes, "n": naam_codes}).drop_duplicates()
-    for g, naam_indexes in pairs.groupby("g", sort=False)["n"]:
-        spellings = [(n, namen[n]) for n in naam_indexes if namen[n] != ""]
+    gkey, naam = table["gkey"], table["gemeente"]
+    pairs = unique_pairs(gkey.codes, naam.codes)
+    for g in np.unique(pairs[:, 0]):
+        spellings = [(int(n), naam.uniques[n]) for n in pairs[pairs[:, 0] == g, 1]
+                     if naam.uniques[n] != ""]
         if not spellings:
             continue
-        in_file = lambda: gkey_codes == g  # noqa: E731 - computed only when reporting
-        stored = known.gemeenten.get(gkeys[g])
+        in_file = lambda: gkey.codes == g  # noqa: E731 - only computed when reporting
+        stored = known.gemeenten.get(gkey.uniques[g])
         if stored is None:
             if scope.gemeente_ids is not None:
                 c.add(f"Geen toegang tot gemeente {spellings[0][1]}: u kunt geen nieuwe "
@@ -388,106 +465,117 @@ def _check_gemeenten(c: _Collector, table, known: KnownState, scope: Scope, pres
             c.add(f"Geen toegang tot gemeente {stored[1]}.", in_file())
             continue
         if stored is not None:
-            for n, naam in spellings:
-                if naam != stored[1]:
-                    c.add(f"Gemeente '{naam}' heet in ZET '{stored[1]}'. Gebruik dezelfde "
-                          "schrijfwijze als in ZET.", naam_codes == n)
+            for n, spelling in spellings:
+                if spelling != stored[1]:
+                    c.add(f"Gemeente '{spelling}' heet in ZET '{stored[1]}'. Gebruik dezelfde "
+                          "schrijfwijze als in ZET.", naam.codes == n)
         elif len(spellings) > 1:
-            parts = [f"'{naam}' ({format_rows(c.rows[naam_codes == n])})"
-                     for n, naam in spellings]
+            parts = [f"'{spelling}' ({format_rows(c.rows[naam.codes == n])})"
+                     for n, spelling in spellings]
             c.add(f"Gemeente op meer manieren geschreven: {' en '.join(parts)}. Gebruik overal "
                   "dezelfde schrijfwijze.", in_file())
 
 
-def _check_casussen(c: _Collector, table, known: KnownState, present) -> None:
+def _check_casussen(c: _Collector, table: Table, known: KnownState, present) -> None:
     """Rules per casus: one doelgroep, one onderzoek, consistent with the stored casus."""
-    groups = table["casus_group"].to_numpy()
-    frame = pd.DataFrame({"group": groups, "doelgroep": table["doelgroep"].to_numpy(dtype=object),
-                          "okey": table["okey"].to_numpy(dtype=object),
-                          "onderzoek": table["onderzoek"].to_numpy(dtype=object)})[present]
-    if frame.empty:
-        return
-    first_position = pd.Series(np.arange(len(groups))).groupby(groups).first()
+    groups = table["casus_group"].codes
+    doelgroep, okey = table["doelgroep"], table["okey"]
+    groups_seen, firsts = first_positions(groups)
 
-    def label(group) -> tuple[str, str]:
-        row = table.iloc[first_position[group]]
-        return row["casus"], row["gemeente"]
+    def label(position) -> str:
+        casus, gemeente = table["casus"], table["gemeente"]
+        return (f"{casus.uniques[casus.codes[position]]} "
+                f"({gemeente.uniques[gemeente.codes[position]]})")
 
-    doelgroepen = frame[frame["doelgroep"].notna()][["group", "doelgroep"]].drop_duplicates()
-    doelgroep_counts = doelgroepen["group"].value_counts()
-    for group in doelgroep_counts[doelgroep_counts > 1].index:
+    def distinct_per_group(coded: Coded, usable: np.ndarray):
+        """(group, value code) pairs among usable rows, and how many values each group has."""
+        mask = present & usable
+        pairs = unique_pairs(groups[mask], coded.codes[mask])
+        counts = np.bincount(pairs[:, 0], minlength=len(groups_seen)) if len(pairs) \
+            else np.zeros(len(groups_seen), dtype=np.int64)
+        return pairs, counts
+
+    def parts(coded: Coded, pairs, group, in_casus, quote=""):
+        return " en ".join(
+            f"{quote}{coded.uniques[v]}{quote} ({format_rows(c.rows[in_casus & (coded.codes == v)])})"
+            for v in pairs[pairs[:, 0] == group, 1])
+
+    has_doelgroep = doelgroep.where(lambda d: d is not None)
+    doelgroep_pairs, doelgroep_counts = distinct_per_group(doelgroep, has_doelgroep)
+    for group in np.flatnonzero(doelgroep_counts > 1):
         in_casus = groups == group
-        casus, gemeente = label(group)
-        parts = [f"{d} ({format_rows(c.rows[in_casus & (table['doelgroep'].to_numpy() == d)])})"
-                 for d in doelgroepen.loc[doelgroepen["group"] == group, "doelgroep"]]
-        c.add(f"Casus {casus} ({gemeente}) heeft meer dan één doelgroep: {' en '.join(parts)}. "
-              "Een casus hoort bij één doelgroep; alle rijen van deze casus worden niet "
-              "geïmporteerd.", in_casus)
-    onderzoeken = frame[frame["okey"] != ""][["group", "okey", "onderzoek"]].drop_duplicates(
-        ["group", "okey"])
-    counts = onderzoeken["group"].value_counts()
-    for group in counts[counts > 1].index:
+        c.add(f"Casus {label(firsts[group])} heeft meer dan één doelgroep: "
+              f"{parts(doelgroep, doelgroep_pairs, group, in_casus)}. Een casus hoort bij één "
+              "doelgroep; alle rijen van deze casus worden niet geïmporteerd.", in_casus)
+    onderzoek = table["onderzoek"]
+    has_onderzoek = okey.where(bool)
+    onderzoek_pairs, onderzoek_counts = distinct_per_group(okey, has_onderzoek)
+    for group in np.flatnonzero(onderzoek_counts > 1):
         in_casus = groups == group
-        casus, gemeente = label(group)
-        okeys = table["okey"].to_numpy(dtype=object)
-        parts = [f"'{o.onderzoek}' ({format_rows(c.rows[in_casus & (okeys == o.okey)])})"
-                 for o in onderzoeken[onderzoeken["group"] == group].itertuples()]
-        c.add(f"Casus {casus} ({gemeente}) staat bij meer dan één onderzoek: "
-              f"{' en '.join(parts)}. Alle rijen van deze casus worden niet geïmporteerd.",
-              in_casus)
+        shown = " en ".join(
+            f"'{onderzoek.uniques[onderzoek.codes[np.flatnonzero(in_casus & (okey.codes == v))[0]]]}' "
+            f"({format_rows(c.rows[in_casus & (okey.codes == v)])})"
+            for v in onderzoek_pairs[onderzoek_pairs[:, 0] == group, 1])
+        c.add(f"Casus {label(firsts[group])} staat bij meer dan één onderzoek: {shown}. Alle "
+              "rijen van deze casus worden niet geïmporteerd.", in_casus)
     if not known.casussen:
         return
-    doelgroep_of = doelgroepen.drop_duplicates("group").set_index("group")["doelgroep"]
-    onderzoek_of = onderzoeken.drop_duplicates("group").set_index("group")
-    gkeys = table["gkey"].to_numpy(dtype=object)
-    ckeys = table["ckey"].to_numpy(dtype=object)
-    for group, position in first_position.items():
-        if not present[position]:
-            continue
-        stored_gemeente = known.gemeenten.get(gkeys[position])
+    doelgroep_of = {int(g): doelgroep.uniques[v] for g, v in doelgroep_pairs}
+    okey_of = {int(g): okey.uniques[v] for g, v in onderzoek_pairs}
+    gkeys, ckeys = table["gkey"], table["ckey"]
+    for group, position in zip(groups_seen, firsts):
+        stored_gemeente = known.gemeenten.get(gkeys.uniques[gkeys.codes[position]])
         if stored_gemeente is None:
             continue
-        stored = known.casussen.get((stored_gemeente[0], ckeys[position]))
+        stored = known.casussen.get((stored_gemeente[0], ckeys.uniques[ckeys.codes[position]]))
         if stored is None:
             continue
         _, code, stored_doelgroep, onderzoek_id = stored
-        file_doelgroep = doelgroep_of.get(group)
-        if file_doelgroep is not None and doelgroep_counts.get(group, 1) == 1 \
+        file_doelgroep = doelgroep_of.get(int(group))
+        if file_doelgroep is not None and doelgroep_counts[group] == 1 \
                 and file_doelgroep != stored_doelgroep:
             c.add(f"Casus {code} ({stored_gemeente[1]}) heeft in ZET doelgroep "
                   f"{stored_doelgroep}, in het bestand {file_doelgroep}. Pas het bestand of de "
                   "casus aan; alle rijen van deze casus worden niet geïmporteerd.",
                   groups == group)
-        if onderzoek_id is not None and group in onderzoek_of.index:
+        file_okey = okey_of.get(int(group))
+        if onderzoek_id is not None and file_okey and onderzoek_counts[group] == 1:
             titel = known.onderzoek_titels.get(onderzoek_id, "")
-            if onderzoek_of.at[group, "okey"] != text_key(titel):
+            if file_okey != text_key(titel):
+                in_casus = groups == group
+                shown = onderzoek.uniques[onderzoek.codes[
+                    np.flatnonzero(in_casus & has_onderzoek)[0]]]
                 c.add(f"Casus {code} ({stored_gemeente[1]}) hoort in ZET bij onderzoek "
-                      f"'{titel}', in het bestand bij '{onderzoek_of.at[group, 'onderzoek']}'. "
-                      "Alle rijen van deze casus worden niet geïmporteerd.", groups == group)
+                      f"'{titel}', in het bestand bij '{shown}'. Alle rijen van deze casus "
+                      "worden niet geïmporteerd.", in_casus)
 
 
-def _check_duplicates(c: _Collector, table, present) -> None:
-    usable = present & table["perspectief"].notna().to_numpy() \
-        & table["element"].notna().to_numpy()
+def _check_duplicates(c: _Collector, table: Table, present) -> None:
+    perspectief, element = table["perspectief"], table["element"]
+    usable = present & perspectief.where(lambda p: p is not None) \
+        & element.where(lambda e: e is not None)
     if not usable.any():
         return
-    ids = _group_ids(table["casus_group"].to_numpy(), table["perspectief"].to_numpy(dtype=object),
-                     table["rkey"].to_numpy(dtype=object),
-                     table["element"].to_numpy(dtype=object))
+    ids = combine(table["perspectief_group"].codes, element.codes)
     ids = np.where(usable, ids, -1 - np.arange(len(ids)))  # unusable rows never clash
     duplicated = pd.Series(ids).duplicated(keep=False).to_numpy()
     if not duplicated.any():
         return
-    picked = pd.Series(ids[duplicated], index=np.flatnonzero(duplicated))
-    for _, positions in picked.groupby(picked, sort=False).groups.items():
-        positions = np.asarray(positions)
-        first = table.iloc[positions[0]]
-        rol = f", rol {first['rol']}" if first["rol"] else ""
-        mask = np.zeros(len(ids), dtype=bool)
-        mask[positions] = True
-        c.add(f"Dezelfde score staat meer dan eens in het bestand (gemeente {first['gemeente']}, "
-              f"casus {first['casus']}, perspectief {first['perspectief']}{rol}, element "
-              f"{first['element']}). Houd één rij over.", mask)
+    positions = np.flatnonzero(duplicated)
+    positions = positions[np.argsort(ids[positions], kind="stable")]
+    _, starts = np.unique(ids[positions], return_index=True)
+    for group in np.split(positions, starts[1:]):
+        group = np.sort(group)
+        first = group[0]
+
+        def value(name):
+            col = table[name]
+            return col.uniques[col.codes[first]]
+        rol = f", rol {value('rol')}" if value("rol") else ""
+        c.add_positions(
+            f"Dezelfde score staat meer dan eens in het bestand (gemeente {value('gemeente')}, "
+            f"casus {value('casus')}, perspectief {value('perspectief')}{rol}, element "
+            f"{value('element')}). Houd één rij over.", group)
 
 
 def validate_table(frame: pd.DataFrame, instrument: Instrument, scope: Scope = ALL,
@@ -499,8 +587,9 @@ def validate_table(frame: pd.DataFrame, instrument: Instrument, scope: Scope = A
     """
     table, problems = normalise(frame)
     if table is None:
-        return Validation(table=None, problems=problems, column_problems=problems)
-    if table.empty:
+        return Validation(table=None, problems=problems, column_problems=problems,
+                          total_rows=len(frame))
+    if len(table) == 0:
         problems = problems + [Problem("Het bestand bevat geen gegevensrijen onder de kopregel.")]
         return Validation(table=None, problems=problems, column_problems=problems)
     if callable(known):

@@ -3,5 +3,8 @@ from zet.db import Base
 from zet.models.gemeente import Gemeente, Onderzoek
 from zet.models.casus import Casus
 from zet.models.perspectief import Citaat, Perspectief, Score
+from zet.models.user import ROLES, User
+from zet.models.audit import AuditEvent
 
-__all__ = ["Base", "Gemeente", "Onderzoek", "Casus", "Perspectief", "Score", "Citaat"]
+__all__ = ["Base", "Gemeente", "Onderzoek", "Casus", "Perspectief", "Score", "Citaat", "ROLES", "User",
+           "AuditEvent"]

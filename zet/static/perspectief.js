@@ -10,6 +10,8 @@
   var storageKey = form.dataset.storageKey;
   var changedSinceSave = false;
   var busy = false;
+  var inFlight = null;      // the promise of the autosave under way, if any
+  var sendPending = false;  // a save button was pressed while an autosave was under way
 
   function say(text, isError) {
     status.textContent = text;
@@ -69,13 +71,13 @@
   }
 
   function autosave() {
-    if (!changedSinceSave || busy) { return; }
+    if (!changedSinceSave || busy) { return inFlight; }
     busy = true;
     var data = new FormData(form);
     data.set("actie", "autosave");
     var sentChanges = changedSinceSave;
     changedSinceSave = false;
-    fetch(form.action, {
+    inFlight = fetch(form.action, {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": form.elements.csrf_token.value }
     }).then(function (response) {
@@ -102,6 +104,7 @@
       changedSinceSave = sentChanges;
       say("Automatisch opslaan lukte niet (geen verbinding?). Uw invoer staat veilig in deze browser.", true);
     });
+    return inFlight;
   }
 
   form.addEventListener("input", function () { changedSinceSave = true; backup(); });
@@ -132,10 +135,34 @@
   if (firstError) { firstError.focus(); }
   offerRestore();
   var timer = seconds > 0 ? setInterval(autosave, seconds * 1000) : null;
-  form.addEventListener("submit", function () {
-    if (timer) { clearInterval(timer); }
+  function beforeSend() {
     backup();
     try { sessionStorage.setItem("zet-pending-clear", storageKey); } catch (e) { /* ignore */ }
+  }
+  form.addEventListener("submit", function (event) {
+    if (timer) { clearInterval(timer); timer = null; }
+    if (sendPending) { event.preventDefault(); return; }
+    if (busy && inFlight) {
+      // An autosave is on its way. Sent now, this save would carry the version from before
+      // that autosave, and the server would report a conflict with the user's own autosave
+      // (or, for a new perspective, create it twice). Send it once the autosave has answered:
+      // then the form has the new version and the address of the stored perspective.
+      // (If the autosave never answers, send anyway after 10 s: the server checks versions.)
+      event.preventDefault();
+      sendPending = true;
+      say("Even geduld: het automatisch opslaan wordt eerst afgerond.");
+      var sent = false;
+      var send = function () {
+        if (sent) { return; }
+        sent = true;
+        beforeSend();
+        HTMLFormElement.prototype.submit.call(form);
+      };
+      inFlight.then(send);
+      setTimeout(send, 10000);
+      return;
+    }
+    beforeSend();
   });
   window.zetAutosave = autosave;  // lets tests and impatient users trigger a save now
 })();

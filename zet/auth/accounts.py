@@ -1,0 +1,153 @@
+"""Use-cases for accounts: log in (with throttling), create, change password, (de)activate.
+
+Functions take a database session and flush; the caller commits once.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from zet.auth.passwords import (hash_password, needs_rehash, password_problem, verify_dummy,
+                                verify_password)
+from zet.errors import DomainError, ValidationFailed
+from zet.models import ROLES, Gemeente, User
+from zet.models.mixins import utcnow
+
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+ROLE_LABELS = {"beheerder": "Beheerder", "onderzoeker": "Onderzoeker", "gemeente": "Gemeente",
+               "analist": "Analist"}
+
+
+def normalise_username(username: str | None) -> str:
+    return (username or "").strip().lower()
+
+
+def find_user(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == normalise_username(username)))
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; they were stored as UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def is_locked(user: User, now: datetime | None = None) -> bool:
+    locked_until = _aware(user.locked_until)
+    return locked_until is not None and locked_until > (now or utcnow())
+
+
+def authenticate(session: Session, username: str, password: str,
+                 now: datetime | None = None) -> User | None:
+    """The user when the password is right and the account active and not locked, else None.
+
+    Every refusal looks the same to the caller. After MAX_FAILED_LOGINS failures in a row the
+    account is locked for LOCK_MINUTES, even for the right password. An unknown username costs
+    a dummy hash check, so the response time does not reveal which usernames exist.
+    """
+    now = now or utcnow()
+    user = find_user(session, username)
+    if user is None:
+        verify_dummy(password or "")
+        return None
+    correct = verify_password(user.password_hash, password or "")
+    if is_locked(user, now):
+        return None
+    if user.locked_until is not None:  # an expired lock: count afresh
+        user.failed_logins, user.locked_until = 0, None
+    if correct and user.active:
+        user.failed_logins = 0
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        session.flush()
+        return user
+    user.failed_logins = User.failed_logins + 1  # in SQL, so parallel attempts all count
+    session.flush()
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+        session.flush()
+    return None
+
+
+def _gemeenten(session: Session, gemeente_ids) -> list[Gemeente]:
+    ids = {int(i) for i in gemeente_ids or ()}
+    found = list(session.scalars(select(Gemeente).where(Gemeente.id.in_(ids)))) if ids else []
+    if len(found) != len(ids):
+        raise DomainError("Een gekozen gemeente bestaat niet (meer).", "gemeenten")
+    return found
+
+
+def _check_role(role: str, gemeenten: list[Gemeente]) -> dict[str, str]:
+    if role not in ROLES:
+        return {"role": f"Kies een rol: {', '.join(ROLES)}."}
+    if role == "gemeente" and len(gemeenten) != 1:
+        return {"gemeenten": "Een gebruiker met de rol gemeente hoort bij precies één gemeente."}
+    if role in ("onderzoeker", "analist") and not gemeenten:
+        return {"gemeenten": "Kies minstens één gemeente waarvoor deze gebruiker werkt."}
+    return {}
+
+
+def create_user(session: Session, username: str, password: str, role: str,
+                gemeente_ids=(), repeated: str | None = None) -> User:
+    username = normalise_username(username)
+    errors = {}
+    if not USERNAME_RE.match(username):
+        errors["username"] = ("Een gebruikersnaam heeft 2 tot 80 tekens: kleine letters, cijfers, "
+                              "punt, streepje of liggend streepje.")
+    elif find_user(session, username) is not None:
+        errors["username"] = f"De gebruikersnaam '{username}' bestaat al."
+    gemeenten = _gemeenten(session, gemeente_ids)
+    errors.update(_check_role(role, gemeenten))
+    problem = password_problem(password, repeated)
+    if problem:
+        errors["password"] = problem
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(username=username, password_hash=hash_password(password), role=role,
+                active=True, failed_logins=0,
+                gemeenten=[] if role == "beheerder" else gemeenten)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def change_user(session: Session, user: User, role: str, gemeente_ids=()) -> User:
+    """Change role and gemeenten; a beheerder always works for every gemeente."""
+    gemeenten = _gemeenten(session, gemeente_ids)
+    errors = _check_role(role, gemeenten)
+    if errors:
+        raise ValidationFailed(errors)
+    user.role = role
+    user.gemeenten = [] if role == "beheerder" else gemeenten
+    session.flush()
+    return user
+
+
+def set_password(session: Session, user: User, password: str,
+                 repeated: str | None = None) -> None:
+    """A new password also lifts a lock: the beheerder has just vouched for the user."""
+    problem = password_problem(password, repeated)
+    if problem:
+        raise DomainError(problem, "password")
+    user.password_hash = hash_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    session.flush()
+
+
+def set_active(session: Session, user: User, active: bool, acting: User | None = None) -> None:
+    if acting is not None and user.id == acting.id and not active:
+        raise DomainError("U kunt uw eigen account niet deactiveren.")
+    user.active = active
+    if active:
+        user.failed_logins, user.locked_until = 0, None
+    session.flush()
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(func.lower(User.username))))

@@ -1,0 +1,79 @@
+"""One export use case for the download route and the CLI: read the scoped frames, build bytes."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from zet.access import Scope, get_gemeente
+from zet.errors import NotFound
+from zet.export.csv import long_csv
+from zet.export.workbook import build_workbook
+from zet.instrument import Instrument
+from zet.services.analyse import SETTINGS
+from zet.services.dataset import citaten_frame, scores_frame
+from zet.services.gemeenten import find_gemeente_by_name, list_gemeenten
+
+FORMATS = {
+    "xlsx": ("zet-export", "xlsx",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": ("zet-data", "csv", "text/csv; charset=utf-8"),
+}
+
+
+def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
+                 gemeente_ids=None, anonymous: bool = False, fmt: str = "xlsx",
+                 today: date | None = None) -> tuple[str, bytes, str]:
+    """(filename, bytes, mimetype) of the workbook ('xlsx') or the long CSV ('csv') of the
+    gemeenten in ``scope`` (all of them, or ``gemeente_ids``). A gemeente id outside the scope
+    raises NotFound, as everywhere else."""
+    if fmt not in FORMATS:
+        raise ValueError(f"Onbekend exportformaat '{fmt}': kies xlsx of csv.")
+    today = today or date.today()
+    gemeenten = [get_gemeente(session, scope, int(i)) for i in gemeente_ids or ()]
+    ids = tuple(g.id for g in gemeenten) or None
+    long = scores_frame(session, scope, gemeente_ids=ids)
+    prefix, extension, mimetype = FORMATS[fmt]
+    if fmt == "csv":
+        data = long_csv(long, anonymous=anonymous)
+    else:
+        citaten = None if anonymous else citaten_frame(session, scope, gemeente_ids=ids)
+        data = build_workbook(long, citaten, instrument, anonymous=anonymous,
+                              filters_description=_describe(gemeenten, anonymous),
+                              settings=SETTINGS, exported_on=today)
+    parts = [prefix]
+    if len(gemeenten) == 1 and not anonymous:
+        parts.append(_slug(gemeenten[0].naam))
+    if anonymous:
+        parts.append("anoniem")
+    parts.append(today.isoformat())
+    return "-".join(p for p in parts if p) + "." + extension, data, mimetype
+
+
+def gemeente_ids_by_name(session: Session, scope: Scope, names) -> list[int]:
+    """The ids of gemeenten given by name (ignoring case), as the CLI takes them; NotFound with
+    the known names for a name that does not exist or lies outside the scope."""
+    ids = []
+    for naam in names:
+        gemeente = find_gemeente_by_name(session, naam)
+        if gemeente is None or not scope.allows(gemeente.id):
+            known = [g.naam for g in list_gemeenten(session, scope)]
+            shown = ", ".join(known[:20]) + (f" en nog {len(known) - 20}" if len(known) > 20 else "")
+            raise NotFound(f"Onbekende gemeente '{naam}'. Bekende gemeenten: {shown or 'geen'}.")
+        ids.append(gemeente.id)
+    return ids
+
+
+def _describe(gemeenten, anonymous: bool) -> str:
+    if not gemeenten:
+        return "Geen filter: alle gemeenten waartoe de gebruiker toegang heeft."
+    if anonymous:
+        return f"Een selectie van {len(gemeenten)} gemeente(n) (geanonimiseerd)."
+    return "Gemeente(n): " + ", ".join(sorted(g.naam for g in gemeenten)) + "."
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40]

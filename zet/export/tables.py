@@ -1,0 +1,106 @@
+"""Frames shared by the workbook and the CSV: the anonymised long frame and the Data table.
+
+The Data table is the long interchange format the import reads back as is (docs/importformaat.md):
+gemeente, onderzoek, casus, doelgroep, perspectief, rol, element (code), score (1-5 as a number,
+or 'nvt' / 'onbekend', or empty), toelichting. The long frame calls the answer ``antwoord``.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+import analysis
+
+DATA_COLUMNS = ("gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
+                "score", "toelichting")
+_SCORES = {str(n): n for n in range(1, 6)}
+
+
+def gemeente_order(names) -> list[str]:
+    """Distinct gemeente names in the order every sheet uses: by name, ignoring case (the same
+    order in which analysis.gemeente_labels hands out Gemeente A, B, ...)."""
+    unique = {str(n) for n in names if isinstance(n, str) and n}
+    return sorted(unique, key=lambda name: (name.casefold(), name))
+
+
+def by_gemeente(frame: pd.DataFrame, gemeenten: list[str]) -> pd.DataFrame:
+    """``frame`` with its rows in the order of ``gemeenten`` (stable: the order within each
+    gemeente is kept), index reset."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    position = {g: i for i, g in enumerate(gemeenten)}
+    rank = frame["gemeente"].map(position).fillna(len(gemeenten)).to_numpy(dtype=np.int64)
+    return frame.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
+
+
+def label_order(labels: dict[str, str]) -> list[str]:
+    """The anonymous labels in the order of their names ('Gemeente A', ..., 'Gemeente Z',
+    'Gemeente AA'), which is not their alphabetical order."""
+    return [labels[name] for name in gemeente_order(labels)]
+
+
+class NameScrubber:
+    """Replaces gemeente names inside free text (onderzoek titles, roles, the filter line) by
+    their anonymous label, so an anonymised export names no gemeente anywhere."""
+
+    def __init__(self, labels: dict[str, str]):
+        variants: dict[str, str] = {}
+        for name, label in labels.items():
+            variants[name.casefold()] = label
+            short = re.sub(r"^gemeente\s+", "", name, flags=re.IGNORECASE)
+            if len(short) >= 3:
+                variants.setdefault(short.casefold(), label)
+        self._labels = variants
+        ordered = sorted(variants, key=len, reverse=True)  # longest first: 'Den Haag' before 'Den'
+        self._pattern = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)",
+                                    re.IGNORECASE) if ordered else None)
+
+    def __call__(self, text):
+        if self._pattern is None or not isinstance(text, str) or not text:
+            return text
+        return self._pattern.sub(lambda m: self._labels[m.group(0).casefold()], text)
+
+    def column(self, series: pd.Series) -> pd.Series:
+        """Scrub every distinct value once."""
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        scrubbed = np.array([self(u) for u in uniques] + [None], dtype=object)
+        return pd.Series(scrubbed[np.asarray(codes)], index=series.index, dtype=object)
+
+
+def anonymise_long(long: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], NameScrubber]:
+    """The long frame with gemeente names replaced by 'Gemeente A', 'Gemeente B', ...
+    (analysis.gemeente_labels, built once from this frame), casus codes by 'A-01', 'A-02', ...
+    (per gemeente, in code order), gemeente names inside onderzoek titles and roles by their
+    label, and every toelichting emptied. Returns the frame, the labels and the scrubber."""
+    labels = analysis.gemeente_labels(long["gemeente"].unique())
+    scrub = NameScrubber(labels)
+    frame = analysis.anonymise_gemeenten(long, labels)
+    frame["casus"] = _anonymous_casus_codes(long, labels)
+    for column in ("onderzoek", "rol"):
+        if column in frame.columns:
+            frame[column] = scrub.column(frame[column])
+    frame["toelichting"] = ""
+    return frame, labels, scrub
+
+
+def _anonymous_casus_codes(long: pd.DataFrame, labels: dict[str, str]) -> np.ndarray:
+    if long.empty:
+        return np.empty(0, dtype=object)
+    group = long.groupby(["gemeente", "casus"], sort=True, dropna=False).ngroup().to_numpy()
+    casussen = (long[["gemeente", "casus"]].drop_duplicates()
+                .sort_values(["gemeente", "casus"], kind="stable").reset_index(drop=True))
+    number = casussen.groupby("gemeente", sort=False).cumcount().to_numpy() + 1
+    width = max(2, len(str(int(number.max()))))
+    prefix = [labels[g].removeprefix("Gemeente ") for g in casussen["gemeente"]]
+    codes = np.array([f"{p}-{n:0{width}d}" for p, n in zip(prefix, number)], dtype=object)
+    return codes[group]
+
+
+def score_values(antwoord: pd.Series) -> np.ndarray:
+    """The Data sheet's score per row: 1-5 as int, 'nvt' / 'onbekend' as text, None for empty."""
+    codes, uniques = pd.factorize(antwoord, use_na_sentinel=True)
+    mapped = np.array([_SCORES.get(str(u).strip(), str(u).strip() or None) for u in uniques]
+                      + [None], dtype=object)
+    return mapped[np.asarray(codes)]

@@ -1,0 +1,414 @@
+"""The Excel workbook of an export, built from frames and returned as bytes.
+
+Sheets, in order: Gemeenten (element x gemeente, gemeentescore), one sheet per gemeente (element x
+casus, casusscore, last column Gemiddelde), Analyseschema (casus x element), Data (the long
+interchange format, importable again as is), Instrument, Over deze export.
+
+Written with openpyxl's write-only mode (rows streamed once, in order), so the national dataset
+costs little more than dumping its cells. User text never becomes a formula: see cells.py.
+No Flask and no database here: the caller passes the frames (zet.export.service does that).
+"""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.drawing.image import Image
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+import analysis
+from analysis import AnalysisSettings
+from zet.export.cells import TextColumn, clean_text, looks_like_formula, text_column
+from zet.export.tables import (DATA_COLUMNS, anonymise_long, by_gemeente, gemeente_order,
+                               label_order, score_values)
+
+SHEET_GEMEENTEN = "Gemeenten"
+SHEET_SCHEMA = "Analyseschema"
+SHEET_DATA = "Data"
+SHEET_INSTRUMENT = "Instrument"
+SHEET_ABOUT = "Over deze export"
+FIXED_SHEETS = (SHEET_GEMEENTEN, SHEET_SCHEMA, SHEET_DATA, SHEET_INSTRUMENT, SHEET_ABOUT)
+SCHEMA_HEADERS = ("gemeente", "onderzoek", "casus", "doelgroep", "element", "werkzaam element",
+                  "inwoner", "professional", "dossier", "casusscore", "verschil", "oordeel",
+                  "toelichting", "citaten")
+SCHEMA_SCORE_HEADERS = ("inwoner", "professional", "dossier", "casusscore")
+MAX_IMAGE_GEMEENTEN = 60  # more gemeenten: no heatmap images (too wide, and too slow to draw)
+# Orange (low) - white (middle) - blue (high), as analysis.heatmap: safe for colour blindness.
+COLOUR_LOW, COLOUR_MID, COLOUR_HIGH = "B35806", "F7F7F7", "2166AC"
+_INVALID_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="E8E8E8")
+_SCORE_FORMAT = "0.0"
+
+
+def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument, *,
+                   anonymous: bool = False, filters_description: str = "Alle gemeenten",
+                   settings: AnalysisSettings = analysis.DEFAULT_SETTINGS,
+                   exported_on: date | None = None) -> bytes:
+    """The export workbook (.xlsx bytes).
+
+    long: the long frame of zet.services.dataset.scores_frame (gemeente, onderzoek, casus,
+    doelgroep, perspectief, rol, element, antwoord, toelichting); citaten: its citaten_frame
+    (gemeente, casus, perspectief, rol, element, tekst, bron) or None; instrument: the
+    zet.instrument.Instrument whose element order and names the sheets use. anonymous: gemeenten
+    become 'Gemeente A', 'Gemeente B', ... on every sheet, casus codes 'A-01', ...; toelichting
+    and quotes are left out.
+    """
+    exported_on = exported_on or date.today()
+    elements = pd.DataFrame({"code": [e.code for e in instrument.elements],
+                             "name": [e.name for e in instrument.elements]})
+    if anonymous:
+        long, labels, scrub = anonymise_long(long)
+        gemeenten = label_order(labels)
+        filters_description = scrub(filters_description)
+        citaten = None
+    else:
+        gemeenten = gemeente_order(long["gemeente"].unique())
+    result = analysis.analyse(long, elements, settings, toelichting=not anonymous)
+    order = analysis.element_order(elements, long["element"].unique())
+    names = analysis.element_labels(elements)
+    element_names = [names.get(code, code) for code in order]
+    with_images = len(gemeenten) <= MAX_IMAGE_GEMEENTEN
+
+    workbook = Workbook(write_only=True)
+    comparison = _gemeente_matrix(result, elements, gemeenten)
+    _gemeenten_sheet(workbook, comparison, element_names, result.schema, with_images)
+    for gemeente, sheet_name, part in _per_gemeente(result.schema, gemeenten):
+        _gemeente_sheet(workbook, sheet_name, gemeente, part, elements, element_names,
+                        comparison[gemeente].to_numpy(), with_images)
+    _schema_sheet(workbook, result.schema, citaten, names, gemeenten, anonymous)
+    _data_sheet(workbook, by_gemeente(long, gemeenten))
+    _instrument_sheet(workbook, instrument, order, names)
+    _about_sheet(workbook, exported_on=exported_on, filters=filters_description,
+                 instrument=instrument, anonymous=anonymous, settings=settings,
+                 n_gemeenten=len(gemeenten), n_casussen=len(result.schema) // max(len(order), 1),
+                 long=long, with_images=with_images, n_citaten=_count(citaten),
+                 n_citaten_los=_count(citaten, loose=True))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- cells --------------------------------------------------------------------------------
+
+def _cell(ws, value, *, header: bool = False, number_format: str | None = None,
+          wrap: bool = False):
+    """A styled cell; text that could read as a formula is stored as plain text."""
+    if isinstance(value, str):
+        value = clean_text(value)
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        _as_text(cell, value)
+    if header:
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+    if number_format:
+        cell.number_format = number_format
+    if wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def _as_text(cell, value: str) -> None:
+    cell.data_type = "s"
+    if looks_like_formula(value):
+        cell.quotePrefix = True  # stays text when a user edits the cell in Excel
+
+
+def _guarded(ws, column: TextColumn) -> np.ndarray:
+    """Per row the cell value of a text column: the text, or for text that looks like a
+    formula one shared plain-text cell (the writer sets its position per row)."""
+    values = column.values.copy()
+    for i in np.flatnonzero(column.risky):
+        cell = WriteOnlyCell(ws)
+        cell._value = values[i]
+        _as_text(cell, values[i])
+        values[i] = cell
+    return column.rows(values)
+
+
+def _numbers(values) -> np.ndarray:
+    """Floats as an object array with None for NaN (openpyxl would write 'nan')."""
+    array = np.asarray(values, dtype=float)
+    result = array.astype(object)
+    result[np.isnan(array)] = None
+    return result
+
+
+def _header(ws, headers) -> None:
+    ws.append([_cell(ws, h, header=True) for h in headers])
+
+
+def _widths(ws, widths) -> None:
+    for i, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def _text_width(values, minimum: int = 8, maximum: int = 60) -> float:
+    sample = [len(str(v)) for v in list(values)[:500] if v is not None]
+    return float(min(max([minimum] + sample) + 2, maximum))
+
+
+def _colour_scale(ws, cell_range: str) -> None:
+    ws.conditional_formatting.add(cell_range, ColorScaleRule(
+        start_type="num", start_value=1, start_color=COLOUR_LOW,
+        mid_type="num", mid_value=3, mid_color=COLOUR_MID,
+        end_type="num", end_value=5, end_color=COLOUR_HIGH))
+
+
+def _image(ws, png: bytes, anchor: str) -> None:
+    ws.add_image(Image(io.BytesIO(png)), anchor)
+
+
+# --- Gemeenten and one sheet per gemeente -------------------------------------------------
+
+def _gemeente_matrix(result, elements, gemeenten) -> pd.DataFrame:
+    """Element (rows, instrument order) x gemeente (columns, sheet order): gemeentescore."""
+    matrix = analysis.element_matrix(result.gemeente_scores, "gemeente", "score", elements) \
+        if not result.gemeente_scores.empty else pd.DataFrame(index=[], dtype=float)
+    return matrix.reindex(columns=gemeenten)
+
+
+def _gemeenten_sheet(workbook, matrix, element_names, schema, with_images) -> None:
+    ws = workbook.create_sheet(SHEET_GEMEENTEN)
+    gemeenten = list(matrix.columns)
+    ws.freeze_panes = "B2"
+    _widths(ws, [_text_width(element_names, 20, 55)] +
+            [_text_width([g], 10, 30) for g in gemeenten])
+    _header(ws, ["Werkzaam element"] + gemeenten)
+    values = matrix.to_numpy(dtype=float) if len(matrix) else np.empty((len(element_names), 0))
+    for name, row in zip(element_names, values):
+        ws.append([_cell(ws, name, header=True)] +
+                  [_cell(ws, v, number_format=_SCORE_FORMAT) for v in _numbers(row)])
+    counts = schema.groupby("gemeente", observed=True)["casus"].nunique() if len(schema) else {}
+    ws.append([])
+    ws.append(["Aantal casussen"] + [int(counts.get(g, 0)) for g in gemeenten])
+    ws.append(["Gemeentescore = gemiddelde van de casusscores; elke casus telt even zwaar. "
+               "Kleur: oranje = knelpunt (1), wit = 3, blauw = succesfactor (5)."])
+    if gemeenten and element_names:
+        _colour_scale(ws, f"B2:{get_column_letter(len(gemeenten) + 1)}{len(element_names) + 1}")
+    if with_images and gemeenten:
+        png = analysis.heatmap_png(matrix, "Gemiddelde casusscore per gemeente",
+                                   xlabel="Gemeente")
+        _image(ws, png, f"A{len(element_names) + 6}")
+
+
+def sheet_names(gemeenten: list[str]) -> list[str]:
+    """A valid, unique sheet name per gemeente: at most 31 characters, none of []:*?/\\, no
+    apostrophe at either end, never one of the fixed sheet names (ignoring case)."""
+    taken = {name.casefold() for name in FIXED_SHEETS} | {"history"}
+    result = []
+    for gemeente in gemeenten:
+        base = " ".join(clean_text(gemeente).translate(_INVALID_SHEET_CHARS).split()).strip("'")
+        base = base[:31].strip().strip("'") or "Gemeente"
+        name, number = base, 1
+        while name.casefold() in taken:
+            number += 1
+            suffix = f" ({number})"
+            name = base[:31 - len(suffix)].rstrip() + suffix
+        taken.add(name.casefold())
+        result.append(name)
+    return result
+
+
+def _per_gemeente(schema: pd.DataFrame, gemeenten: list[str]):
+    """(gemeente, sheet name, its analyseschema rows) in sheet order."""
+    parts = {str(g): part for g, part in schema.groupby("gemeente", sort=False, observed=True)}
+    for gemeente, name in zip(gemeenten, sheet_names(gemeenten)):
+        yield gemeente, name, parts.get(gemeente, schema.iloc[0:0])
+
+
+def _gemeente_sheet(workbook, sheet_name, gemeente, schema, elements, element_names,
+                    gemiddelde, with_images) -> None:
+    ws = workbook.create_sheet(sheet_name)
+    matrix = analysis.element_matrix(schema, "casus", "casusscore", elements)
+    casussen = list(matrix.columns)
+    ws.freeze_panes = "B2"
+    _widths(ws, [_text_width(element_names, 20, 55)] +
+            [_text_width([c], 8, 20) for c in casussen] + [12])
+    _header(ws, ["Werkzaam element"] + casussen + ["Gemiddelde"])
+    values = matrix.to_numpy(dtype=float)
+    for name, row, mean in zip(element_names, values, _numbers(gemiddelde)):
+        ws.append([_cell(ws, name, header=True)] +
+                  [_cell(ws, v, number_format=_SCORE_FORMAT) for v in _numbers(row)] +
+                  [_cell(ws, mean, number_format=_SCORE_FORMAT)])
+    ws.append([])
+    ws.append([_cell(ws, f"Gemeente: {gemeente}")])
+    ws.append(["Cellen: casusscore = gemiddelde van de aanwezige perspectieven (inwoner, "
+               "professional, dossier). Gemiddelde = gemeentescore (elke casus telt even zwaar)."])
+    if element_names:
+        last = get_column_letter(len(casussen) + 2)
+        _colour_scale(ws, f"B2:{last}{len(element_names) + 1}")
+    if with_images and casussen:
+        png = analysis.heatmap_png(matrix, f"{gemeente}: casusscore per werkzaam element",
+                                   xlabel="Casus")
+        _image(ws, png, f"A{len(element_names) + 6}")
+
+
+# --- Analyseschema and Data ---------------------------------------------------------------
+
+def _quotes_per_cell(citaten: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Quotes tied to an element, joined per gemeente, casus and element."""
+    if citaten is None or citaten.empty:
+        return None
+    bound = citaten[citaten["element"].fillna("").astype(str) != ""]
+    if bound.empty:
+        return None
+    who = bound["bron"].fillna("").astype(str)
+    fallback = bound["perspectief"].astype(str) + np.where(
+        bound["rol"].fillna("").astype(str) != "", " (" + bound["rol"].fillna("").astype(str)
+        + ")", "")
+    source = who.where(who != "", fallback)
+    text = "“" + bound["tekst"].astype(str) + "” (" + source + ")"
+    frame = pd.DataFrame({"gemeente": bound["gemeente"].astype(str),
+                          "casus": bound["casus"].astype(str),
+                          "element": bound["element"].astype(str), "citaten": text})
+    return frame.groupby(["gemeente", "casus", "element"], sort=False, as_index=False)[
+        "citaten"].agg(" | ".join)
+
+
+def _schema_sheet(workbook, schema, citaten, names, gemeenten, anonymous) -> None:
+    ws = workbook.create_sheet(SHEET_SCHEMA)
+    headers = [h for h in SCHEMA_HEADERS if not (anonymous and h in ("toelichting", "citaten"))]
+    schema = by_gemeente(schema, gemeenten)
+    codes = schema["element"].astype(str)
+    frame = {"gemeente": schema["gemeente"], "onderzoek": schema["onderzoek"],
+             "casus": schema["casus"], "doelgroep": schema["doelgroep"], "element": codes,
+             "werkzaam element": codes.map(names).fillna(codes),
+             "oordeel": schema["oordeel"]}
+    if not anonymous:
+        frame["toelichting"] = schema["toelichting"]
+        quotes = _quotes_per_cell(citaten)
+        if quotes is not None and len(schema):
+            keys = pd.DataFrame({"gemeente": schema["gemeente"].astype(str),
+                                 "casus": schema["casus"].astype(str), "element": codes})
+            frame["citaten"] = keys.merge(quotes, how="left", on=["gemeente", "casus", "element"],
+                                          sort=False)["citaten"].to_numpy()
+        else:
+            frame["citaten"] = pd.Series([""] * len(schema), dtype=object)
+    columns = []
+    for header in headers:
+        if header in ("inwoner", "professional", "dossier", "casusscore", "verschil"):
+            columns.append(_numbers(schema[header]))
+        else:
+            columns.append(_guarded(ws, text_column(pd.Series(frame[header]).reset_index(
+                drop=True))))
+    ws.freeze_panes = "A2"
+    _widths(ws, [{"toelichting": 80, "citaten": 60, "werkzaam element": 40}.get(
+        h, _text_width([h] + list(col[:200]), 8, 30)) for h, col in zip(headers, columns)])
+    _header(ws, headers)
+    for row in zip(*columns):
+        ws.append(row)
+    if len(schema):
+        for header in SCHEMA_SCORE_HEADERS:
+            letter = get_column_letter(headers.index(header) + 1)
+            _colour_scale(ws, f"{letter}2:{letter}{len(schema) + 1}")
+
+
+def _data_sheet(workbook, long) -> None:
+    ws = workbook.create_sheet(SHEET_DATA)
+    columns = []
+    for header in DATA_COLUMNS:
+        if header == "score":
+            columns.append(score_values(long["antwoord"]))
+        elif header in long.columns:
+            columns.append(_guarded(ws, text_column(long[header])))
+        else:
+            columns.append(np.full(len(long), None, dtype=object))
+    ws.freeze_panes = "A2"
+    _widths(ws, [{"toelichting": 80, "score": 8}.get(h, _text_width([h] + list(c[:200]), 8, 30))
+                 for h, c in zip(DATA_COLUMNS, columns)])
+    ws.append(list(DATA_COLUMNS))  # the import header, as plain text
+    for row in zip(*columns):
+        ws.append(row)
+
+
+# --- Instrument and Over deze export ------------------------------------------------------
+
+def _instrument_sheet(workbook, instrument, order, names) -> None:
+    ws = workbook.create_sheet(SHEET_INSTRUMENT)
+    ws.freeze_panes = "A2"
+    _widths(ws, [10, 45, 60, 80])
+    _header(ws, ["code", "naam", "bron", "omschrijving"])
+    for code in order:
+        element = instrument.element(code) if hasattr(instrument, "element") else None
+        if element is None:
+            ws.append([_cell(ws, code), _cell(ws, names.get(code, code)),
+                       "Niet in deze instrumentversie (komt wel voor in de gegevens).", None])
+        else:
+            ws.append([_cell(ws, element.code), _cell(ws, element.name),
+                       _cell(ws, element.source), _cell(ws, element.description)])
+    ws.append([])
+    ws.append([_cell(ws, "Instrumentversie", header=True), _cell(ws, instrument.version)])
+    ws.append([_cell(ws, "Titel", header=True), _cell(ws, instrument.title)])
+
+
+def _dutch(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _count(citaten, loose: bool = False) -> int:
+    if citaten is None or citaten.empty:
+        return 0
+    empty = citaten["element"].fillna("").astype(str) == ""
+    return int(empty.sum()) if loose else int((~empty).sum())
+
+
+def _about_sheet(workbook, *, exported_on, filters, instrument, anonymous, settings,
+                 n_gemeenten, n_casussen, long, with_images, n_citaten, n_citaten_los) -> None:
+    ws = workbook.create_sheet(SHEET_ABOUT)
+    ws.freeze_panes = "A2"
+    _widths(ws, [32, 110])
+    n_scores = int(long["antwoord"].isin(["1", "2", "3", "4", "5"]).sum()) if len(long) else 0
+    rows = [
+        ("Exportdatum", exported_on.strftime("%d-%m-%Y")),
+        ("Filters", filters),
+        ("Instrumentversie", f"{instrument.version} ({instrument.title})"),
+        ("Aantal gemeenten", n_gemeenten),
+        ("Aantal casussen", n_casussen),
+        ("Aantal antwoorden (rijen in Data)", len(long)),
+        ("waarvan een score 1-5", n_scores),
+        ("Geanonimiseerd", "ja" if anonymous else "nee"),
+    ]
+    if anonymous:
+        rows.append(("Anonimisering", "Gemeenten heten Gemeente A, B, ... (op naam gesorteerd, "
+                     "in elk tabblad hetzelfde); casuscodes zijn vervangen door A-01, A-02, ...; "
+                     "toelichtingen en citaten zijn weggelaten."))
+    else:
+        rows.append(("Citaten", f"{n_citaten} citaten bij een werkzaam element staan in de kolom "
+                     "'citaten' van het Analyseschema."
+                     + (f" {n_citaten_los} citaten zonder werkzaam element staan niet in dit "
+                        "werkboek." if n_citaten_los else "")))
+    if not with_images:
+        rows.append(("Heatmap-afbeeldingen", f"Weggelaten: meer dan {MAX_IMAGE_GEMEENTEN} "
+                     "gemeenten. De kleuren in de tabellen tonen dezelfde heatmap."))
+    rows += [
+        ("Rekenregels", ""),
+        ("Perspectiefwaarde", "De score (1-5) van inwoner, professional of dossier. Bij meer "
+         "professionals: het gemiddelde van hun scores. 'nvt', 'onbekend' en lege antwoorden "
+         "tellen niet mee."),
+        ("Casusscore", "Het gemiddelde van de aanwezige perspectiefwaarden: inwoner, "
+         "professional en dossier wegen even zwaar. Zonder perspectiefwaarde geen casusscore."),
+        ("Verschil", "Hoogste min laagste perspectiefwaarde, alleen als er minstens twee zijn. "
+         f"Vanaf {_dutch(settings.afwijkend_min)} wijken de perspectieven opvallend af."),
+        ("Oordeel", f"knelpunt bij een score tot en met {_dutch(settings.knelpunt_max)}, "
+         f"succesfactor vanaf {_dutch(settings.succesfactor_min)}, daartussen gemengd."),
+        ("Gemeentescore", "Het gemiddelde van de casusscores van de gemeente per werkzaam element "
+         "(elke casus telt even zwaar): tabblad Gemeenten en kolom 'Gemiddelde' per gemeente."),
+        ("Kleuren", "Oranje = laag (knelpunt, 1), wit = 3, blauw = hoog (succesfactor, 5); "
+         "geschikt bij kleurenblindheid. Lege cel = geen score."),
+        ("Data", "Tabblad Data is het importformaat (één rij per antwoord; element als code, "
+         "score 1-5, nvt, onbekend of leeg) en kan zo weer worden geïmporteerd."),
+        ("Lange teksten", "Een tekst langer dan 32.767 tekens (de grens van Excel) is ingekort; "
+         "de cel eindigt dan met '… [ingekort: N tekens weggelaten]'."),
+    ]
+    _header(ws, ["Onderdeel", "Waarde"])
+    for label, value in rows:
+        ws.append([_cell(ws, label, header=label == "Rekenregels"),
+                   _cell(ws, value, wrap=isinstance(value, str) and len(value) > 100)])

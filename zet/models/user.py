@@ -1,0 +1,58 @@
+"""Accounts: who may log in, with which role, for which gemeenten."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, String,
+                        Table)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from zet.db import Base
+from zet.models.gemeente import Gemeente
+from zet.models.mixins import utcnow
+
+ROLES = ("beheerder", "onderzoeker", "gemeente", "analist")
+
+gebruiker_gemeente = Table(
+    "gebruiker_gemeente", Base.metadata,
+    Column("gebruiker_id", ForeignKey("gebruiker.id", ondelete="CASCADE"), primary_key=True),
+    Column("gemeente_id", ForeignKey("gemeente.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+
+class User(Base):
+    """A person who logs in. The role says what they may do; gemeenten where they may do it.
+
+    Named ``gebruiker`` in the database because ``user`` is reserved in PostgreSQL.
+    """
+    __tablename__ = "gebruiker"
+    __table_args__ = (CheckConstraint(
+        "role IN ('beheerder', 'onderzoeker', 'gemeente', 'analist')", name="ck_gebruiker_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    gemeenten: Mapped[list[Gemeente]] = relationship(secondary=gebruiker_gemeente,
+                                                     order_by=Gemeente.naam)
+
+    # Flask-Login's user protocol
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def gemeente_ids(self) -> frozenset[int]:
+        return frozenset(g.id for g in self.gemeenten)
