@@ -79,12 +79,15 @@ def heatmap_figure(
     bottom = 0.2 + label_space + (0.3 if xlabel else 0)
     plot_w = max(cell_w * max(n_cols, 1), 2.5)
     plot_h = max(cell_h * max(n_rows, 1), 1.2)
+    # The title spans the whole figure, wrapped to its width (about 11 characters per inch).
+    title = "\n".join(textwrap.wrap(title, width=max(20, int((left + plot_w + right - 0.3) * 11))))
+    top += 0.2 * title.count("\n")
     width, height = left + plot_w + right, top + plot_h + bottom
 
     figure = Figure(figsize=(width, height), dpi=dpi)
     FigureCanvasAgg(figure)
     ax = figure.add_axes((left / width, bottom / height, plot_w / width, plot_h / height))
-    ax.set_title(title, fontsize=11, loc="left", pad=10)
+    figure.text(0.15 / width, 1 - 0.15 / height, title, fontsize=11, ha="left", va="top")
 
     if n_rows == 0 or n_cols == 0:
         ax.set_axis_off()

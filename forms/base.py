@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectMultipleField, StringField
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 
 class ZetForm(FlaskForm):
@@ -14,7 +14,11 @@ class ZetForm(FlaskForm):
 
 
 class DutchDateField(DateField):
-    """A date typed as dd-mm-jjjj (ISO yyyy-mm-dd accepted too), with a Dutch error message."""
+    """A date typed as dd-mm-jjjj (ISO yyyy-mm-dd accepted too), with a Dutch error message.
+
+    A plain text input: the browser's own date picker would show and send another format.
+    """
+    widget = TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("render_kw", {"placeholder": "dd-mm-jjjj", "inputmode": "numeric"})

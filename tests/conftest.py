@@ -82,13 +82,24 @@ def database_url(request, tmp_path):
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url,
-                      "SECRET_KEY": "test-secret", "AUTOSAVE_SECONDS": 30})
+                      "SECRET_KEY": "test-secret", "AUTOSAVE_SECONDS": 30,
+                      "PASSWORD_HASH_PROFILE": "CHEAPEST"})
     yield app
     app.extensions["zet_engine"].dispose()
 
 
 @pytest.fixture
 def client(app):
+    """A browser logged in as a beheerder (who may do everything); see helpers.login_as."""
+    from tests.helpers import login_as
+    client = app.test_client()
+    login_as(client, "beheerder", username="test-beheerder")
+    return client
+
+
+@pytest.fixture
+def anonymous(app):
+    """A browser that has not logged in."""
     return app.test_client()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from zet.models import Casus, Gemeente, Onderzoek
+from zet.models import Casus, Gemeente, Onderzoek, User
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -56,3 +56,39 @@ def full_perspective_form(instrument, score="4", **extra) -> dict:
         data[f"toelichting-{element.code}"] = f"Toelichting bij {element.name}."
     data.update(extra)
     return data
+
+
+TEST_PASSWORD = "test-wachtwoord-2026"
+
+
+def make_user(session, role="onderzoeker", gemeenten=(), username=None,
+              password=TEST_PASSWORD) -> User:
+    """A user with ``role`` working for ``gemeenten`` (Gemeente objects or ids)."""
+    from zet.auth.accounts import create_user
+    ids = [g if isinstance(g, int) else g.id for g in gemeenten]
+    if role in ("onderzoeker", "analist") and not ids:
+        raise ValueError(f"a {role} needs at least one gemeente")
+    user = create_user(session, username or f"{role}-{_next_number()}", password, role, ids)
+    session.commit()
+    return user
+
+
+def _next_number(counter=[0]) -> int:  # noqa: B006  (a counter shared by the test run)
+    counter[0] += 1
+    return counter[0]
+
+
+def login(client, username: str, password: str = TEST_PASSWORD, **kwargs):
+    """Log in through the login page like a browser would (a logged-in client starts afresh)."""
+    client.delete_cookie("session")
+    return post_form(client, "/login", {"username": username, "password": password}, **kwargs)
+
+
+def login_as(client, role: str, gemeenten=(), username=None, password=TEST_PASSWORD) -> User:
+    """Create a user with ``role`` (for ``gemeenten``) and log ``client`` in as that user."""
+    from zet.db import get_session
+    with client.application.app_context():
+        user = make_user(get_session(), role, gemeenten, username, password)
+    response = login(client, user.username, password)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return user

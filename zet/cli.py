@@ -11,6 +11,7 @@ import click
 from flask.cli import FlaskGroup
 
 from zet import create_app
+from zet.models.user import ROLES
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False,
@@ -38,10 +39,16 @@ def demo_command():
     from zet.demo import load_demo
     from zet.web import active_instrument
     migrate.upgrade(get_engine())
+    from zet.demo import DEMO_FILE
+    from zet.demo.users import demo_gemeenten, load_demo_users
     with transaction() as session:
         added = load_demo(session, active_instrument())
+        users = load_demo_users(session, demo_gemeenten(session, DEMO_FILE))
     click.echo(f"Demo geladen: {added} casussen toegevoegd." if added
                else "Demo was al geladen: niets veranderd.")
+    if users:
+        click.echo(f"Demo-gebruikers aangemaakt: {', '.join(users)} (wachtwoorden: zie README, "
+                   "'Demo-logins').")
 
 
 @main.command("serve")
@@ -57,6 +64,164 @@ def serve_command(host, port, workers, threads):
         raise click.ClickException("Geen geheime sleutel: zet ZET_SECRET_KEY of draai eerst "
                                    "'zet init' (die maakt instance/secret_key aan).")
     sys.exit(run(host=host, port=port, workers=workers, threads=threads))
+
+
+@main.command("export")
+@click.option("--out", type=click.Path(dir_okay=False), metavar="BESTAND.xlsx",
+              help="Schrijf het Excel-werkboek naar dit bestand.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), metavar="BESTAND.csv",
+              help="Schrijf de gegevens (importformaat) ook als CSV voor R of SPSS.")
+@click.option("--gemeente", "gemeenten", multiple=True, metavar="NAAM",
+              help="Alleen deze gemeente (mag vaker); standaard alle gemeenten.")
+@click.option("--anoniem", is_flag=True,
+              help="Gemeenten als 'Gemeente A', 'Gemeente B', ...; zonder toelichting en citaten.")
+def export_command(out, csv_path, gemeenten, anoniem):
+    """Exporteer scores en analyse naar een Excel-werkboek en/of een CSV-bestand."""
+    from pathlib import Path
+
+    from zet.access import ALL
+    from zet.db import get_session
+    from zet.errors import NotFound
+    from zet.export.service import export_bytes, gemeente_ids_by_name
+    from zet.web import active_instrument
+    if not out and not csv_path:
+        raise click.UsageError("Geef --out BESTAND.xlsx en/of --csv BESTAND.csv op.")
+    session = get_session()
+    try:
+        ids = gemeente_ids_by_name(session, ALL, gemeenten) if gemeenten else None
+    except NotFound as error:
+        raise click.ClickException(error.message) from None
+    for path, fmt in ((out, "xlsx"), (csv_path, "csv")):
+        if path:
+            _, data, _ = export_bytes(session, ALL, active_instrument(), gemeente_ids=ids,
+                                      anonymous=anoniem, fmt=fmt)
+            Path(path).write_bytes(data)
+            click.echo(f"Geschreven: {path} ({len(data) / 1024:.0f} kB"
+                       f"{', geanonimiseerd' if anoniem else ''}).")
+
+
+def _new_password(from_stdin: bool) -> str:
+    """Asked twice without echo, or one line from standard input (for scripts)."""
+    from zet.auth.passwords import password_problem
+    if from_stdin:
+        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Wachtwoord", hide_input=True,
+                                confirmation_prompt="Wachtwoord nog eens")
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(problem)
+    return password
+
+
+@main.command("create-user")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="Rol van de gebruiker.")
+@click.option("--gemeente", "gemeenten", multiple=True, metavar="NAAM",
+              help="Gemeente waarvoor de gebruiker werkt (mag vaker).")
+@click.option("--password-stdin", is_flag=True,
+              help="Lees het wachtwoord van standaardinvoer in plaats van het te vragen.")
+def create_user_command(username, role, gemeenten, password_stdin):
+    """Maak een gebruiker aan; het wachtwoord wordt twee keer gevraagd."""
+    from zet.audit import add_event
+    from zet.auth.accounts import create_user
+    from zet.db import transaction
+    from zet.errors import DomainError
+    from zet.services.gemeenten import find_gemeente_by_name
+    password = _new_password(password_stdin)
+    with transaction() as session:
+        found = {naam: find_gemeente_by_name(session, naam) for naam in gemeenten}
+        missing = [naam for naam, gemeente in found.items() if gemeente is None]
+        if missing:
+            raise click.ClickException(f"Gemeente '{missing[0]}' bestaat niet.")
+        try:
+            user = create_user(session, username, password, role,
+                               [g.id for g in found.values()])
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        add_event(session, None, "aangemaakt", "gebruiker", user.id, f"{user.username} ({role})")
+    click.echo(f"Gebruiker '{user.username}' aangemaakt met rol {role}.")
+
+
+@main.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True,
+              help="Lees het wachtwoord van standaardinvoer in plaats van het te vragen.")
+def set_password_command(username, password_stdin):
+    """Geef een gebruiker een nieuw wachtwoord (heft ook een tijdelijke blokkade op)."""
+    from zet.audit import add_event
+    from zet.auth.accounts import find_user, set_password
+    from zet.db import transaction
+    with transaction() as session:
+        user = find_user(session, username)
+        if user is None:
+            raise click.ClickException(f"Gebruiker '{username}' bestaat niet.")
+        set_password(session, user, _new_password(password_stdin))
+        add_event(session, None, "wachtwoord gewijzigd", "gebruiker", user.id, user.username)
+    click.echo(f"Wachtwoord van '{user.username}' gewijzigd.")
+
+
+@main.command("purge")
+@click.option("--older-than", "months", required=True, type=click.IntRange(min=1),
+              metavar="MAANDEN", help="Bewaartermijn in maanden na het einde van het onderzoek.")
+@click.option("--dry-run", is_flag=True, help="Laat alleen zien wat verwijderd zou worden.")
+def purge_command(months, dry_run):
+    """Verwijder onderzoeken (met hun casussen) waarvan de bewaartermijn voorbij is.
+
+    Peildatum is het einde van de onderzoeksperiode, of de aanmaakdatum als dat ontbreekt.
+    """
+    from zet.db import transaction
+    from zet.services.retention import purge
+    with transaction() as session:
+        purged = purge(session, months, dry_run=dry_run)
+    verb = "Zou verwijderen" if dry_run else "Verwijderd"
+    for item in purged:
+        click.echo(f"{verb}: onderzoek '{item.titel}' van {item.gemeente} (peildatum "
+                   f"{item.peildatum:%d-%m-%Y}) met {len(item.casussen)} casussen"
+                   + (f": {', '.join(item.casussen)}" if item.casussen else "") + ".")
+    total = sum(len(item.casussen) for item in purged)
+    click.echo(f"{verb}: {len(purged)} onderzoeken, {total} casussen."
+               if purged else f"Niets ouder dan {months} maanden: niets verwijderd.")
+
+
+@main.command("import")
+@click.argument("bestand", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True,
+              help="Controleer alles en laat zien wat er zou veranderen; sla niets op.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Importeer de geldige rijen en meld welke rijen zijn overgeslagen en waarom.")
+def import_command(bestand, dry_run, skip_invalid):
+    """Importeer scores uit een CSV- of Excel-bestand (lang formaat: docs/importformaat.md)."""
+    from pathlib import Path
+
+    from sqlalchemy.exc import IntegrityError
+
+    from zet.access import ALL
+    from zet.audit import add_event
+    from zet.db import transaction
+    from zet.importing import ImportFileError, import_file
+    from zet.web import active_instrument
+    path = Path(bestand)
+    try:
+        with transaction() as session:
+            plan = import_file(session, active_instrument(), path.name, path.read_bytes(), ALL,
+                               dry_run=dry_run, skip_invalid=skip_invalid)
+            if plan.applied and plan.changes_anything:
+                add_event(session, None, "geïmporteerd", "import", None,
+                          f"{path.name}: " + " ".join(plan.summary_lines()[:2]))
+    except ImportFileError as error:
+        click.echo(f"Niet geïmporteerd: {error.message}", err=True)
+        sys.exit(1)
+    except IntegrityError:
+        click.echo("Niet geïmporteerd: iemand anders wijzigde tegelijk dezelfde gegevens. Er is "
+                   "niets opgeslagen; probeer het opnieuw.", err=True)
+        sys.exit(1)
+    if dry_run and plan.can_apply:
+        click.echo("Proefimport (--dry-run): er is niets opgeslagen.")
+    for line in plan.summary_lines():
+        click.echo(line)
+    if not plan.can_apply:
+        sys.exit(1)
 
 
 @main.command("revision", hidden=True)

@@ -16,9 +16,12 @@ def init_app(app) -> None:
     from zet.views import export as export_views
 
     csrf.init_app(app)
+    _init_accounts(app)
     for module in (gemeenten, casussen, perspectieven, analyse):
         app.register_blueprint(module.bp)
     app.register_blueprint(export_views.bp)
+    from zet.views import importeren
+    app.register_blueprint(importeren.bp)
     app.add_template_filter(format_datum, "datum")
     app.add_template_filter(format_getal, "getal")
     app.context_processor(lambda: {"instrument": active_instrument()})
@@ -26,6 +29,17 @@ def init_app(app) -> None:
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(413, _too_large)
+
+
+def _init_accounts(app) -> None:
+    """Login, the access policy (after the CSRF check) and the audit log."""
+    from zet import audit, auth
+    from zet.views import auth as auth_views
+    from zet.views import beheer
+    auth.init_app(app)
+    app.after_request(audit.commit_pending)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(beheer.bp)
 
 
 def active_instrument():

@@ -23,6 +23,8 @@ ZET = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "zet"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 START_TIMEOUT = 30  # seconds for gunicorn to answer
+E2E_USER = "e2e-beheerder"  # a beheerder may do everything the stories need
+E2E_PASSWORD = "e2e-wachtwoord-2026"
 # Settings of the developer's shell that would make the server differ from what ships.
 _INHERITED_SETTINGS = ("ZET_DATABASE_URL", "ZET_SECRET_KEY", "ZET_AUTOSAVE_SECONDS",
                        "ZET_INSTANCE_PATH", "ZET_INSTRUMENT_DIR", "ZET_INSTRUMENT_VERSION")
@@ -46,8 +48,6 @@ def _server_env(workdir: Path) -> dict[str, str]:
         "XDG_RUNTIME_DIR": str(workdir),
         "PYTHONUNBUFFERED": "1",
     })
-    if os.environ.get("ZET_E2E_DEV_INSTRUMENT_DIR"):  # DEV-ONLY, remove
-        env["ZET_INSTRUMENT_DIR"] = os.environ["ZET_E2E_DEV_INSTRUMENT_DIR"]
     if os.environ.get("ZET_E2E_DEV_PYTHONPATH"):  # DEV-ONLY, remove
         env["PYTHONPATH"] = os.environ["ZET_E2E_DEV_PYTHONPATH"]
     return env
@@ -68,6 +68,30 @@ def _wait_until_answering(url: str, process: subprocess.Popen, log: Path) -> Non
     pytest.fail(f"`zet serve` did not answer on {url} within {START_TIMEOUT} s:\n{log.read_text()}")
 
 
+_accounts = {"enabled": False}
+
+
+def _create_account(workdir: Path, env: dict[str, str]) -> None:
+    """With accounts in the product (`zet create-user`), make the beheerder the tests log in as."""
+    created = subprocess.run(
+        [str(ZET), "create-user", E2E_USER, "--role", "beheerder", "--password-stdin"],
+        cwd=workdir, env=env, input=E2E_PASSWORD + "\n", capture_output=True, text=True,
+        timeout=120)
+    if created.returncode == 2 and "No such command" in created.stderr:
+        return  # a build without accounts: every page is open
+    assert created.returncode == 0, f"`zet create-user` failed:\n{created.stdout}\n{created.stderr}"
+    _accounts["enabled"] = True
+
+
+def log_in(page, base_url: str) -> None:
+    """Log in through the login page, as the e2e beheerder."""
+    page.goto(base_url + "/login")
+    page.get_by_label("Gebruikersnaam").fill(E2E_USER)
+    page.get_by_label("Wachtwoord").fill(E2E_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Uitloggen").wait_for()
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Base URL of `zet serve` on a fresh SQLite database, after `zet init`."""
@@ -78,6 +102,7 @@ def live_server(tmp_path_factory):
     init = subprocess.run([str(ZET), "init"], cwd=workdir, env=env, capture_output=True,
                           text=True, timeout=120)
     assert init.returncode == 0, f"`zet init` failed:\n{init.stdout}\n{init.stderr}"
+    _create_account(workdir, env)
 
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -115,14 +140,36 @@ def chromium():
         browser.close()
 
 
+def _context(browser, **options):
+    context = browser.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam", **options)
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture(scope="session")
+def login_state(chromium, live_server):
+    """The cookies of one login through the login page (None when the build has no accounts).
+
+    Logging in once and handing the cookie to every context keeps the suite fast; the contexts
+    still have their own localStorage and sessionStorage.
+    """
+    if not _accounts["enabled"]:
+        return None
+    context = _context(chromium)
+    page = context.new_page()
+    log_in(page, live_server)
+    state = context.storage_state()
+    context.close()
+    return state
+
+
 @pytest.fixture
-def new_context(chromium):
-    """Factory for fresh browser contexts (own cookies and localStorage): another user."""
+def new_context(chromium, login_state):
+    """Factory for fresh browser contexts: another browser window, another researcher."""
     contexts = []
 
     def make():
-        context = chromium.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam")
-        context.set_default_timeout(10_000)
+        context = _context(chromium, storage_state=login_state)
         contexts.append(context)
         return context
 

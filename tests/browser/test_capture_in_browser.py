@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
-EXPECTED_ELEMENTS = 2  # the werkzame elementen of instrument 2026.1
+EXPECTED_ELEMENTS = 15  # the werkzame elementen of instrument 2026.1
 OPTIONS = ["1", "2", "3", "4", "5", "nvt", "onbekend"]  # the radios, in page order
 SAVE_TIMEOUT = 15_000  # ms: autosave runs every 2 s on the test server
 
@@ -180,8 +180,14 @@ def test_researcher_enters_a_complete_casus_through_the_pages(browser_page, live
     expect(facts).to_contain_text("03-02-2026")
     expect(facts).to_contain_text("17-02-2026 (wachttijd 14 dagen)")
     expect(page.locator("p.meta")).to_contain_text("jeugd · Jeugdwet · tiener · Ronde voorjaar 2026")
+    # Reopened for editing, the casus shows its dates as typed (saving again must not lose them).
+    page.get_by_role("link", name="Gegevens bewerken").click()
+    expect(page.locator("#datum_aanmelding")).to_have_value("03-02-2026")
+    expect(page.locator("#datum_eerste_contact")).to_have_value("17-02-2026")
+    expect(page.locator("#datum_start_hulp")).to_have_value("02-03-2026")
+    page.goto(casus_url)
 
-    stored = {}
+    stored = {}  # per perspective: (datum, scores, toelichtingen)
 
     # Inwoner: interview with consent, a quote added with the button.
     codes = open_perspective(page, "Inwoner", "Invullen")
@@ -206,7 +212,7 @@ def test_researcher_enters_a_complete_casus_through_the_pages(browser_page, live
     press(page, "Definitief opslaan")
     expect(page).to_have_url(casus_url)
     expect(page.locator(".flash-success")).to_have_text("Perspectief definitief opgeslagen.")
-    stored["Inwoner"] = (scores, texts)
+    stored["Inwoner"] = ("05-03-2026", scores, texts)
 
     # Professional: a role from the list, mouse and keyboard again.
     codes = open_perspective(page, "Professional", "Invullen")
@@ -217,7 +223,7 @@ def test_researcher_enters_a_complete_casus_through_the_pages(browser_page, live
     press(page, "Definitief opslaan")
     expect(page).to_have_url(casus_url)
     expect(page.locator(".flash-success")).to_have_text("Perspectief definitief opgeslagen.")
-    stored["Professional"] = (scores, texts)
+    stored["Professional"] = ("06-03-2026", scores, texts)
 
     # Dossier.
     codes = open_perspective(page, "Dossier", "Invullen")
@@ -226,7 +232,7 @@ def test_researcher_enters_a_complete_casus_through_the_pages(browser_page, live
     scores, texts = fill_elements(page, codes, "Dossier")
     press(page, "Definitief opslaan")
     expect(page).to_have_url(casus_url)
-    stored["Dossier"] = (scores, texts)
+    stored["Dossier"] = ("09-03-2026", scores, texts)
 
     # The casus page: three final perspectives, every element answered, nothing missing.
     table_rows = page.locator("#perspectieven tbody tr")
@@ -239,10 +245,11 @@ def test_researcher_enters_a_complete_casus_through_the_pages(browser_page, live
     expect(page.locator(".ok")).to_have_text("Alles is ingevuld: de casus is compleet.")
 
     # Reopen each perspective: exactly what was chosen and typed.
-    for label, (scores, texts) in stored.items():
+    for label, (datum, scores, texts) in stored.items():
         page.goto(casus_url)
         codes = open_perspective(page, label, "Openen")
         expect(page.locator("p.meta")).to_contain_text("definitief")
+        expect(page.locator("#datum")).to_have_value(datum)
         assert_form_shows(page, codes, scores, texts)
         if label == "Inwoner":
             expect(page.locator("#toestemming")).to_be_checked()

@@ -33,9 +33,20 @@ def init_app(app) -> None:
     login_manager.init_app(app)
     login_manager.anonymous_user = AnonymousUser
     login_manager.user_loader(_load_user)
+    app.before_request(_forget_previous_request)
     app.before_request(policy.enforce)
     app.add_template_global(policy.can, "can")
     app.context_processor(lambda: {"home_url": _home_url})
+
+
+def _forget_previous_request() -> None:
+    """Start without a user, CSRF token or scope cached in ``g`` by an earlier request.
+
+    ``g`` belongs to the app context, and Flask reuses an app context that is already active
+    (tests that hold one open), so without this one request could act as another's user.
+    """
+    for name in ("_login_user", "csrf_token", "zet_scope"):
+        g.pop(name, None)
 
 
 def _load_user(user_id: str):

@@ -117,10 +117,13 @@ def create_user(session: Session, username: str, password: str, role: str,
     return user
 
 
-def change_user(session: Session, user: User, role: str, gemeente_ids=()) -> User:
+def change_user(session: Session, user: User, role: str, gemeente_ids=(),
+                acting: User | None = None) -> User:
     """Change role and gemeenten; a beheerder always works for every gemeente."""
     gemeenten = _gemeenten(session, gemeente_ids)
     errors = _check_role(role, gemeenten)
+    if acting is not None and user.id == acting.id and role != user.role:
+        errors["role"] = "U kunt uw eigen rol niet wijzigen; vraag dat een andere beheerder."
     if errors:
         raise ValidationFailed(errors)
     user.role = role

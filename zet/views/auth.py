@@ -1,7 +1,7 @@
 """Logging in and out."""
 import time
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from forms.auth import LoginForm
@@ -43,6 +43,7 @@ def login():
 def _start_session(user):
     target = safe_next(request.args.get("next"))
     session.clear()  # a fresh session (and CSRF secret) for the logged-in user
+    g.pop("csrf_token", None)
     login_user(user)
     session.permanent = True
     session["last_seen"] = int(time.time())

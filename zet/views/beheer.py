@@ -67,7 +67,8 @@ def edit_user(user_id):
     if form.validate_on_submit():
         try:
             with transaction() as session:
-                change_user(session, user, form.role.data, form.gemeenten.data or ())
+                change_user(session, user, form.role.data, form.gemeenten.data or (),
+                            acting=current_user)
                 detail = f"rol {user.role}; gemeenten: " + ", ".join(g.naam for g in user.gemeenten)
                 audit.record("gewijzigd", "gebruiker", user.id, detail)
                 if form.password.data:

@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 
 from forms.base import ZetForm
 from forms.casus import casus_form
+from zet import audit
 from zet.access import get_casus, get_gemeente
 from zet.db import get_session, transaction
 from zet.errors import DomainError
@@ -30,7 +31,9 @@ def _edit(gemeente, casus):
     if form.validate_on_submit():
         try:
             with transaction() as session:
+                action = "gewijzigd" if casus else "aangemaakt"
                 casus = save_casus(session, gemeente, form.values(), casus)
+                audit.record(action, "casus", casus.id, casus.code)
             flash(f"Casus {casus.code} opgeslagen.", "success")
             return redirect(url_for(".detail", casus_id=casus.id))
         except DomainError as error:
@@ -43,6 +46,7 @@ def _edit(gemeente, casus):
 @bp.get("/casussen/<int:casus_id>")
 def detail(casus_id):
     casus = get_casus(get_session(), current_scope(), casus_id)
+    audit.record("bekeken", "casus", casus.id, casus.code)
     instrument = active_instrument()
     return render_template("casussen/detail.html", casus=casus,
                            overview=perspectief_overview(casus, instrument),
@@ -58,6 +62,8 @@ def delete(casus_id):
         return redirect(url_for(".detail", casus_id=casus.id))
     gemeente_id, code = casus.gemeente_id, casus.code
     with transaction() as session:
+        audit.record("verwijderd", "casus", casus.id,
+                     f"{code} ({casus.gemeente.naam}), met perspectieven, scores en citaten")
         delete_casus(session, casus)
     flash(f"Casus {code} is verwijderd, met alle perspectieven, scores en citaten.", "success")
     return redirect(url_for("gemeenten.detail", gemeente_id=gemeente_id))

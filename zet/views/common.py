@@ -3,17 +3,19 @@ from __future__ import annotations
 
 from flask import flash
 
-from zet.access import ALL, Scope
+from zet.access import Scope
+from zet.auth import comparison_scope, current_user_must_anonymise  # noqa: F401  (for views)
+from zet.auth import current_scope as _current_scope
 
 
 def current_scope() -> Scope:
-    """The gemeenten the current user may see."""
-    return ALL
+    """The gemeenten the current user may see (zet.auth.scope_for: none for an analist)."""
+    return _current_scope()
 
 
 def must_anonymise() -> bool:
     """Whether the current user may only see anonymised comparisons (the analist role)."""
-    return False
+    return current_user_must_anonymise()
 
 
 def flash_errors(form) -> None:

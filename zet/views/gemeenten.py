@@ -2,6 +2,7 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 
 from forms.gemeente import GemeenteForm, OnderzoekForm
+from zet import audit
 from zet.access import get_gemeente, get_onderzoek
 from zet.db import get_session, transaction
 from zet.errors import DomainError
@@ -34,7 +35,9 @@ def _edit_gemeente(gemeente):
     if form.validate_on_submit():
         try:
             with transaction() as session:
+                action = "gewijzigd" if gemeente else "aangemaakt"
                 gemeente = save_gemeente(session, form.data, gemeente)
+                audit.record(action, "gemeente", gemeente.id, gemeente.naam)
             flash(f"Gemeente '{gemeente.naam}' opgeslagen.", "success")
             return redirect(url_for(".detail", gemeente_id=gemeente.id))
         except DomainError as error:
@@ -72,7 +75,9 @@ def _edit_onderzoek(gemeente, onderzoek):
     if form.validate_on_submit():
         try:
             with transaction() as session:
+                action = "gewijzigd" if onderzoek else "aangemaakt"
                 onderzoek = save_onderzoek(session, gemeente, form.data, onderzoek)
+                audit.record(action, "onderzoek", onderzoek.id, onderzoek.titel)
             flash(f"Onderzoek '{onderzoek.titel}' opgeslagen.", "success")
             return redirect(url_for(".detail", gemeente_id=gemeente.id))
         except DomainError as error:

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 
 from forms.perspectief import (fill_form, form_to_input, perspectief_form_class,
                                unknown_element_fields)
+from zet import audit
 from zet.access import get_casus, get_perspectief
 from zet.db import get_session, transaction
 from zet.errors import ConflictError, DomainError, NotFound
@@ -14,6 +15,12 @@ from zet.vocabulary import PERSPECTIEVEN
 from zet.web import active_instrument, instruments
 
 bp = Blueprint("perspectieven", __name__)
+AUTOSAVE_AUDIT_MINUTES = 10  # one audit event per user and perspective per 10 minutes of autosave
+
+
+def _label(perspectief) -> str:
+    rol = f" ({perspectief.rol})" if perspectief.rol else ""
+    return f"casus {perspectief.casus.code}: {perspectief.soort}{rol}"
 
 
 @bp.route("/casussen/<int:casus_id>/perspectieven/<soort>/nieuw", methods=["GET", "POST"])
@@ -23,7 +30,7 @@ def create(casus_id, soort):
     try:
         casus = get_casus(get_session(), current_scope(), casus_id)
     except NotFound as error:
-        return _gone(error)
+        return _gone(error)  # 404 for a GET; a POST gets back what was typed
     if request.method == "GET" and soort in SINGLE_PERSPECTIVES:
         existing = find_single(casus, soort)
         if existing is not None:
@@ -36,7 +43,7 @@ def edit(perspectief_id):
     try:
         perspectief = get_perspectief(get_session(), current_scope(), perspectief_id)
     except NotFound as error:
-        return _gone(error)
+        return _gone(error)  # 404 for a GET; a POST gets back what was typed
     return _handle(perspectief.casus, perspectief.soort, perspectief)
 
 
@@ -47,6 +54,7 @@ def _handle(casus, soort, perspectief):
     autosave = request.form.get("actie") == "autosave"
     if request.method == "GET":
         if perspectief is not None:
+            audit.record("bekeken", "perspectief", perspectief.id, _label(perspectief))
             fill_form(form, instrument, perspectief)
         return _render(form, casus, soort, perspectief, instrument)
 
@@ -64,6 +72,10 @@ def _handle(casus, soort, perspectief):
                 session, instrument, casus, form_to_input(form, instrument, soort),
                 perspectief=perspectief, final=final,
                 expected_version=int(form.version.data) if form.version.data else None)
+            audit.record("gewijzigd" if perspectief else "aangemaakt", "perspectief", saved.id,
+                         f"{_label(saved)}: {saved.status}"
+                         + (" (automatisch opgeslagen)" if autosave else ""),
+                         once_per_minutes=AUTOSAVE_AUDIT_MINUTES if autosave else None)
     except ConflictError as error:
         return _conflict(form, casus, soort, error, instrument, autosave)
     except DomainError as error:
@@ -109,6 +121,8 @@ def _conflict(form, casus, soort, error, instrument, autosave):
 
 def _gone(error):
     """The casus was deleted while the form was open: say so, and give back what was typed."""
+    if request.method != "POST":
+        raise error
     typed = [(key, value) for key, value in request.form.items(multi=True)
              if value.strip() and key not in ("csrf_token", "version", "actie")]
     return render_template("perspectieven/gone.html", message=error.message, typed=typed), 410

@@ -1,0 +1,690 @@
+"""One benchmark step per process: ``python bench/steps.py STEP --db URL --result FILE ...``.
+
+bench/run.py starts every step in a fresh process, so each step's peak memory (ru_maxrss of
+that process) is its own. A step writes one JSON object to --result: ``seconds`` (the timed
+part only), ``peak_mb`` (peak resident memory of the whole process: loading included),
+``before_mb`` (resident memory just before the timed part) and step-specific details.
+
+Steps (product = the code path of ZET, baseline = the least code that produces the same
+result, no validation, no styling):
+
+  import-product     zet.importing.import_file (what `zet import FILE` calls) of the CSV into
+                     an empty, migrated database, committed.
+  import-baseline    pandas.read_csv + SQLAlchemy Core executemany of the same gemeenten,
+                     onderzoeken, casussen, perspectieven and scores into the same tables.
+  analysis-product   analysis.analyse(long, elements, SETTINGS) on the long frame that
+                     zet.services.dataset.scores_frame reads (read before the timer).
+  analysis-baseline  the same figures with plain pandas groupby / pivot_table.
+  export-product     zet.export.build_workbook on the full long frame and citaten.
+  export-baseline    openpyxl write-only dump of exactly the cells of the product's workbook
+                     (read back before the timer): same sheets and rows, no styling or images.
+  latency            `zet serve` on the loaded database, concurrent urllib clients (logged in
+                     when the app has a login page): p50/p95/max per page kind.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import random
+import re
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+PERSPECTIEVEN = ["inwoner", "professional", "dossier"]
+
+
+# --- measuring ----------------------------------------------------------------------------
+
+def rss_mb() -> float:
+    """Current resident memory of this process."""
+    with open("/proc/self/statm") as f:
+        pages = int(f.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+class Timer:
+    """Times the block; with a profile path, also writes a cProfile report of it."""
+
+    def __init__(self, profile: str | None = None):
+        self.profile = profile
+        self.seconds = 0.0
+
+    def __enter__(self):
+        self.before_mb = rss_mb()
+        self._profiler = cProfile.Profile() if self.profile else None
+        self._start = time.perf_counter()
+        if self._profiler:
+            self._profiler.enable()
+        return self
+
+    def __exit__(self, *exc):
+        if self._profiler:
+            self._profiler.disable()
+        self.seconds = time.perf_counter() - self._start
+        if self._profiler and exc[0] is None:
+            write_profile(self._profiler, self.profile)
+        return False
+
+
+def write_profile(profiler: cProfile.Profile, path: str) -> None:
+    """Top functions by cumulative and by own time, as text (and the raw pstats next to it)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    profiler.dump_stats(path + ".pstats")
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    out.write("== by cumulative time ==\n")
+    stats.sort_stats("cumulative").print_stats(45)
+    out.write("\n== by own time ==\n")
+    stats.sort_stats("tottime").print_stats(30)
+    Path(path).write_text(out.getvalue())
+
+
+def result(seconds: float, timer: Timer | None = None, **details) -> dict:
+    return {"seconds": round(seconds, 4), "peak_mb": round(peak_mb(), 1),
+            "before_mb": round(timer.before_mb, 1) if timer else None, **details}
+
+
+# --- the app and the database -------------------------------------------------------------
+
+def make_app(url: str):
+    from zet import create_app
+    return create_app({"DATABASE_URL": url})
+
+
+def fresh_database(url: str) -> None:
+    """An empty database at ``url``: the SQLite file removed, or the PostgreSQL schema public
+    dropped and recreated (everything in that database is lost)."""
+    if url.startswith("sqlite"):
+        path = Path(url.split("///", 1)[1])
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    from sqlalchemy import text
+
+    from zet.config import database_url
+    from zet.db import make_engine
+    os.environ["ZET_DATABASE_URL"] = url
+    engine = make_engine(database_url())
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def migrated_app(url: str):
+    """A fresh database at ``url``, migrated to the newest schema (`zet init`), and its app."""
+    from zet import migrate
+    from zet.db import get_engine
+    fresh_database(url)
+    app = make_app(url)
+    with app.app_context():
+        migrate.upgrade(get_engine())
+    return app
+
+
+def table_counts(session) -> dict:
+    from sqlalchemy import func, select
+
+    from zet.models import Casus, Gemeente, Onderzoek, Perspectief, Score
+    return {name: session.scalar(select(func.count()).select_from(model))
+            for name, model in (("gemeente", Gemeente), ("onderzoek", Onderzoek),
+                                ("casus", Casus), ("perspectief", Perspectief),
+                                ("score", Score))}
+
+
+def stored_content_hash(session) -> str:
+    """A hash of every stored score row as the long frame shows it (ids left out), so the
+    product and the baseline import can be checked to store the same data."""
+    import hashlib
+
+    from zet.access import ALL
+    frame = scores_frame_all(session, ALL)
+    frame = frame.sort_values(list(frame.columns), kind="stable").reset_index(drop=True)
+    hashed = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()
+    return hashlib.sha256(hashed.tobytes()).hexdigest()[:16]
+
+
+# --- import -------------------------------------------------------------------------------
+
+def import_product(args) -> dict:
+    """The product import: read_table, plan_import and apply_import through import_file (what
+    `zet import FILE` calls), committed in one transaction, into a freshly migrated database."""
+    import zet.importing as importing
+    from zet.db import get_session, transaction
+    from zet.web import active_instrument
+
+    app = migrated_app(args.db)
+    path = Path(args.csv)
+    phases: dict[str, float] = {}
+
+    def timed(name, function):
+        def wrapper(*a, **kw):
+            start = time.perf_counter()
+            try:
+                return function(*a, **kw)
+            finally:
+                phases[name] = phases.get(name, 0.0) + time.perf_counter() - start
+        return wrapper
+
+    for name in ("read_table", "plan_import", "apply_import"):  # import_file calls these
+        setattr(importing, name, timed(name, getattr(importing, name)))
+    with app.app_context():
+        instrument = active_instrument()
+        with Timer(args.profile) as timer:
+            data = path.read_bytes()
+            with transaction() as session:
+                plan = importing.import_file(session, instrument, path.name, data)
+                start = time.perf_counter()
+            phases["commit"] = time.perf_counter() - start
+        if not plan.applied:
+            raise SystemExit("import refused:\n" + "\n".join(plan.summary_lines()[:20]))
+        counts = table_counts(get_session())
+        content = stored_content_hash(get_session())
+    return result(timer.seconds, timer, counts=counts, content_hash=content,
+                  phases={k: round(v, 3) for k, v in phases.items()},
+                  report=plan.summary_lines()[:3])
+
+
+def import_baseline(args) -> dict:
+    """pandas.read_csv and Core executemany inserts of the same rows into the same tables."""
+    from sqlalchemy import insert, select
+
+    from zet.db import get_engine, get_session
+    from zet.models import Casus, Gemeente, Onderzoek, Perspectief, Score
+    from zet.models.mixins import utcnow
+    from zet.web import active_instrument
+
+    app = migrated_app(args.db)
+    with app.app_context():
+        version = active_instrument().version
+        engine = get_engine()
+        with Timer(args.profile) as timer:
+            df = pd.read_csv(args.csv, sep=None if args.sep is None else args.sep, dtype=str,
+                             keep_default_na=False, engine="c")
+            now = utcnow()
+            g, o, c, p, s = (m.__table__ for m in (Gemeente, Onderzoek, Casus, Perspectief, Score))
+            with engine.begin() as conn:
+                names = df["gemeente"].unique().tolist()
+                conn.execute(insert(g), [{"naam": n, "created_at": now, "updated_at": now}
+                                         for n in names])
+                gid = dict((naam, i) for i, naam in conn.execute(select(g.c.id, g.c.naam)))
+                df["gemeente_id"] = df["gemeente"].map(gid)
+
+                ond = df[["gemeente_id", "onderzoek"]].drop_duplicates()
+                conn.execute(insert(o), [{"gemeente_id": a, "titel": b, "created_at": now,
+                                          "updated_at": now}
+                                         for a, b in ond.itertuples(index=False)])
+                oid = {(a, b): i for i, a, b in conn.execute(
+                    select(o.c.id, o.c.gemeente_id, o.c.titel))}
+
+                cas = df[["gemeente_id", "onderzoek", "casus", "doelgroep"]].drop_duplicates(
+                    ["gemeente_id", "casus"])
+                conn.execute(insert(c), [
+                    {"gemeente_id": a, "onderzoek_id": oid[(a, b)], "code": code,
+                     "doelgroep": d, "beperkingen": [], "leefgebieden": [], "status": "lopend",
+                     "created_at": now, "updated_at": now}
+                    for a, b, code, d in cas.itertuples(index=False)])
+                cid = pd.DataFrame(conn.execute(select(c.c.gemeente_id, c.c.code, c.c.id)).all(),
+                                   columns=["gemeente_id", "casus", "casus_id"])
+                df = df.merge(cid, on=["gemeente_id", "casus"], how="left")
+
+                per = df[["casus_id", "perspectief", "rol"]].drop_duplicates()
+                conn.execute(insert(p), [
+                    {"casus_id": a, "soort": b, "rol": r, "status": "concept",
+                     "instrument_version": version, "version": 1, "toestemming": False,
+                     "created_at": now, "updated_at": now}
+                    for a, b, r in per.itertuples(index=False)])
+                pid = pd.DataFrame(conn.execute(select(p.c.casus_id, p.c.soort, p.c.rol,
+                                                       p.c.id)).all(),
+                                   columns=["casus_id", "perspectief", "rol", "perspectief_id"])
+                df = df.merge(pid, on=["casus_id", "perspectief", "rol"], how="left")
+
+                number = pd.to_numeric(df["score"], errors="coerce").astype("Int64")
+                special = df["score"].where(df["score"].isin(["nvt", "onbekend"]))
+                conn.execute(insert(s), [
+                    {"perspectief_id": a, "element_code": e, "score": n, "bijzonder": b,
+                     "toelichting": t, "instrument_version": version}
+                    for a, e, n, b, t in zip(
+                        df["perspectief_id"].tolist(), df["element"].tolist(),
+                        number.astype(object).where(number.notna(), None).tolist(),
+                        special.astype(object).where(special.notna(), None).tolist(),
+                        df["toelichting"].tolist())])
+        counts = table_counts(get_session())
+        content = stored_content_hash(get_session())
+    return result(timer.seconds, timer, counts=counts, content_hash=content)
+
+
+# --- analysis -----------------------------------------------------------------------------
+
+def read_long(app):
+    """The national long frame as every page and export reads it, and the element frame."""
+    from zet.access import ALL
+    from zet.db import get_session
+    from zet.services.analyse import elements_frame
+    from zet.web import active_instrument
+    with app.app_context():
+        start = time.perf_counter()
+        long = scores_frame_all(get_session(), ALL)
+        read_seconds = time.perf_counter() - start
+        return long, elements_frame(active_instrument()), read_seconds
+
+
+def scores_frame_all(session, scope):
+    from zet.services.dataset import scores_frame
+    return scores_frame(session, scope)
+
+
+def analysis_product(args) -> dict:
+    import analysis
+    from zet.services.analyse import SETTINGS
+    app = make_app(args.db)
+    long, elements, read_seconds = read_long(app)
+    with Timer(args.profile) as timer:
+        out = analysis.analyse(long, elements, SETTINGS, toelichting=not args.no_text)
+    scores = out.gemeente_scores[["gemeente", "element", "score", "n_casussen"]].copy()
+    scores["element"] = scores["element"].astype(str)
+    save_check(args, scores)
+    return result(timer.seconds, timer, read_seconds=round(read_seconds, 3), rows=len(long),
+                  schema_rows=len(out.schema), toelichting=not args.no_text)
+
+
+def bare_analysis(long: pd.DataFrame, with_text: bool = True) -> dict:
+    """Every figure of analysis.analyse the plainest pandas way: perspective values (mean over
+    professionals), casusscore, verschil, afwijkend, oordeel (and the joined toelichting), then
+    the element scores per gemeente, per gemeente and doelgroep, per onderzoek and gemeente,
+    per perspective, the dossier's onbekend share and the knelpunten / succesfactoren."""
+    keys = ["gemeente", "onderzoek", "casus", "doelgroep", "element"]
+    f = long.assign(s=pd.to_numeric(long["antwoord"], errors="coerce"))
+    schema = f.pivot_table(index=keys, columns="perspectief", values="s", aggfunc="mean")
+    schema = schema.reindex(columns=PERSPECTIEVEN).reset_index()
+    values = schema[PERSPECTIEVEN]
+    cs = schema["casusscore"] = values.mean(axis=1)
+    schema["verschil"] = (values.max(axis=1) - values.min(axis=1)).where(values.count(axis=1) >= 2)
+    schema["afwijkend"] = schema["verschil"] >= 2
+    schema["oordeel"] = np.select([cs <= 2.5, cs >= 3.5, cs.notna()],
+                                  ["knelpunt", "succesfactor", "gemengd"], "")
+    if with_text:
+        t = f[f["toelichting"] != ""]
+        label = np.where(t["perspectief"] == "professional", "Professional (" + t["rol"] + ")",
+                         t["perspectief"].str.capitalize())
+        text = (label + ": " + t["toelichting"]).groupby([t[k] for k in keys]).agg(" | ".join)
+        schema = schema.merge(text.rename("toelichting").reset_index(), on=keys, how="left")
+
+    flags = schema.assign(k=schema["oordeel"] == "knelpunt", m=schema["oordeel"] == "gemengd",
+                          v=schema["oordeel"] == "succesfactor")
+
+    def element_scores(by):
+        return flags.groupby(by + ["element"]).agg(
+            score=("casusscore", "mean"), n_casussen=("casusscore", "count"),
+            n_knelpunt=("k", "sum"), n_gemengd=("m", "sum"), n_succesfactor=("v", "sum"),
+            n_afwijkend=("afwijkend", "sum")).reset_index()
+
+    gemeente = element_scores(["gemeente"])
+    dossier = f[f["perspectief"] == "dossier"]
+    parts = []
+    for soort, column, ascending in (("knelpunt", "n_knelpunt", True),
+                                     ("succesfactor", "n_succesfactor", False)):
+        chosen = gemeente[gemeente[column] > 0].sort_values(["gemeente", "score"],
+                                                            ascending=[True, ascending])
+        parts.append(chosen.assign(soort=soort,
+                                   rang=chosen.groupby("gemeente").cumcount() + 1))
+    return {
+        "schema": schema,
+        "gemeente_scores": gemeente,
+        "doelgroep_scores": element_scores(["gemeente", "doelgroep"]),
+        "onderzoek_scores": element_scores(["onderzoek", "gemeente"]),
+        "perspectief_scores": schema.groupby(["gemeente", "element"])[PERSPECTIEVEN].agg(
+            ["mean", "count"]),
+        "dossier": (dossier["antwoord"] == "onbekend").groupby(
+            [dossier["gemeente"], dossier["element"]]).agg(["sum", "count"]),
+        "samenvatting": pd.concat(parts, ignore_index=True),
+    }
+
+
+def analysis_baseline(args) -> dict:
+    app = make_app(args.db)
+    long, _, read_seconds = read_long(app)
+    with Timer(args.profile) as timer:
+        out = bare_analysis(long, with_text=not args.no_text)
+    save_check(args, out["gemeente_scores"][["gemeente", "element", "score", "n_casussen"]])
+    return result(timer.seconds, timer, read_seconds=round(read_seconds, 3), rows=len(long),
+                  schema_rows=len(out["schema"]), toelichting=not args.no_text)
+
+
+def save_check(args, scores: pd.DataFrame) -> None:
+    """The gemeente x element scores, so run.py can check product and baseline agree."""
+    if args.check:
+        scores.to_csv(args.check, index=False)
+
+
+# --- export -------------------------------------------------------------------------------
+
+def export_product(args) -> dict:
+    from zet.access import ALL
+    from zet.db import get_session
+    from zet.export import build_workbook
+    from zet.services.analyse import SETTINGS
+    from zet.services.dataset import citaten_frame, scores_frame
+    from zet.web import active_instrument
+    app = make_app(args.db)
+    with app.app_context():
+        session = get_session()
+        start = time.perf_counter()
+        long = scores_frame(session, ALL)
+        citaten = citaten_frame(session, ALL)
+        read_seconds = time.perf_counter() - start
+        instrument = active_instrument()
+        with Timer(args.profile) as timer:
+            data = build_workbook(long, citaten, instrument, settings=SETTINGS,
+                                  filters_description="Alle gemeenten",
+                                  exported_on=date(2026, 1, 1))
+    if args.xlsx:
+        Path(args.xlsx).write_bytes(data)
+    return result(timer.seconds, timer, read_seconds=round(read_seconds, 3), rows=len(long),
+                  bytes=len(data))
+
+
+def export_baseline(args) -> dict:
+    """Dump the cells of the product's workbook (read back first) with openpyxl write-only."""
+    import openpyxl
+    start = time.perf_counter()
+    book = openpyxl.load_workbook(args.xlsx, read_only=True)
+    sheets = [(ws.title, list(ws.iter_rows(values_only=True))) for ws in book.worksheets]
+    book.close()
+    read_seconds = time.perf_counter() - start
+    with Timer(args.profile) as timer:
+        out = openpyxl.Workbook(write_only=True)
+        for title, rows in sheets:
+            ws = out.create_sheet(title)
+            for row in rows:
+                ws.append(row)
+        buffer = io.BytesIO()
+        out.save(buffer)
+    return result(timer.seconds, timer, read_seconds=round(read_seconds, 3),
+                  sheets=len(sheets), cells=sum(len(r) for _, rows in sheets for r in rows),
+                  bytes=len(buffer.getvalue()))
+
+
+# --- latency ------------------------------------------------------------------------------
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Client:
+    """One browser: a cookie jar, no automatic redirects, every response read to the end."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(CookieJar()), NoRedirect())
+
+    def request(self, path: str, data: dict | None = None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=300) as response:
+                return response.status, response.read().decode("utf-8", "replace"), \
+                    response.headers
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace"), error.headers
+
+    def login_if_needed(self, username: str, password: str) -> bool:
+        """Log in through the login form (with its CSRF token) when the app has one."""
+        status, body, _ = self.request("/login")
+        if status != 200 or 'type="password"' not in body:
+            return False
+        tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', body)
+        token = re.search(r'value="([^"]*)"', tag.group(0)).group(1) if tag else ""
+        status, body, headers = self.request("/login", {"csrf_token": token,
+                                                        "username": username,
+                                                        "password": password})
+        location = headers.get("Location", "") if headers else ""
+        if status not in (301, 302, 303) or "/login" in location:
+            raise SystemExit(f"login as {username!r} failed (status {status})")
+        return True
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def zet_command() -> list[str]:
+    script = Path(sys.executable).parent / "zet"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "zet.cli"]
+
+
+def process_tree_memory(pid: int) -> dict:
+    """Peak (VmHWM) and current (VmRSS) resident memory of the server and its workers."""
+    def status(p):
+        try:
+            text = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            return None
+        values = dict(re.findall(r"^(VmHWM|VmRSS):\s+(\d+) kB", text, re.M))
+        return {k: int(v) / 1024 for k, v in values.items()}
+
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    master = status(pid) or {}
+    workers = [w for w in (status(c) for c in children) if w]
+    return {"master_peak_mb": round(master.get("VmHWM", 0), 1),
+            "worker_peak_mb": [round(w.get("VmHWM", 0), 1) for w in workers],
+            "total_peak_mb": round(master.get("VmHWM", 0) + sum(w.get("VmHWM", 0)
+                                                                for w in workers), 1)}
+
+
+def ensure_user(app, username: str, password: str) -> str:
+    """The benchmark's beheerder account in the benchmark database (when ZET has accounts)."""
+    try:
+        from zet.auth.accounts import create_user, find_user
+    except ImportError:
+        return "no accounts in this version"
+    from zet.db import transaction
+    with app.app_context():
+        with transaction() as session:
+            if find_user(session, username) is None:
+                create_user(session, username, password, "beheerder", [])
+                return "created"
+    return "existed"
+
+
+def page_urls(app, rng: random.Random, per_kind: int) -> list[tuple[str, str]]:
+    """(kind, path) in random order: casus pages and their analyseschema, gemeente pages and
+    their totaalbeeld, the comparison with and without a doelgroep filter; random ids."""
+    from sqlalchemy import select
+
+    from zet.db import get_session
+    from zet.models import Casus, Gemeente
+    with app.app_context():
+        casus_ids = list(get_session().scalars(select(Casus.id)))
+        gemeente_ids = list(get_session().scalars(select(Gemeente.id)))
+    urls = []
+    for i in range(per_kind):
+        c, g = rng.choice(casus_ids), rng.choice(gemeente_ids)
+        urls.append(("casus", f"/casussen/{c}" if i % 2 else f"/casussen/{c}/analyseschema"))
+        urls.append(("gemeente", f"/gemeenten/{g}" if i % 2 else f"/gemeenten/{g}/totaalbeeld"))
+        urls.append(("vergelijking", ("/vergelijking", "/vergelijking?doelgroep=jeugd",
+                                      "/vergelijking?doelgroep=volwassenen")[i % 3]))
+    rng.shuffle(urls)
+    return urls
+
+
+def latency(args) -> dict:
+    username = os.environ.get("ZET_BENCH_USER", "beheerder")
+    password = os.environ.get("ZET_BENCH_PASSWORD", "demo-beheerder-2026")
+    app = make_app(args.db)
+    account = ensure_user(app, username, password)
+    rng = random.Random(args.seed)
+    urls = page_urls(app, rng, args.requests)
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = open(args.serve_log, "w") if args.serve_log else subprocess.DEVNULL
+    server = subprocess.Popen(
+        zet_command() + ["serve", "--host", "127.0.0.1", "--port", str(port),
+                         "--workers", str(args.workers), "--threads", str(args.threads)],
+        env={**os.environ, "ZET_DATABASE_URL": args.db}, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(base + "/login", timeout=5).read()
+                break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"zet serve did not start (see {args.serve_log})")
+                time.sleep(0.25)
+
+        clients = [Client(base) for _ in range(args.clients)]
+        logged_in = [c.login_if_needed(username, password) for c in clients][0]
+
+        # Warm-up: every route once; the comparisons (the national analysis, cached per
+        # worker process) in concurrent rounds until every worker has them.
+        warmup = {}
+        firsts = {}
+        for kind, path in urls:
+            firsts.setdefault(re.sub(r"\d+", "N", path), path)
+        for path in firsts.values():
+            start = time.perf_counter()
+            status, _, _ = clients[0].request(path)
+            warmup[path] = round(time.perf_counter() - start, 3)
+            if status != 200:
+                raise SystemExit(f"warm-up {path}: status {status}")
+        comparisons = sorted({p for k, p in urls if k == "vergelijking"})
+        rounds = []
+        with ThreadPoolExecutor(len(clients)) as pool:
+            for _ in range(8):
+                jobs = [(clients[i % len(clients)], p)
+                        for i, p in enumerate(comparisons * args.workers * 2)]
+                took = list(pool.map(lambda job: _timed(*job)[1], jobs))
+                rounds.append(round(max(took), 3))
+                if max(took) < 0.5:
+                    break
+
+        free = __import__("queue").Queue()
+        for c in clients:
+            free.put(c)
+
+        def one(item):
+            kind, path = item
+            client = free.get()
+            try:
+                status, seconds = _timed(client, path)
+            finally:
+                free.put(client)
+            return kind, path, status, seconds
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(len(clients)) as pool:
+            measured = list(pool.map(one, urls))
+        wall = time.perf_counter() - start
+        memory = process_tree_memory(server.pid)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    kinds = {}
+    frame = pd.DataFrame(measured, columns=["kind", "path", "status", "seconds"])
+    frame["route"] = frame["path"].str.replace(r"\d+", "N", regex=True)
+    for group, column in (("kind", "kind"), ("route", "route")):
+        kinds[group] = {
+            name: {"n": len(part), "errors": int((part["status"] != 200).sum()),
+                   "p50_ms": round(part["seconds"].quantile(0.5) * 1000, 1),
+                   "p95_ms": round(part["seconds"].quantile(0.95) * 1000, 1),
+                   "max_ms": round(part["seconds"].max() * 1000, 1)}
+            for name, part in frame.groupby(column)}
+    return {"seconds": round(wall, 3), "requests": len(frame),
+            "throughput_rps": round(len(frame) / wall, 1), "logged_in": logged_in,
+            "account": account, "workers": args.workers, "threads": args.threads,
+            "clients": args.clients, "warmup_s": warmup, "comparison_warmup_rounds_s": rounds,
+            "per_kind": kinds["kind"], "per_route": kinds["route"], **memory,
+            "peak_mb": memory["total_peak_mb"], "client_peak_mb": round(peak_mb(), 1)}
+
+
+def _timed(client: Client, path: str) -> tuple[int, float]:
+    start = time.perf_counter()
+    status, _, _ = client.request(path)
+    return status, time.perf_counter() - start
+
+
+# --- main ---------------------------------------------------------------------------------
+
+STEPS = {
+    "import-product": import_product, "import-baseline": import_baseline,
+    "analysis-product": analysis_product, "analysis-baseline": analysis_baseline,
+    "export-product": export_product, "export-baseline": export_baseline,
+    "latency": latency,
+}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="One ZET benchmark step (see bench/run.py).")
+    parser.add_argument("step", choices=sorted(STEPS))
+    parser.add_argument("--db", required=True, help="database URL")
+    parser.add_argument("--result", required=True, help="write the JSON result here")
+    parser.add_argument("--csv", help="the generated national CSV (import steps)")
+    parser.add_argument("--sep", default=";", help="CSV separator for the baseline reader")
+    parser.add_argument("--xlsx", help="export: where the product writes / baseline reads")
+    parser.add_argument("--check", help="analysis: write the gemeente scores here")
+    parser.add_argument("--no-text", action="store_true",
+                        help="analysis without joining the toelichting texts")
+    parser.add_argument("--profile", help="write a cProfile report of the timed part here")
+    parser.add_argument("--requests", type=int, default=200, help="latency: per page kind")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--serve-log")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("ZET_SECRET_KEY", "benchmark-only-" + "x" * 40)
+    os.environ["ZET_DATABASE_URL"] = args.db
+    out = STEPS[args.step](args)
+    Path(args.result).write_text(json.dumps(out, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

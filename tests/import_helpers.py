@@ -1,0 +1,107 @@
+"""Building import files (CSV and xlsx) in tmp_path, and counting what got stored."""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+from zet.importing import count_rows, import_file
+
+COLUMNS = ["gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
+           "score", "toelichting"]
+SCORES = ["4", "2", "nvt", "5", "onbekend", "3", "", "1"]
+
+
+def rows_for(instrument, gemeente="Duinwijk", casus="DW-J01", doelgroep="jeugd",
+             perspectief="inwoner", rol="", onderzoek="Ronde 2026", score=None) -> list[dict]:
+    """One row per element of the instrument for one perspective."""
+    return [{"gemeente": gemeente, "onderzoek": onderzoek, "casus": casus,
+             "doelgroep": doelgroep, "perspectief": perspectief, "rol": rol,
+             "element": element.code,
+             "score": score if score is not None else SCORES[i % len(SCORES)],
+             "toelichting": f"{perspectief} over {element.name.lower()}" if i % 3 else ""}
+            for i, element in enumerate(instrument.elements)]
+
+
+def standard_rows(instrument) -> list[dict]:
+    """Two gemeenten, three casussen: all three perspectives, two professionals by rol."""
+    return (rows_for(instrument)
+            + rows_for(instrument, perspectief="professional", rol="wijkteammedewerker")
+            + rows_for(instrument, perspectief="professional", rol="(ambulant) begeleider")
+            + rows_for(instrument, perspectief="dossier")
+            + rows_for(instrument, casus="DW-V01", doelgroep="volwassenen")
+            + rows_for(instrument, gemeente="Zeedorp", casus="ZD-J01", onderzoek=""))
+
+
+STANDARD_COUNTS = {"gemeente": 2, "casus": 3, "perspectief": 6, "score": 6 * 15}
+
+
+def write_csv(path: Path, rows: list[dict], columns=COLUMNS, delimiter=",", bom=False,
+              encoding="utf-8") -> Path:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in columns])
+    data = buffer.getvalue().encode(encoding)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return path
+
+
+def write_xlsx(path: Path, rows: list[dict], columns=COLUMNS, sheet="Data",
+               first_sheet: str | None = None, formula_cell: str | None = None) -> Path:
+    from openpyxl import Workbook
+    workbook = Workbook()
+    if first_sheet:
+        workbook.active.title = first_sheet
+        workbook.active.append(["Uitleg", "Dit tabblad is geen data"])
+        data = workbook.create_sheet(sheet)
+    else:
+        data = workbook.active
+        data.title = sheet
+    data.append(columns)
+    for row in rows:
+        values = []
+        for c in columns:
+            value = row.get(c, "")
+            values.append(int(value) if c == "score" and value.isdigit() else value)
+        data.append(values)
+    if formula_cell:
+        data[formula_cell] = "=1+2"
+    workbook.save(path)
+    return path
+
+
+def zip_bomb(path: Path, megabytes: int = 300) -> Path:
+    """A file called .xlsx with the parts of a workbook and one member of zeros."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            block = b"\0" * (1024 * 1024)
+            for _ in range(megabytes):
+                member.write(block)
+    return path
+
+
+def run_import(session, instrument, path: Path, scope=None, **options):
+    """Import like the CLI does: one transaction, committed by the caller."""
+    from zet.access import ALL
+    plan = import_file(session, instrument, path.name, path.read_bytes(), scope or ALL,
+                       **options)
+    session.commit()
+    return plan
+
+
+def stored(session) -> dict[str, int]:
+    """Counts of gemeente, casus, perspectief and score rows, read afresh."""
+    session.rollback()
+    return count_rows(session)
+
+
+NOTHING = {"gemeente": 0, "casus": 0, "perspectief": 0, "score": 0}
+
+
+def report(plan) -> str:
+    return "\n".join(plan.summary_lines())
