@@ -112,6 +112,8 @@ def pair(name: str, product: dict, baseline: dict, **extra) -> dict:
         return row
     ratio = product["seconds"] / baseline["seconds"] if baseline["seconds"] else None
     memory_ok = max(product["peak_mb"], baseline["peak_mb"]) <= MEMORY_LIMIT_MB
+    cpu = (product.get("cpu_seconds"), baseline.get("cpu_seconds"))
+    row["cpu_ratio"] = round(cpu[0] / cpu[1], 2) if all(cpu) else None
     row.update(ratio=round(ratio, 2) if ratio else None,
                speed_ok=ratio is not None and ratio <= TARGETS[name],
                memory_ok=memory_ok,
@@ -179,19 +181,19 @@ def run_backend(backend: str, db: str, baseline_db: str, csv: Path, out_dir: Pat
 
 def table(results: list[dict]) -> str:
     """The figures as a Markdown table (the same text goes into the README)."""
-    lines = ["| backend | step | product s | baseline s | ratio | target | peak MB product / "
-             "baseline | result |", "|---|---|---:|---:|---:|---:|---:|---|"]
+    lines = ["| backend | step | product s | baseline s | ratio | target | ratio of CPU s | "
+             "peak MB product / baseline | result |", "|---|---|---:|---:|---:|---:|---:|---:|---|"]
     for backend in results:
         for row in backend["rows"]:
             p, b = row["product"], row["baseline"]
             if "error" in p or "error" in b:
                 lines.append(f"| {backend['backend']} | {row['step']} | error | error | | "
-                             f"<= {row['target_ratio']}x | | FAIL |")
+                             f"<= {row['target_ratio']}x | | | FAIL |")
                 continue
             lines.append(
                 f"| {backend['backend']} | {row['step']} | {p['seconds']:.2f} | "
                 f"{b['seconds']:.2f} | {row['ratio']:.2f}x | <= {row['target_ratio']}x | "
-                f"{p['peak_mb']:.0f} / {b['peak_mb']:.0f} | "
+                f"{row['cpu_ratio'] or 0:.2f}x | {p['peak_mb']:.0f} / {b['peak_mb']:.0f} | "
                 f"{'PASS' if row['passed'] else 'FAIL'} |")
     lat_lines = []
     for backend in results:

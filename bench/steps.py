@@ -65,6 +65,12 @@ def rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process (all threads) so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
@@ -78,7 +84,9 @@ class Timer:
 
     def __enter__(self):
         self.before_mb = rss_mb()
+        self.load = os.getloadavg()[0]
         self._profiler = cProfile.Profile() if self.profile else None
+        self._cpu = cpu_seconds()
         self._start = time.perf_counter()
         if self._profiler:
             self._profiler.enable()
@@ -88,6 +96,8 @@ class Timer:
         if self._profiler:
             self._profiler.disable()
         self.seconds = time.perf_counter() - self._start
+        self.cpu_seconds = cpu_seconds() - self._cpu
+        self.peak_mb = peak_mb()  # before any checking the step does afterwards
         if self._profiler and exc[0] is None:
             write_profile(self._profiler, self.profile)
         return False
@@ -107,8 +117,10 @@ def write_profile(profiler: cProfile.Profile, path: str) -> None:
 
 
 def result(seconds: float, timer: Timer | None = None, **details) -> dict:
-    return {"seconds": round(seconds, 4), "peak_mb": round(peak_mb(), 1),
-            "before_mb": round(timer.before_mb, 1) if timer else None, **details}
+    timing = {"cpu_seconds": round(timer.cpu_seconds, 4), "load_1min": round(timer.load, 2),
+              "before_mb": round(timer.before_mb, 1)} if timer else {}
+    peak = timer.peak_mb if timer else peak_mb()
+    return {"seconds": round(seconds, 4), "peak_mb": round(peak, 1), **timing, **details}
 
 
 # --- the app and the database -------------------------------------------------------------

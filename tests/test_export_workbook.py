@@ -107,6 +107,12 @@ def test_data_sheet_is_the_import_format(session, instrument, dataset):
     assert numbers and all(c.data_type == "n" and 1 <= c.value <= 5 for c in numbers)
     assert {r[6] for r in body} <= set(instrument.codes)
     assert [r[0] for r in body][0] == "Gemeente Anderstad"
+    e0, e1, e2 = instrument.codes[:3]
+    assert [(r[4], r[5], r[6]) for r in body if r[2] == "T-01"] == [
+        ("inwoner", None, e0), ("inwoner", None, e1), ("inwoner", None, e2),
+        ("professional", "begeleider", e0), ("professional", "begeleider", e1),
+        ("professional", "consulent", e0), ("professional", "consulent", e1),
+        ("dossier", None, e0), ("dossier", None, e1)]
 
 
 def test_formula_like_text_is_never_a_formula_and_reads_back_as_text(session, instrument,

@@ -27,6 +27,15 @@ USERS = [
 ]
 
 
+@pytest.fixture
+def fast_downloads(monkeypatch):
+    """Access is decided before anything is drawn: skip the slow heatmaps and workbooks."""
+    import analysis
+    monkeypatch.setattr(analysis, "heatmap_png", lambda *args, **kwargs: b"\x89PNG")
+    monkeypatch.setattr("zet.views.export.export_bytes", lambda *args, **kwargs: (
+        "zet.xlsx", b"PK", "application/octet-stream"), raising=False)
+
+
 def expectation(role, own_gemeente, route) -> str:
     """'allowed', 'login' or 'not found' for this user on this route."""
     if route.endpoint in PUBLIC:
@@ -62,7 +71,7 @@ def outcome(response) -> str:
 
 @pytest.mark.parametrize("name,role,own", USERS, ids=[u[0] for u in USERS])
 def test_every_route_answers_each_role_as_the_policy_says(app, anonymous, session, instrument,
-                                                          name, role, own):
+                                                          fast_downloads, name, role, own):
     world = build_world(session, instrument)
     if role is not None:
         gemeenten = [world.gemeente if own else world.other]

@@ -104,7 +104,7 @@ def _new_password(from_stdin: bool) -> str:
     """Asked twice without echo, or one line from standard input (for scripts)."""
     from zet.auth.passwords import password_problem
     if from_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Wachtwoord", hide_input=True,
                                 confirmation_prompt="Wachtwoord nog eens")

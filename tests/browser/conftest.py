@@ -69,6 +69,14 @@ def _wait_until_answering(url: str, process: subprocess.Popen, log: Path) -> Non
 
 
 _accounts = {"enabled": False}
+_server: dict = {}  # the running `zet serve`: process and log file
+
+
+def _assert_server_alive() -> None:
+    process, log = _server.get("process"), _server.get("log")
+    if process is not None and process.poll() is not None:
+        pytest.fail(f"`zet serve` stopped during the run (code {process.returncode}); its log "
+                    f"ends with:\n{''.join(log.read_text().splitlines(True)[-40:])}")
 
 
 def _create_account(workdir: Path, env: dict[str, str]) -> None:
@@ -111,6 +119,7 @@ def live_server(tmp_path_factory):
         process = subprocess.Popen(
             [str(ZET), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
             cwd=workdir, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    _server.update(process=process, log=log)
     try:
         _wait_until_answering(base_url + "/", process, log)
         yield base_url
@@ -169,6 +178,7 @@ def new_context(chromium, login_state):
     contexts = []
 
     def make():
+        _assert_server_alive()
         context = _context(chromium, storage_state=login_state)
         contexts.append(context)
         return context
@@ -176,6 +186,7 @@ def new_context(chromium, login_state):
     yield make
     for context in contexts:
         context.close()
+    _assert_server_alive()
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def _forget_previous_request() -> None:
     ``g`` belongs to the app context, and Flask reuses an app context that is already active
     (tests that hold one open), so without this one request could act as another's user.
     """
-    for name in ("_login_user", "csrf_token", "zet_scope"):
+    for name in ("_login_user", "csrf_token"):
         g.pop(name, None)
 
 
@@ -78,9 +78,7 @@ def scope_for(user) -> Scope:
 
 
 def current_scope() -> Scope:
-    if "zet_scope" not in g:
-        g.zet_scope = scope_for(current_user)
-    return g.zet_scope
+    return scope_for(current_user)
 
 
 def comparison_scope() -> Scope:

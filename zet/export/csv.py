@@ -9,19 +9,20 @@ from __future__ import annotations
 import pandas as pd
 
 from zet.export.cells import text_column
-from zet.export.tables import (DATA_COLUMNS, anonymise_long, by_gemeente, gemeente_order,
+from zet.export.tables import (DATA_COLUMNS, anonymise_long, data_order, gemeente_order,
                                label_order, score_values)
 
 
-def long_csv(long: pd.DataFrame, anonymous: bool = False) -> bytes:
+def long_csv(long: pd.DataFrame, anonymous: bool = False, elements=None) -> bytes:
     """The long frame (see zet.services.dataset.scores_frame) as CSV bytes with the import
     header gemeente;onderzoek;casus;doelgroep;perspectief;rol;element;score;toelichting.
-    anonymous: gemeenten as 'Gemeente A', ..., casus codes 'A-01', ..., no toelichting."""
+    anonymous: gemeenten as 'Gemeente A', ..., casus codes 'A-01', ..., no toelichting.
+    elements: element codes in instrument order, for the row order (see tables.data_order)."""
     if anonymous:
         long, labels, _ = anonymise_long(long)
-        long = by_gemeente(long, label_order(labels))
+        long = data_order(long, label_order(labels), elements)
     else:
-        long = by_gemeente(long, gemeente_order(long["gemeente"].unique()))
+        long = data_order(long, gemeente_order(long["gemeente"].unique()), elements)
     columns = {}
     for name in DATA_COLUMNS:
         if name == "score":

@@ -37,7 +37,7 @@ def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
     long = scores_frame(session, scope, gemeente_ids=ids)
     prefix, extension, mimetype = FORMATS[fmt]
     if fmt == "csv":
-        data = long_csv(long, anonymous=anonymous)
+        data = long_csv(long, anonymous=anonymous, elements=instrument.codes)
     else:
         citaten = None if anonymous else citaten_frame(session, scope, gemeente_ids=ids)
         data = build_workbook(long, citaten, instrument, anonymous=anonymous,

@@ -30,9 +30,29 @@ def by_gemeente(frame: pd.DataFrame, gemeenten: list[str]) -> pd.DataFrame:
     gemeente is kept), index reset."""
     if frame.empty:
         return frame.reset_index(drop=True)
-    position = {g: i for i, g in enumerate(gemeenten)}
-    rank = frame["gemeente"].map(position).fillna(len(gemeenten)).to_numpy(dtype=np.int64)
-    return frame.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
+    return frame.iloc[np.argsort(_rank(frame["gemeente"], gemeenten), kind="stable")].reset_index(
+        drop=True)
+
+
+def data_order(long: pd.DataFrame, gemeenten: list[str], elements=None) -> pd.DataFrame:
+    """The long frame's rows as the Data sheet and the CSV list them: by gemeente (in
+    ``gemeenten`` order), casus, perspectief (inwoner, professional, dossier), rol and element
+    (in the order of the codes in ``elements``; as found when None). Index reset."""
+    if long.empty:
+        return long.reset_index(drop=True)
+    keys = [_rank(long["element"], list(elements)) if elements is not None
+            else np.zeros(len(long), dtype=np.int64),
+            pd.factorize(long["rol"].fillna(""), sort=True)[0],
+            _rank(long["perspectief"], list(analysis.PERSPECTIEVEN)),
+            pd.factorize(long["casus"], sort=True)[0],
+            _rank(long["gemeente"], gemeenten)]
+    return long.iloc[np.lexsort(keys)].reset_index(drop=True)
+
+
+def _rank(values: pd.Series, order: list) -> np.ndarray:
+    """Position of each value in ``order``; values not in it come last."""
+    position = {value: i for i, value in enumerate(order)}
+    return values.map(position).fillna(len(order)).to_numpy(dtype=np.int64)
 
 
 def label_order(labels: dict[str, str]) -> list[str]:

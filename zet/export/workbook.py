@@ -25,8 +25,8 @@ from openpyxl.utils import get_column_letter
 import analysis
 from analysis import AnalysisSettings
 from zet.export.cells import TextColumn, clean_text, looks_like_formula, text_column
-from zet.export.tables import (DATA_COLUMNS, anonymise_long, by_gemeente, gemeente_order,
-                               label_order, score_values)
+from zet.export.tables import (DATA_COLUMNS, anonymise_long, by_gemeente, data_order,
+                               gemeente_order, label_order, score_values)
 
 SHEET_GEMEENTEN = "Gemeenten"
 SHEET_SCHEMA = "Analyseschema"
@@ -83,7 +83,7 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
         _gemeente_sheet(workbook, sheet_name, gemeente, part, elements, element_names,
                         comparison[gemeente].to_numpy(), with_images)
     _schema_sheet(workbook, result.schema, citaten, names, gemeenten, anonymous)
-    _data_sheet(workbook, by_gemeente(long, gemeenten))
+    _data_sheet(workbook, data_order(long, gemeenten, order))
     _instrument_sheet(workbook, instrument, order, names)
     _about_sheet(workbook, exported_on=exported_on, filters=filters_description,
                  instrument=instrument, anonymous=anonymous, settings=settings,
@@ -151,7 +151,7 @@ def _widths(ws, widths) -> None:
 
 
 def _text_width(values, minimum: int = 8, maximum: int = 60) -> float:
-    sample = [len(str(v)) for v in list(values)[:500] if v is not None]
+    sample = [len(str(v)) for v in values[:500] if v is not None]
     return float(min(max([minimum] + sample) + 2, maximum))
 
 

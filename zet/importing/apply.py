@@ -311,28 +311,30 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
             _SCORE.c.perspectief_id, _SCORE.c.element_code, _SCORE.c.id, _SCORE.c.score,
             _SCORE.c.bijzonder, _SCORE.c.toelichting).where(
             _SCORE.c.perspectief_id.in_(chunk))).all()
-    stored = [r for r in stored if r[1] in element_index]
-    stored_keys = [pid * width + element_index[code] for pid, code, *_ in stored]
     row_element = np.array([element_index[c] for c in cols["element"].uniques],
                            dtype=np.int64)[cols["element"].codes]
     status = np.full(len(table), ADDED, dtype=np.int8)
     score_ids = np.full(len(table), -1, dtype=np.int64)
-    if stored_keys:
-        index = pd.Index(np.array(stored_keys, dtype=np.int64))
-        found = index.get_indexer(np.where(row_pid >= 0, row_pid * width + row_element, -1))
+    if stored:
+        # Column-wise (zip is C-speed); elements the instrument no longer knows never match.
+        pids, codes, ids, scores, specials, texts = (np.array(c, dtype=object)
+                                                     for c in zip(*stored))
+        element = np.array([element_index.get(c, -1) for c in codes], dtype=np.int64)
+        keys = np.where(element >= 0, pids.astype(np.int64) * width + element, -1)
+        wanted = np.where(row_pid >= 0, row_pid * width + row_element, -2)
+        found = pd.Index(keys).get_indexer(wanted)
         hit = found >= 0
         which = found[hit]
-        old_id = np.fromiter((r[2] for r in stored), dtype=np.int64, count=len(stored))
-        old_score = np.fromiter((r[3] or 0 for r in stored), dtype=np.int64, count=len(stored))
-        old_bijzonder = np.array([r[4] or "" for r in stored], dtype=object)
-        old_toelichting = np.array([r[5] or "" for r in stored], dtype=object)
+        old_score = np.array([s or 0 for s in scores[which]], dtype=np.int64)
+        old_bijzonder = np.array([b or "" for b in specials[which]], dtype=object)
+        old_toelichting = np.array([t or "" for t in texts[which]], dtype=object)
         score = cols["score"].values()[hit].astype(np.int64)
         bijzonder = cols["bijzonder"].map(lambda b: b or "").values()[hit]
         toelichting = cols["toelichting"].values()[hit]
-        same = (score == old_score[which]) & (bijzonder == old_bijzonder[which]) \
-            & (toelichting == old_toelichting[which])
+        same = (score == old_score) & (bijzonder == old_bijzonder) \
+            & (toelichting == old_toelichting)
         status[hit] = np.where(same, UNCHANGED, CHANGED)
-        score_ids[hit] = old_id[which]
+        score_ids[hit] = ids[which].astype(np.int64)
     plan._row_pid, plan._status, plan._score_ids = row_pid, status, score_ids
     plan.scores_added = int((status == ADDED).sum())
     plan.scores_changed = int((status == CHANGED).sum())

@@ -7,7 +7,7 @@ import analysis
 from zet.access import get_casus, get_gemeente
 from zet.db import get_session
 from zet.services import analyse as service
-from zet.views.common import current_scope, must_anonymise
+from zet.views.common import comparison_scope, current_scope, must_anonymise
 from zet.vocabulary import DOELGROEPEN
 from zet.web import active_instrument
 
@@ -84,7 +84,7 @@ def _comparison_filters():
 def _comparison_scores(anonymous: bool):
     session = get_session()
     filters = _comparison_filters()
-    _, result = service.run_analysis(session, current_scope(), active_instrument(), filters,
+    _, result = service.run_analysis(session, comparison_scope(), active_instrument(), filters,
                                      toelichting=False)
     scores = result.gemeente_scores
     if anonymous and not scores.empty:
@@ -122,7 +122,7 @@ def vergelijking_png():
                                          service.elements_frame(active_instrument()))
         return analysis.heatmap_png(matrix, "Gemiddelde casusscore per gemeente",
                                     xlabel="Gemeente")
-    key = ("vergelijking", anonymous, current_scope(), _comparison_filters())
+    key = ("vergelijking", anonymous, comparison_scope(), _comparison_filters())
     return Response(service.cached_png(session, key, draw), mimetype="image/png")
 
 

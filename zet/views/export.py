@@ -7,7 +7,7 @@ from flask import Blueprint, abort, request, send_file
 
 from zet.db import get_session
 from zet.export.service import export_bytes
-from zet.views.common import current_scope, must_anonymise
+from zet.views.common import comparison_scope, must_anonymise
 from zet.web import active_instrument
 
 bp = Blueprint("export", __name__, url_prefix="/export")
@@ -25,7 +25,7 @@ def data_csv():
 
 def _download(fmt: str):
     filename, data, mimetype = export_bytes(
-        get_session(), current_scope(), active_instrument(), gemeente_ids=_gemeente_ids(),
+        get_session(), comparison_scope(), active_instrument(), gemeente_ids=_gemeente_ids(),
         anonymous=must_anonymise() or request.args.get("anoniem") == "1", fmt=fmt)
     response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
                          download_name=filename, max_age=0)
