@@ -246,7 +246,7 @@ def main(argv=None) -> int:
     csv = generate.ensure_csv(args.scale, args.seed)
     print(f"  {csv} ({csv.stat().st_size / 2**20:.0f} MB)")
 
-    work = args.out.parent
+    work = HERE / "out"  # the databases; --out only says where the figures go
     results = []
     sqlite_dir = work / f"sqlite-{args.scale:g}"
     results.append(run_backend(

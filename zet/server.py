@@ -22,5 +22,7 @@ class _ZetServer(BaseApplication):
 def run(host: str, port: int, workers: int, threads: int) -> int:
     create_app()  # fail fast (bad instrument file, bad config) before forking workers
     _ZetServer({"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-                "accesslog": "-", "worker_class": "gthread", "timeout": 120}).run()
+                "accesslog": "-", "worker_class": "gthread", "timeout": 120,
+                # gunicorn's shared control socket lets one instance take over another's
+                "control_socket_disable": True}).run()
     return 0

@@ -48,8 +48,6 @@ def _server_env(workdir: Path) -> dict[str, str]:
         "XDG_RUNTIME_DIR": str(workdir),
         "PYTHONUNBUFFERED": "1",
     })
-    if os.environ.get("ZET_E2E_DEV_PYTHONPATH"):  # DEV-ONLY, remove
-        env["PYTHONPATH"] = os.environ["ZET_E2E_DEV_PYTHONPATH"]
     return env
 
 

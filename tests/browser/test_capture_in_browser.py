@@ -5,8 +5,8 @@ Each test is a story of what a user does with mouse and keyboard, and checks wha
 from __future__ import annotations
 
 import itertools
-import time
 import re
+import time
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -26,7 +26,7 @@ def create_gemeente(page: Page, base_url: str, naam: str) -> None:
     page.locator("#naam").fill(naam)
     page.locator("#grootteklasse").select_option("20.000 - 50.000")
     page.locator("#toegang").fill("Wijkteams met een centraal loket.")
-    page.get_by_role("button", name="Opslaan").click()
+    press(page, "Opslaan")
     expect(page.get_by_role("heading", level=1)).to_have_text(naam)
 
 
@@ -35,7 +35,7 @@ def create_casus(page: Page, code: str) -> str:
     page.get_by_role("link", name="Nieuwe casus").click()
     page.locator("#code").fill(code)
     doelgroep_label(page, "volwassenen").click()
-    page.get_by_role("button", name="Casus opslaan").click()
+    press(page, "Casus opslaan")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Casus {code}")
     return page.url
 
@@ -116,7 +116,7 @@ def fill_elements(page: Page, codes: list[str], perspective: str, *, skip=()) ->
             scores[code] = value
         if i % 3 == 0 or i == len(codes) - 1:
             text = (f"{perspective}: bij {code} ging het 'goed' & \"snel\" <zonder wachten>.\n"
-                    f"Tweede regel: één vaste contactpersoon.")
+                    "Tweede regel: één vaste contactpersoon.")
             if i == 0:  # typed key by key like a user; the others are pasted
                 toelichting(page, code).click()
                 page.keyboard.type(text)
@@ -127,7 +127,7 @@ def fill_elements(page: Page, codes: list[str], perspective: str, *, skip=()) ->
 
 
 def press(page: Page, button: str) -> None:
-    page.get_by_role("button", name=button).click()
+    page.get_by_role("button", name=button, exact=True).click()
 
 
 def form_post(page: Page):
@@ -179,7 +179,8 @@ def test_researcher_enters_a_complete_casus_through_the_pages(browser_page, live
     expect(facts).to_contain_text("onderwijs: Thuiszitter sinds de herfstvakantie.")
     expect(facts).to_contain_text("03-02-2026")
     expect(facts).to_contain_text("17-02-2026 (wachttijd 14 dagen)")
-    expect(page.locator("p.meta")).to_contain_text("jeugd · Jeugdwet · tiener · Ronde voorjaar 2026")
+    expect(page.locator("p.meta")).to_contain_text(
+        "jeugd · Jeugdwet · tiener · Ronde voorjaar 2026")
     # Reopened for editing, the casus shows its dates as typed (saving again must not lose them).
     page.get_by_role("link", name="Gegevens bewerken").click()
     expect(page.locator("#datum_aanmelding")).to_have_value("03-02-2026")
@@ -205,7 +206,7 @@ def test_researcher_enters_a_complete_casus_through_the_pages(browser_page, live
     expect(rows).to_have_count(before + 1)
     new_quote = page.locator(f"#citaten-{before}-tekst")
     expect(new_quote).to_be_focused()
-    quote = "Ze luisterden eindelijk naar óns, en we hoefden ons verhaal niet steeds opnieuw te doen."
+    quote = "Ze luisterden eindelijk naar óns; we hoefden ons verhaal niet steeds opnieuw te doen."
     page.keyboard.type(quote)
     page.locator(f"#citaten-{before}-bron").fill("moeder")
     page.locator(f"#citaten-{before}-element").select_option(codes[0])
@@ -313,8 +314,7 @@ def test_validation_error_keeps_everything_typed_and_points_at_the_field(browser
     for code in set(codes) - set(missing):
         expect(page.locator(f"#element-{code} .field-error")).to_have_count(0)
     # The cursor waits in the first element that needs a score.
-    focused_in = page.evaluate("document.activeElement.closest('section.element')?.id")
-    assert focused_in == f"element-{missing[0]}"
+    expect(page.locator(f"#element-{missing[0]} input[type=radio]").first).to_be_focused()
 
     assert_form_shows(page, codes, scores, texts)
     expect(page.locator("#datum")).to_have_value("12-03-2026")
@@ -335,7 +335,7 @@ def test_leaving_with_unsaved_changes_warns(browser_page, live_server):
     # Only clicked, nothing changed: leaving is silent.
     page.goto(form_url)
     page.locator("#naam").click()
-    page.get_by_role("navigation").get_by_role("link", name="Gemeenten").click()
+    page.get_by_role("navigation").get_by_role("link", name="Gemeenten", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Gemeenten")
     assert dialogs == []
 
@@ -344,7 +344,7 @@ def test_leaving_with_unsaved_changes_warns(browser_page, live_server):
     page.locator("#naam").click()
     page.keyboard.type("Gemeente Vertrekdorp")
     with page.expect_event("dialog") as leaving:
-        page.get_by_role("navigation").get_by_role("link", name="Gemeenten").click()
+        page.get_by_role("navigation").get_by_role("link", name="Gemeenten", exact=True).click()
     assert leaving.value.type == "beforeunload"
     assert dialogs == ["beforeunload"]
     expect(page).to_have_url(form_url)
@@ -387,9 +387,11 @@ def test_second_save_of_same_perspective_shows_conflict(browser_page, live_serve
     expect(conflict).to_be_visible()
     expect(conflict).to_contain_text("iemand anders heeft dit perspectief ook opgeslagen")
     stored_version = second.locator(f"#element-{code} .stored-version")
+    expect(stored_version).to_be_visible()
     expect(stored_version).to_contain_text(first_text)
     five = first.locator(f"#element-{code} label.smiley-5 .text").inner_text()
     expect(stored_version).to_contain_text(f"5 {five}")
+    expect(toelichting(second, code)).to_be_visible()
     expect(toelichting(second, code)).to_have_value(second_text)
     assert checked_value(second, code) == "1"
 
@@ -413,7 +415,8 @@ def test_saving_while_an_autosave_is_under_way_is_not_a_conflict(browser_page, l
     held = []  # autosaves the server has answered, whose answers the browser has not had yet
 
     def hold_autosave_answer(route):
-        if route.request.method == "POST" and b"autosave" in (route.request.post_data_buffer or b""):
+        body = route.request.post_data_buffer or b""
+        if route.request.method == "POST" and b"autosave" in body:
             held.append((route, route.fetch()))
         else:
             route.continue_()

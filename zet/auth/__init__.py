@@ -22,7 +22,6 @@ login_manager = LoginManager()
 class AnonymousUser(AnonymousUserMixin):
     role = None
     username = ""
-    gemeenten: list = []
 
 
 def init_app(app) -> None:
@@ -40,7 +39,7 @@ def init_app(app) -> None:
 
 
 def _forget_previous_request() -> None:
-    """Start without a user, CSRF token or scope cached in ``g`` by an earlier request.
+    """Start without a user or CSRF token cached in ``g`` by an earlier request.
 
     ``g`` belongs to the app context, and Flask reuses an app context that is already active
     (tests that hold one open), so without this one request could act as another's user.
@@ -78,6 +77,7 @@ def scope_for(user) -> Scope:
 
 
 def current_scope() -> Scope:
+    """The Scope of every casus-level query in this request."""
     return scope_for(current_user)
 
 

@@ -144,8 +144,9 @@
     if (sendPending) { event.preventDefault(); return; }
     if (busy && inFlight) {
       // An autosave is on its way. Sent now, this save would carry the version from before
-      // that autosave, and the server would report a conflict with the user's own autosave
-      // (or, for a new perspective, create it twice). Send it once the autosave has answered:
+      // that autosave (or, for a new perspective, go to the "new" address although the
+      // autosave just created it), and the server would report a conflict with the user's own
+      // autosave. Send it once the autosave has answered:
       // then the form has the new version and the address of the stored perspective.
       // (If the autosave never answers, send anyway after 10 s: the server checks versions.)
       event.preventDefault();

@@ -7,6 +7,7 @@ from flask_login import current_user
 from forms.base import ZetForm
 from forms.beheer import AuditFilterForm, UserCreateForm, UserEditForm
 from zet import audit
+from zet.access import ALL
 from zet.auth.accounts import (ROLE_LABELS, change_user, create_user, is_locked, list_users,
                                set_active, set_password)
 from zet.db import get_session, transaction
@@ -14,7 +15,6 @@ from zet.errors import DomainError, NotFound
 from zet.models import User
 from zet.services import auditlog
 from zet.services.gemeenten import list_gemeenten
-from zet.access import ALL
 from zet.views.common import apply_domain_error, flash_errors
 
 bp = Blueprint("beheer", __name__, url_prefix="/beheer")
