@@ -405,15 +405,32 @@ def apply_import(session: Session, instrument: Instrument, plan_or_frame,
     if links:
         session.execute(update(_CASUS).where(_CASUS.c.id == bindparam("b_id")).values(
             onderzoek_id=bindparam("b_onderzoek_id"), updated_at=now), links)
-    casus_ids.update(zip([group for group, _ in new_casussen],
-                         _insert_returning_ids(session, _CASUS, [v for _, v in new_casussen])))
+    if new_casussen:
+        session.execute(insert(_CASUS), [values for _, values in new_casussen])
+        stored = {}
+        for chunk in _chunks({values["gemeente_id"] for _, values in new_casussen}):
+            for cid, gid, code in session.execute(select(
+                    _CASUS.c.id, _CASUS.c.gemeente_id, _CASUS.c.code).where(
+                    _CASUS.c.gemeente_id.in_(chunk))):
+                stored[(gid, casus_key(code))] = cid
+        for group, values in new_casussen:
+            casus_ids[group] = stored[(values["gemeente_id"], casus_key(values["code"]))]
 
     # Perspectives: new ones as concept, version 1 (where the optimistic lock starts).
     new = [p for p in plan._perspectieven if p.perspectief_id is None]
-    new_ids = _insert_returning_ids(session, _PERSPECTIEF, [
-        {"casus_id": casus_ids[p.casus_group], "soort": p.soort, "rol": p.rol,
-         "status": "concept", "instrument_version": instrument.version, "version": 1,
-         "toestemming": False, "created_at": now, "updated_at": now} for p in new])
+    new_ids = []
+    if new:
+        session.execute(insert(_PERSPECTIEF), [
+            {"casus_id": casus_ids[p.casus_group], "soort": p.soort, "rol": p.rol,
+             "status": "concept", "instrument_version": instrument.version, "version": 1,
+             "toestemming": False, "created_at": now, "updated_at": now} for p in new])
+        stored = {}
+        for chunk in _chunks({casus_ids[p.casus_group] for p in new}):
+            for pid, cid, soort, rol in session.execute(select(
+                    _PERSPECTIEF.c.id, _PERSPECTIEF.c.casus_id, _PERSPECTIEF.c.soort,
+                    _PERSPECTIEF.c.rol).where(_PERSPECTIEF.c.casus_id.in_(chunk))):
+                stored[(cid, soort, rol)] = pid
+        new_ids = [stored[(casus_ids[p.casus_group], p.soort, p.rol)] for p in new]
     row_pid = plan._row_pid.copy()
     if new:
         pid_of_group = np.full(int(cols["perspectief_group"].codes.max()) + 1, -1,
@@ -447,14 +464,6 @@ def apply_import(session: Session, instrument: Instrument, plan_or_frame,
         session.expire_all()  # ORM objects loaded before must not keep the old versions
     plan.applied = True
     return plan
-
-
-def _insert_returning_ids(session: Session, table, params: list[dict]) -> list[int]:
-    """Insert many rows with a few statements (executemany), returning the ids in order."""
-    if not params:
-        return []
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(session.scalars(stmt, params))
 
 
 def _score_params(cols, mask: np.ndarray, row_pid: np.ndarray, version: str) -> list[dict]:
