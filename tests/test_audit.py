@@ -190,3 +190,19 @@ def test_audit_log_csv_has_every_matching_event_and_is_itself_recorded(client, s
     assert len(lines) == 2 and "zet-opdracht;;bekeken;casus;1;" in lines[1]
     assert lines[1].endswith(';"\'=HYPERLINK(""http://x"")"')  # shown as text, never run
     assert events(session, object_type="auditlog")[0].action == "geëxporteerd"
+
+
+def test_exports_and_analysis_views_are_recorded(client, session):
+    gemeente = make_gemeente(session)
+    casus = make_casus(session, gemeente)
+    client.get(f"/casussen/{casus.id}/analyseschema")
+    client.get(f"/gemeenten/{gemeente.id}/totaalbeeld")
+    assert client.get("/export/werkboek.xlsx?anoniem=1").status_code == 200
+    assert client.get(f"/export/data.csv?gemeente={gemeente.id}").status_code == 200
+    recorded = [(e.action, e.object_type, e.object_id) for e in events(session)
+                if e.object_type in ("casus", "analyse", "export")]
+    assert recorded[:2] == [("bekeken", "casus", casus.id), ("bekeken", "analyse", gemeente.id)]
+    exports = events(session, object_type="export")
+    assert [e.action for e in exports] == ["geëxporteerd", "geëxporteerd"]
+    assert "anoniem=ja" in exports[0].detail and exports[0].detail.split(";")[0].endswith(".xlsx")
+    assert "anoniem=nee" in exports[1].detail and ".csv" in exports[1].detail

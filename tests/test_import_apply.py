@@ -178,3 +178,23 @@ def test_import_file_flushes_but_leaves_the_commit_to_the_caller(session, instru
     session.rollback()
     assert stored(session) == NOTHING
     assert session.scalar(select(Gemeente)) is None
+
+
+def test_plan_then_apply_and_a_refused_plan_raises(session, instrument, tmp_path):
+    import pytest
+
+    from zet.importing import ImportRefused, apply_import, plan_import, read_table
+    good = write_csv(tmp_path / "goed.csv", rows_for(instrument))
+    plan = plan_import(session, instrument, read_table(good.name, good.read_bytes()), ALL)
+    assert (plan.applied, plan.scores_added, stored(session)) == (False, 15, NOTHING)
+    assert apply_import(session, instrument, plan, ALL) is plan and plan.applied
+    session.commit()
+    assert stored(session)["score"] == 15
+    rows = rows_for(instrument, casus="DW-J02")
+    rows[0] = dict(rows[0], score="6")
+    bad = write_csv(tmp_path / "fout.csv", rows)
+    with pytest.raises(ImportRefused) as refused:
+        apply_import(session, instrument, read_table(bad.name, bad.read_bytes()), ALL)
+    assert "Rij 2: Score '6' is ongeldig" in report(refused.value.plan)
+    session.commit()
+    assert stored(session)["casus"] == 1

@@ -145,7 +145,18 @@ def test_a_restricted_scope_cannot_create_gemeenten(session, instrument, tmp_pat
     before = {"gemeente": 1, "casus": 0, "perspectief": 0, "score": 0}
     text = _refused(session, instrument, tmp_path, _base(instrument), before=before,
                     scope=Scope(frozenset({own.id})))
-    assert "Rijen 2-16: Geen toegang tot gemeente Duinwijk" in text
+    assert "Rijen 2-16: Geen toegang tot gemeente Duinwijk." in text  # as if it existed
+
+
+def test_out_of_scope_casus_facts_are_not_revealed(session, instrument, tmp_path):
+    own = make_gemeente(session, "Eigendorp")
+    other = make_gemeente(session, "Duinwijk")
+    make_casus(session, other, code="DW-J01", doelgroep="volwassenen")
+    before = {"gemeente": 2, "casus": 1, "perspectief": 0, "score": 0}
+    text = _refused(session, instrument, tmp_path, _base(instrument), before=before,
+                    scope=Scope(frozenset({own.id})))
+    assert "Geen toegang tot gemeente Duinwijk." in text
+    assert "volwassenen" not in text and "problemen" not in text  # just the one problem
 
 
 def test_skip_invalid_imports_the_valid_rows_and_names_the_skipped(session, instrument,

@@ -38,8 +38,9 @@ class ImportRefused(DomainError):
     """The table has problems and --skip-invalid was not asked for; nothing was stored."""
 
     def __init__(self, plan: "ImportPlan"):
-        super().__init__(f"Niet geïmporteerd: {len(plan.problems)} probleem/problemen in het "
-                         "bestand.")
+        count = len(plan.problems)
+        super().__init__(f"Niet geïmporteerd: het bestand heeft {count} "
+                         f"{'probleem' if count == 1 else 'problemen'}; er is niets opgeslagen.")
         self.plan = plan
 
 
@@ -159,12 +160,14 @@ def _chunks(values, size: int = CHUNK):
         yield values[start:start + size]
 
 
-def load_known(session: Session, table: Table) -> KnownState:
-    """The gemeenten (all), and onderzoeken and casussen of the gemeenten in the table."""
+def load_known(session: Session, table: Table, scope: Scope = ALL) -> KnownState:
+    """The gemeenten (all: a name must not be taken twice), and the onderzoeken and casussen
+    of the gemeenten in the table that ``scope`` allows."""
     known = KnownState()
     for gemeente_id, naam in session.execute(select(Gemeente.id, Gemeente.naam)):
         known.gemeenten[gemeente_key(naam)] = (gemeente_id, naam)
-    ids = [known.gemeenten[k][0] for k in table["gkey"].uniques if k in known.gemeenten]
+    ids = [known.gemeenten[k][0] for k in table["gkey"].uniques
+           if k in known.gemeenten and scope.allows(known.gemeenten[k][0])]
     for chunk in _chunks(ids):
         for oid, gid, titel in session.execute(select(
                 Onderzoek.id, Onderzoek.gemeente_id, Onderzoek.titel).where(
@@ -215,7 +218,7 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
     holder = {}
 
     def known_for(table):
-        holder["known"] = load_known(session, table)
+        holder["known"] = load_known(session, table, scope)
         return holder["known"]
 
     validation = validate_table(frame, instrument, scope, known_for)
@@ -280,8 +283,9 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
     stored_perspectieven: dict[tuple[int, str, str], int] = {}
     for chunk in _chunks([c.casus_id for c in plan._casussen if c.casus_id is not None]):
         for pid, cid, soort, rol in session.execute(select(
-                Perspectief.id, Perspectief.casus_id, Perspectief.soort, Perspectief.rol).where(
-                Perspectief.casus_id.in_(chunk)).order_by(Perspectief.id)):
+                _PERSPECTIEF.c.id, _PERSPECTIEF.c.casus_id, _PERSPECTIEF.c.soort,
+                _PERSPECTIEF.c.rol).where(_PERSPECTIEF.c.casus_id.in_(chunk)).order_by(
+                _PERSPECTIEF.c.id)):
             stored_perspectieven.setdefault((cid, soort, text_key(rol or "")), pid)
     pgroups = cols["perspectief_group"].codes
     pid_of_group = np.full(int(pgroups.max()) + 1, -1, dtype=np.int64)
@@ -305,9 +309,9 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
     element_codes = list(instrument.codes)
     element_index = {code: i for i, code in enumerate(element_codes)}
     width = len(element_codes) + 1
-    stored = []
+    stored_scores = []
     for chunk in _chunks(np.unique(row_pid[row_pid >= 0]).tolist()):
-        stored += session.execute(select(
+        stored_scores += session.execute(select(
             _SCORE.c.perspectief_id, _SCORE.c.element_code, _SCORE.c.id, _SCORE.c.score,
             _SCORE.c.bijzonder, _SCORE.c.toelichting).where(
             _SCORE.c.perspectief_id.in_(chunk))).all()
@@ -315,10 +319,10 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
                            dtype=np.int64)[cols["element"].codes]
     status = np.full(len(table), ADDED, dtype=np.int8)
     score_ids = np.full(len(table), -1, dtype=np.int64)
-    if stored:
+    if stored_scores:
         # Column-wise (zip is C-speed); elements the instrument no longer knows never match.
         pids, codes, ids, scores, specials, texts = (np.array(c, dtype=object)
-                                                     for c in zip(*stored))
+                                                     for c in zip(*stored_scores))
         element = np.array([element_index.get(c, -1) for c in codes], dtype=np.int64)
         keys = np.where(element >= 0, pids.astype(np.int64) * width + element, -1)
         wanted = np.where(row_pid >= 0, row_pid * width + row_element, -2)

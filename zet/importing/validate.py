@@ -338,10 +338,11 @@ def check(table: Table, instrument: Instrument, scope: Scope = ALL,
     cols["score"] = parsed.map(lambda p: 0 if isinstance(p, str) or p[0] is None else p[0])
     cols["bijzonder"] = parsed.map(lambda p: None if isinstance(p, str) else p[1])
 
-    # Free text: limits and identifying data (only text with a digit or '@' can hold a BSN,
-    # phone number, postcode, date or e-mail address, so only that text is examined).
+    # Free text: limits and identifying data. zet.privacy looks for a BSN, phone number,
+    # postcode, date of birth or e-mail address: all need a digit or '@', so only text with one
+    # is examined (keep _MAYBE_IDENTIFYING in step if zet.privacy learns other patterns).
     c.per_value(cols["toelichting"], _toelichting_problem)
-    c.per_value(cols["rol"], lambda v: check_length("Rol", v, MAX_KORT) or find_identifying(v))
+    c.per_value(cols["rol"], _rol_problem)
     other = cols["perspectief"].where(lambda p: p is not None and p != "professional")
     c.per_value(cols["perspectief"], lambda p: (
         f"Rol is alleen voor het perspectief professional; laat de kolom rol leeg bij {p}."),
@@ -352,7 +353,7 @@ def check(table: Table, instrument: Instrument, scope: Scope = ALL,
     _check_gemeenten(c, table, known, scope)
     cols["casus_group"] = Coded(combine(cols["gkey"].codes, cols["ckey"].codes),
                                 np.empty(0, dtype=object))
-    _check_casussen(c, table, known, present)
+    _check_casussen(c, table, known, scope, present)
     cols["perspectief_group"] = Coded(combine(cols["casus_group"].codes,
                                               cols["perspectief"].codes, cols["rkey"].codes),
                                       np.empty(0, dtype=object))
@@ -373,6 +374,14 @@ def _casus_problem(code: str) -> str | None:
     if message:
         return "De casuscode moet een pseudoniem zijn. " + message
     return None
+
+
+def _rol_problem(rol: str) -> str | None:
+    message = check_length("Rol", rol, MAX_KORT)
+    if message:
+        return message
+    message = find_identifying(rol)
+    return f"Rol: {message}" if message else None
 
 
 def _toelichting_problem(text: str) -> str | None:
@@ -456,13 +465,11 @@ def _check_gemeenten(c: _Collector, table: Table, known: KnownState, scope: Scop
             continue
         in_file = lambda: gkey.codes == g  # noqa: E731 - only computed when reporting
         stored = known.gemeenten.get(gkey.uniques[g])
-        if stored is None:
-            if scope.gemeente_ids is not None:
-                c.add(f"Geen toegang tot gemeente {spellings[0][1]}: u kunt geen nieuwe "
-                      "gemeenten importeren.", in_file())
-                continue
-        elif not scope.allows(stored[0]):
-            c.add(f"Geen toegang tot gemeente {stored[1]}.", in_file())
+        # Unknown and out of scope read the same, so nobody learns which gemeenten exist; a
+        # restricted user cannot create gemeenten.
+        if (scope.gemeente_ids is not None and stored is None) or (
+                stored is not None and not scope.allows(stored[0])):
+            c.add(f"Geen toegang tot gemeente {spellings[0][1]}.", in_file())
             continue
         if stored is not None:
             for n, spelling in spellings:
@@ -476,7 +483,8 @@ def _check_gemeenten(c: _Collector, table: Table, known: KnownState, scope: Scop
                   "dezelfde schrijfwijze.", in_file())
 
 
-def _check_casussen(c: _Collector, table: Table, known: KnownState, present) -> None:
+def _check_casussen(c: _Collector, table: Table, known: KnownState, scope: Scope,
+                    present) -> None:
     """Rules per casus: one doelgroep, one onderzoek, consistent with the stored casus."""
     groups = table["casus_group"].codes
     doelgroep, okey = table["doelgroep"], table["okey"]
@@ -525,7 +533,7 @@ def _check_casussen(c: _Collector, table: Table, known: KnownState, present) -> 
     gkeys, ckeys = table["gkey"], table["ckey"]
     for group, position in zip(groups_seen, firsts):
         stored_gemeente = known.gemeenten.get(gkeys.uniques[gkeys.codes[position]])
-        if stored_gemeente is None:
+        if stored_gemeente is None or not scope.allows(stored_gemeente[0]):
             continue
         stored = known.casussen.get((stored_gemeente[0], ckeys.uniques[ckeys.codes[position]]))
         if stored is None:

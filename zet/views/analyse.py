@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 
 import analysis
+from zet import audit
 from zet.access import get_casus, get_gemeente
 from zet.db import get_session
 from zet.services import analyse as service
@@ -20,6 +21,7 @@ def analyseschema(casus_id):
     casus = get_casus(session, current_scope(), casus_id)
     schema, evidence, quotes = service.casus_schema(session, current_scope(), active_instrument(),
                                                     casus)
+    audit.record("bekeken", "casus", casus.id, f"analyseschema {casus.code}")
     return render_template("analyse/analyseschema.html", casus=casus, rows=_records(schema),
                            evidence=evidence, quotes=quotes)
 
@@ -38,6 +40,7 @@ def totaalbeeld(gemeente_id):
     gemeente = get_gemeente(session, scope, gemeente_id)
     filters = _gemeente_filters(gemeente)
     instrument = active_instrument()
+    audit.record("bekeken", "analyse", gemeente.id, "totaalbeeld")
     long, result = service.run_analysis(session, scope, instrument, filters)
     citaten = service.citaten_frame(session, scope, gemeente_ids=(gemeente.id,),
                                     onderzoek_id=filters.onderzoek_id)

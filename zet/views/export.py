@@ -5,6 +5,7 @@ import io
 
 from flask import Blueprint, abort, request, send_file
 
+from zet import audit
 from zet.db import get_session
 from zet.export.service import export_bytes
 from zet.views.common import comparison_scope, must_anonymise
@@ -24,9 +25,15 @@ def data_csv():
 
 
 def _download(fmt: str):
+    anonymous = must_anonymise() or request.args.get("anoniem") == "1"
+    # An analist always gets every gemeente of their comparison: a per-id filter would let them
+    # probe which ids exist.
+    gemeente_ids = None if must_anonymise() else _gemeente_ids()
     filename, data, mimetype = export_bytes(
-        get_session(), comparison_scope(), active_instrument(), gemeente_ids=_gemeente_ids(),
-        anonymous=must_anonymise() or request.args.get("anoniem") == "1", fmt=fmt)
+        get_session(), comparison_scope(), active_instrument(), gemeente_ids=gemeente_ids,
+        anonymous=anonymous, fmt=fmt)
+    audit.record("geëxporteerd", "export", None,
+                 f"{filename}; anoniem={'ja' if anonymous else 'nee'}")
     response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
                          download_name=filename, max_age=0)
     response.headers["Cache-Control"] = "no-store"  # casus data: never in a shared cache
