@@ -89,3 +89,23 @@ def test_analysis_pages_offer_the_downloads(client, dataset):
     page = client.get("/vergelijking").get_data(as_text=True)
     assert 'href="/export/werkboek.xlsx"' in page and 'href="/export/data.csv"' in page
     assert "/export/werkboek.xlsx?anoniem=1" in page
+
+
+def test_analist_always_gets_the_anonymised_export_of_their_whole_comparison(client, session):
+    import io as _io
+
+    from openpyxl import load_workbook
+
+    from tests.helpers import login_as, make_casus, make_gemeente
+    first = make_gemeente(session, "Gemeente Eerstedorp")
+    second = make_gemeente(session, "Gemeente Tweedestad")
+    make_casus(session, first, code="E-1")
+    make_casus(session, second, code="T-1")
+    login_as(client, "analist", gemeenten=[first, second])
+    response = client.get(f"/export/werkboek.xlsx?gemeente={first.id}")
+    assert response.status_code == 200
+    workbook = load_workbook(_io.BytesIO(response.data))
+    values = {str(cell.value) for sheet in workbook.worksheets for row in sheet.iter_rows()
+              for cell in row if cell.value is not None}
+    assert not any("Eerstedorp" in v or "Tweedestad" in v for v in values)
+    assert client.get("/export/werkboek.xlsx?gemeente=999999").status_code == 200
