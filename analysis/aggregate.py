@@ -161,24 +161,43 @@ def knelpunten_succesfactoren(
     """
     keys = _keys(by)
     columns = ["element", "score", "oordeel", "n_casussen", "n_knelpunt", "n_gemengd", "n_succesfactor"]
-    element_position = scores["element"].cat.codes.to_numpy()
-    parts = []
-    for soort, count_column, ascending in (("knelpunt", "n_knelpunt", True), ("succesfactor", "n_succesfactor", False)):
-        chosen = scores.loc[scores[count_column] > 0, keys + columns].copy()
-        position = element_position[(scores[count_column] > 0).to_numpy()]
-        signed = chosen["score"] if ascending else -chosen["score"]
-        chosen["_score"] = signed.to_numpy()
-        chosen["_count"] = -chosen[count_column].to_numpy()
-        chosen["_position"] = position
-        chosen = chosen.sort_values(keys + ["_score", "_count", "_position"], na_position="last", kind="stable")
-        chosen["rang"] = (chosen.groupby(keys, sort=False, dropna=False).cumcount() + 1) if keys else np.arange(1, len(chosen) + 1)
+    # Sorting integer codes with numpy, then one take: the pandas sort/groupby/concat version
+    # cost ~15 ms per call even on one gemeente, a third of the whole analysis of a totaalbeeld.
+    n = len(scores)
+    group = group_ids(scores, keys)[0] if keys and n else np.zeros(n, dtype=np.int64)
+    position = scores["element"].cat.codes.to_numpy().astype(np.int64)
+    score = scores["score"].to_numpy(dtype=float)
+    rows, soort, rang = [], [], []
+    for code, count_column, ascending in ((0, "n_knelpunt", True), (1, "n_succesfactor", False)):
+        count = scores[count_column].to_numpy().astype(np.int64)
+        chosen = np.flatnonzero(count > 0)
+        signed = score[chosen] if ascending else -score[chosen]  # NaN sorts last either way
+        chosen = chosen[np.lexsort((position[chosen], -count[chosen], signed, group[chosen]))]
+        rank = _rank_within(group[chosen])
         if top is not None:
-            chosen = chosen[chosen["rang"] <= top]
-        chosen["soort"] = soort
-        parts.append(chosen)
-    result = pd.concat(parts, ignore_index=True)
-    result["_soort"] = (result["soort"] == "succesfactor").to_numpy().astype(int)
-    result = result.sort_values(keys + ["_soort", "rang"], na_position="last", kind="stable").reset_index(drop=True)
-    result["soort"] = result["soort"].astype("str")
-    result["rang"] = result["rang"].astype(np.int64)
-    return result[keys + ["soort", "rang"] + columns]
+            chosen, rank = chosen[rank <= top], rank[rank <= top]
+        rows.append(chosen)
+        soort.append(np.full(len(chosen), code, dtype=np.int64))
+        rang.append(rank)
+    rows, soort, rang = np.concatenate(rows), np.concatenate(soort), np.concatenate(rang)
+    order = np.lexsort((rang, soort, group[rows]))
+    rows, soort, rang = rows[order], soort[order], rang[order]
+    result = scores[keys + columns].take(rows).reset_index(drop=True)
+    result.insert(len(keys), "soort", pd.array(_SOORTEN[soort], dtype="str"))
+    result.insert(len(keys) + 1, "rang", rang.astype(np.int64))
+    return result
+
+
+_SOORTEN = np.array(("knelpunt", "succesfactor"), dtype=object)
+
+
+def _rank_within(group: np.ndarray) -> np.ndarray:
+    """1, 2, 3, ... within each run of equal group codes (the array is sorted by group)."""
+    n = len(group)
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    start = np.empty(n, dtype=bool)
+    start[0] = True
+    np.not_equal(group[1:], group[:-1], out=start[1:])
+    index = np.arange(n, dtype=np.int64)
+    return index - np.maximum.accumulate(np.where(start, index, 0)) + 1

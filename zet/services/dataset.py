@@ -46,7 +46,7 @@ def scores_frame(session: Session, scope: Scope, *, gemeente_ids=None, onderzoek
             .outerjoin(Onderzoek, Casus.onderzoek_id == Onderzoek.id)
             .order_by(Gemeente.naam, Casus.code, PERSPECTIVE_ORDER, Perspectief.rol, Score.id))
     stmt = _filtered(stmt, scope, gemeente_ids, onderzoek_id, casus_id, doelgroep)
-    rows = session.execute(stmt).all()
+    rows = [tuple(row) for row in session.execute(stmt)]  # pandas is slow on Row objects
     columns = ["gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
                "score", "bijzonder", "toelichting"] + ID_COLUMNS
     frame = pd.DataFrame(rows, columns=columns)
