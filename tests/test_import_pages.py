@@ -85,8 +85,10 @@ def test_skip_invalid_on_the_page(client, session, instrument, tmp_path, import_
     rows[0] = dict(rows[0], score="7")
     page = upload(client, write_csv(tmp_path / "deels.csv", rows), overslaan=True) \
         .get_data(as_text=True)
-    assert "1 van 15 rijen worden overgeslagen" in page and "Bevestigen en importeren" in page
-    assert confirm(client, page).status_code == 200
+    assert "1 van de 15 rijen wordt overgeslagen" in page and "Bevestigen en importeren" in page
+    result = confirm(client, page)
+    assert result.status_code == 200
+    assert "1 van de 15 rijen is overgeslagen" in result.get_data(as_text=True)
     assert stored(session) == {"gemeente": 1, "casus": 1, "perspectief": 1, "score": 14}
 
 

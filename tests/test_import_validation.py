@@ -96,6 +96,13 @@ def test_same_casus_with_two_doelgroepen(session, instrument, tmp_path):
             "(rijen 2-16) en volwassenen (rijen 17-31).") in text
 
 
+def test_same_casus_with_two_onderzoeken(session, instrument, tmp_path):
+    rows = _base(instrument) + rows_for(instrument, perspectief="dossier", onderzoek="Ronde 2")
+    text = _refused(session, instrument, tmp_path, rows)
+    assert ("Rijen 2-31: Casus DW-J01 (Duinwijk) staat bij meer dan één onderzoek: "
+            "'Ronde 2026' (rijen 2-16) en 'Ronde 2' (rijen 17-31).") in text
+
+
 def test_casus_doelgroep_differs_from_the_database(session, instrument, tmp_path):
     gemeente = make_gemeente(session, "Duinwijk")
     make_casus(session, gemeente, code="DW-J01", doelgroep="volwassenen")

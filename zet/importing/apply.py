@@ -114,9 +114,10 @@ class ImportPlan:
                  f"{_n(len(self.new_casussen), 'casus', 'casussen')}, "
                  f"{_n(self.new_perspectieven, 'perspectief', 'perspectieven')}, "
                  f"{_n(self.scores_added, 'score', 'scores')}")
-        changed = (f"{_n(self.scores_changed, 'score', 'scores')} (in "
-                   f"{_n(self.changed_perspectieven, 'bestaand perspectief', 'bestaande perspectieven')}"
-                   f"), {_n(len(self.linked_casussen), 'casus', 'casussen')} aan een onderzoek "
+        perspectieven = _n(self.changed_perspectieven, "bestaand perspectief",
+                           "bestaande perspectieven")
+        changed = (f"{_n(self.scores_changed, 'score', 'scores')} (in {perspectieven}), "
+                   f"{_n(len(self.linked_casussen), 'casus', 'casussen')} aan een onderzoek "
                    "gekoppeld")
         if self.applied:
             lines.append(f"Toegevoegd: {added}.")

@@ -503,10 +503,15 @@ def _check_casussen(c: _Collector, table: Table, known: KnownState, scope: Scope
             else np.zeros(len(groups_seen), dtype=np.int64)
         return pairs, counts
 
-    def parts(coded: Coded, pairs, group, in_casus, quote=""):
-        return " en ".join(
-            f"{quote}{coded.uniques[v]}{quote} ({format_rows(c.rows[in_casus & (coded.codes == v)])})"
-            for v in pairs[pairs[:, 0] == group, 1])
+    def parts(coded: Coded, pairs, group, in_casus, shown: Coded | None = None):
+        """'jeugd (rijen 2-16) en volwassenen (rijen 17-31)': each value with its rows."""
+        result = []
+        for v in pairs[pairs[:, 0] == group, 1]:
+            rows = in_casus & (coded.codes == v)
+            text = coded.uniques[v] if shown is None else \
+                f"'{shown.uniques[shown.codes[np.flatnonzero(rows)[0]]]}'"
+            result.append(f"{text} ({format_rows(c.rows[rows])})")
+        return " en ".join(result)
 
     has_doelgroep = doelgroep.where(lambda d: d is not None)
     doelgroep_pairs, doelgroep_counts = distinct_per_group(doelgroep, has_doelgroep)
@@ -520,12 +525,9 @@ def _check_casussen(c: _Collector, table: Table, known: KnownState, scope: Scope
     onderzoek_pairs, onderzoek_counts = distinct_per_group(okey, has_onderzoek)
     for group in np.flatnonzero(onderzoek_counts > 1):
         in_casus = groups == group
-        shown = " en ".join(
-            f"'{onderzoek.uniques[onderzoek.codes[np.flatnonzero(in_casus & (okey.codes == v))[0]]]}' "
-            f"({format_rows(c.rows[in_casus & (okey.codes == v)])})"
-            for v in onderzoek_pairs[onderzoek_pairs[:, 0] == group, 1])
-        c.add(f"Casus {label(firsts[group])} staat bij meer dan één onderzoek: {shown}. Alle "
-              "rijen van deze casus worden niet geïmporteerd.", in_casus)
+        c.add(f"Casus {label(firsts[group])} staat bij meer dan één onderzoek: "
+              f"{parts(okey, onderzoek_pairs, group, in_casus, shown=onderzoek)}. Alle rijen van "
+              "deze casus worden niet geïmporteerd.", in_casus)
     if not known.casussen:
         return
     doelgroep_of = {int(g): doelgroep.uniques[v] for g, v in doelgroep_pairs}
