@@ -5,11 +5,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from forms.base import DutchDateField, MultiCheckboxField, TrimmedStringField, ZetForm, choices
 from zet.rules import MAX_HULPVRAAG, MAX_LEEFGEBIED_VRAAG
 from zet.vocabulary import (BEPERKINGEN, CASUS_STATUSSEN, DOELGROEPEN, LEEFGEBIEDEN, LEVENSFASEN,
-                            WETTEN)
-
-
-def leefgebied_field_name(gebied: str) -> str:
-    return "leefgebied_" + "".join(ch if ch.isalnum() else "_" for ch in gebied)
+                            WETTEN, leefgebied_field_name)
 
 
 class CasusForm(ZetForm):

@@ -16,3 +16,8 @@ TOESTEMMING_VORMEN = ("schriftelijk", "mondeling")
 PROFESSIONAL_ROLLEN = ("toegangsmedewerker/consulent", "wijkteammedewerker",
                        "jeugd- en gezinscoach", "(ambulant) begeleider")
 PERSPECTIEF_STATUSSEN = ("concept", "definitief")
+
+
+def leefgebied_field_name(gebied: str) -> str:
+    """The form field that holds the question for one leefgebied (also used in error messages)."""
+    return "leefgebied_" + "".join(ch if ch.isalnum() else "_" for ch in gebied)

@@ -12,7 +12,7 @@ from zet.instrument import Instrument
 from zet.models import Casus, Gemeente, Perspectief
 from zet.privacy import find_identifying
 from zet.rules import MAX_HULPVRAAG, MAX_LEEFGEBIED_VRAAG, check_length
-from zet.vocabulary import BEPERKINGEN, DOELGROEPEN, LEEFGEBIEDEN
+from zet.vocabulary import BEPERKINGEN, DOELGROEPEN, LEEFGEBIEDEN, leefgebied_field_name
 
 CASUS_FIELDS = ("code", "onderzoek_id", "doelgroep", "wet", "levensfase", "beperkingen",
                 "leefgebieden", "hulpvraag", "datum_aanmelding", "datum_eerste_contact",
@@ -83,8 +83,7 @@ def _check_lists(values: dict) -> None:
         message = check_length(f"Vraag bij {item['gebied']}", item.get("vraag"),
                                MAX_LEEFGEBIED_VRAAG) or find_identifying(item.get("vraag"))
         if message:
-            raise DomainError(message, "leefgebied_" + "".join(
-                ch if ch.isalnum() else "_" for ch in item["gebied"]))
+            raise DomainError(message, leefgebied_field_name(item["gebied"]))
 
 
 def delete_casus(session: Session, casus: Casus) -> None:
