@@ -52,7 +52,8 @@ def build_world(session, instrument, naam="Gemeente Amberdam", other="Gemeente B
 def sample_values(world: World) -> dict:
     return {"gemeente_id": world.gemeente.id, "onderzoek_id": world.onderzoek.id,
             "casus_id": world.casus.id, "perspectief_id": world.perspectief.id,
-            "soort": "inwoner", "user_id": world.spare_user.id, "filename": "zet.css"}
+            "soort": "inwoner", "user_id": world.spare_user.id, "filename": "zet.css",
+            "code": "CON"}
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,15 @@ def test_totaalbeeld_lists_knelpunten_and_succesfactoren_with_evidence(client, s
     con_row = scores.split(con)[1].split("</tr>")[0]
     assert "3,0" in con_row  # (2.0 + 4.0) / 2
     assert "1 van 2" in con_row  # dossier onbekend once out of two dossiers
-    assert "Weer iemand nieuw." in page and "Steeds een ander gezicht." in page
+    assert f"/gemeenten/{gemeente.id}/totaalbeeld/CON" in page
+    evidence = html.unescape(client.get(f"/gemeenten/{gemeente.id}/totaalbeeld/CON").get_data(
+        as_text=True))
+    assert "Weer iemand nieuw." in evidence and "Steeds een ander gezicht." in evidence
+    assert "<td>J1</td><td>Inwoner</td><td>1</td>" in evidence
+    assert "<td>J1</td><td>Dossier</td><td>onbekend</td>" in evidence
+    part = client.get(f"/gemeenten/{gemeente.id}/totaalbeeld/CON?deel=1").get_data(as_text=True)
+    assert "<html" not in part and "Weer iemand nieuw." in html.unescape(part)
+    assert client.get(f"/gemeenten/{gemeente.id}/totaalbeeld/XYZ").status_code == 404
 
 
 def test_heatmap_images_are_png(client, session, instrument):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from zet.errors import NotFound
 from zet.models import Casus, Gemeente, Onderzoek, Perspectief
@@ -45,7 +45,8 @@ def get_onderzoek(session: Session, scope: Scope, onderzoek_id: int) -> Onderzoe
 
 
 def get_casus(session: Session, scope: Scope, casus_id: int) -> Casus:
-    casus = session.get(Casus, casus_id)
+    casus = session.get(Casus, casus_id, options=[
+        selectinload(Casus.perspectieven).selectinload(Perspectief.scores)])
     if casus is None or not scope.allows(casus.gemeente_id):
         raise NotFound("Deze casus bestaat niet (meer): misschien is hij intussen verwijderd.")
     return casus

@@ -21,7 +21,7 @@ from zet.models import Casus, Gemeente, Onderzoek, Perspectief
 from zet.services.dataset import citaten_frame, scores_frame
 
 SETTINGS = AnalysisSettings()  # the documented defaults; change them here only
-_CACHE_SIZE = 32
+_CACHE_SIZE = 256  # small frames per gemeente; one per comparison filter
 _cache: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
@@ -113,9 +113,12 @@ def perspective_label(perspectief: str, rol: str = "") -> str:
     return f"{label} ({rol})" if rol else label
 
 
-def evidence_for(long: pd.DataFrame, citaten: pd.DataFrame, element: str) -> dict:
+def element_evidence(session: Session, scope: Scope, filters: Filters, element: str) -> dict:
     """Scores, toelichting and quotes behind one element of a totaalbeeld."""
-    rows = long[(long["element"] == element)]
+    long = long_frame(session, scope, filters)
+    rows = long[long["element"] == element]
+    citaten = citaten_frame(session, scope, gemeente_ids=filters.gemeente_ids,
+                            onderzoek_id=filters.onderzoek_id)
     return {
         "scores": [(r.casus, perspective_label(r.perspectief, r.rol), r.antwoord, r.toelichting)
                    for r in rows.itertuples(index=False)],
@@ -128,3 +131,54 @@ def onderzoek_titles(session: Session, scope: Scope) -> list[str]:
     stmt = scope.restrict(select(Onderzoek.titel).distinct().order_by(Onderzoek.titel),
                           Onderzoek.gemeente_id)
     return list(session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class ComparisonTable:
+    """Element x gemeente cells ready to show: (text, css class) per cell, built once per data state."""
+    gemeenten: list[str]
+    rows: list[tuple[str, list[tuple[str, str]]]]  # (element code, cells)
+
+
+def comparison_table(session: Session, scope: Scope, instrument: Instrument, filters: Filters,
+                     anonymous: bool) -> tuple[pd.DataFrame, ComparisonTable]:
+    """Gemeente element scores for the comparison (anonymised and suppressed on request) and the
+    table the page shows, cached until the data change."""
+    key = ("vergelijking", data_fingerprint(session), scope.gemeente_ids and tuple(
+        sorted(scope.gemeente_ids)), scope.gemeente_ids is None, filters, instrument.version,
+        anonymous)
+
+    def compute():
+        long = long_frame(session, scope, filters)
+        scores = analysis.analyse(long, elements_frame(instrument), SETTINGS,
+                                  toelichting=False).gemeente_scores
+        if anonymous and not scores.empty:
+            scores = analysis.suppress_small(analysis.anonymise_gemeenten(scores), SETTINGS)
+        return scores, _table(scores)
+
+    return _cached(key, compute)
+
+
+def _table(scores: pd.DataFrame) -> ComparisonTable:
+    if scores.empty:
+        return ComparisonTable([], [])
+    values = pd.to_numeric(scores["score"], errors="coerce")
+    suppressed = scores["onderdrukt"].to_numpy(dtype=bool) if "onderdrukt" in scores else \
+        [False] * len(scores)
+    cells = pd.DataFrame({
+        "element": scores["element"].astype(str).to_numpy(),
+        "gemeente": scores["gemeente"].astype(str).to_numpy(),
+        "text": [f"< {SETTINGS.min_casussen}" if hidden else
+                 ("–" if v != v else f"{v:.1f}".replace(".", ","))
+                 for v, hidden in zip(values, suppressed)],
+        "css": ["score suppressed" if hidden else ("score empty" if v != v else f"score s{round(v)}")
+                for v, hidden in zip(values, suppressed)],
+    })
+    gemeenten = list(dict.fromkeys(cells["gemeente"]))
+    elements = list(dict.fromkeys(cells["element"]))
+    text = cells.pivot(index="element", columns="gemeente", values="text").reindex(
+        index=elements, columns=gemeenten).fillna("–")
+    css = cells.pivot(index="element", columns="gemeente", values="css").reindex(
+        index=elements, columns=gemeenten).fillna("score empty")
+    rows = [(code, list(zip(text.loc[code], css.loc[code]))) for code in elements]
+    return ComparisonTable(gemeenten, rows)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 from zet.access import Scope
 from zet.errors import DomainError
 from zet.instrument import Instrument
-from zet.models import Casus, Gemeente, Perspectief
+from zet.models import Casus, Gemeente, Perspectief, Score
 from zet.privacy import find_identifying
 from zet.rules import MAX_HULPVRAAG, MAX_LEEFGEBIED_VRAAG, check_length
 from zet.vocabulary import BEPERKINGEN, DOELGROEPEN, LEEFGEBIEDEN, leefgebied_field_name
@@ -20,11 +20,24 @@ CASUS_FIELDS = ("code", "onderzoek_id", "doelgroep", "wet", "levensfase", "beper
 
 
 def list_casussen(session: Session, scope: Scope, gemeente_id: int | None = None) -> list[Casus]:
-    stmt = select(Casus).options(selectinload(Casus.perspectieven).selectinload(
-        Perspectief.scores)).order_by(Casus.code)
+    stmt = select(Casus).options(selectinload(Casus.perspectieven),
+                                 selectinload(Casus.onderzoek)).order_by(Casus.code)
     if gemeente_id is not None:
         stmt = stmt.where(Casus.gemeente_id == gemeente_id)
     return list(session.scalars(scope.restrict(stmt, Casus.gemeente_id)))
+
+
+def answered_counts(session: Session, casussen: list[Casus]) -> dict[int, int]:
+    """Per perspective id: how many elements have an answer, counted in the database (a
+    gemeente overview would otherwise load every score object)."""
+    ids = [p.id for c in casussen for p in c.perspectieven]
+    if not ids:
+        return {}
+    stmt = (select(Score.perspectief_id, func.count(Score.id))
+            .where(Score.perspectief_id.in_(ids),
+                   (Score.score.is_not(None)) | (Score.bijzonder.is_not(None)))
+            .group_by(Score.perspectief_id))
+    return dict(session.execute(stmt).all())
 
 
 def find_casus(session: Session, gemeente: Gemeente, code: str) -> Casus | None:
@@ -107,8 +120,10 @@ class PerspectiefStatus:
         return self.perspectief.status
 
 
-def perspectief_overview(casus: Casus, instrument: Instrument) -> list[PerspectiefStatus]:
-    """Per perspective: started or not, concept or definitief, how many elements answered."""
+def perspectief_overview(casus: Casus, instrument: Instrument,
+                         answered: dict[int, int] | None = None) -> list[PerspectiefStatus]:
+    """Per perspective: started or not, concept or definitief, how many elements answered
+    (from ``answered`` when given, see answered_counts; else from the loaded scores)."""
     total = len(instrument.elements)
     rows = []
     for soort in ("inwoner", "professional", "dossier"):
@@ -116,9 +131,10 @@ def perspectief_overview(casus: Casus, instrument: Instrument) -> list[Perspecti
         if not found:
             rows.append(PerspectiefStatus(soort, soort.capitalize(), None, 0, total))
         for p in found:
-            answered = sum(1 for s in p.scores if s.score is not None or s.bijzonder)
+            count = answered.get(p.id, 0) if answered is not None else sum(
+                1 for s in p.scores if s.score is not None or s.bijzonder)
             label = f"Professional ({p.rol})" if soort == "professional" else soort.capitalize()
-            rows.append(PerspectiefStatus(soort, label, p, answered, total))
+            rows.append(PerspectiefStatus(soort, label, p, count, total))
     return rows
 
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from zet.access import Scope
 from zet.errors import DomainError
-from zet.models import Gemeente, Onderzoek
+from zet.models import Casus, Gemeente, Onderzoek
 
 GEMEENTE_FIELDS = ("naam", "grootteklasse", "toegang")
 ONDERZOEK_FIELDS = ("titel", "periode_start", "periode_eind", "focus")
@@ -15,6 +15,18 @@ ONDERZOEK_FIELDS = ("titel", "periode_start", "periode_eind", "focus")
 def list_gemeenten(session: Session, scope: Scope) -> list[Gemeente]:
     stmt = scope.restrict(select(Gemeente).order_by(Gemeente.naam), Gemeente.id)
     return list(session.scalars(stmt))
+
+
+def counts_per_gemeente(session: Session, scope: Scope) -> dict[int, tuple[int, int]]:
+    """Per gemeente id: (onderzoeken, casussen), counted in the database."""
+    onderzoeken = dict(session.execute(scope.restrict(
+        select(Onderzoek.gemeente_id, func.count(Onderzoek.id)).group_by(Onderzoek.gemeente_id),
+        Onderzoek.gemeente_id)).all())
+    casussen = dict(session.execute(scope.restrict(
+        select(Casus.gemeente_id, func.count(Casus.id)).group_by(Casus.gemeente_id),
+        Casus.gemeente_id)).all())
+    return {gid: (onderzoeken.get(gid, 0), casussen.get(gid, 0))
+            for gid in set(onderzoeken) | set(casussen)}
 
 
 def find_gemeente_by_name(session: Session, naam: str) -> Gemeente | None:

@@ -1,7 +1,7 @@
 """Analysis pages: the analyseschema per casus, the totaalbeeld per gemeente, the comparison."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
 import analysis
 from zet import audit
@@ -42,10 +42,7 @@ def totaalbeeld(gemeente_id):
     instrument = active_instrument()
     audit.record("bekeken", "analyse", gemeente.id, "totaalbeeld")
     long, result = service.run_analysis(session, scope, instrument, filters)
-    citaten = service.citaten_frame(session, scope, gemeente_ids=(gemeente.id,),
-                                    onderzoek_id=filters.onderzoek_id)
     summary = result.samenvatting
-    evidence = {code: service.evidence_for(long, citaten, code) for code in instrument.codes}
     return render_template(
         "analyse/totaalbeeld.html", gemeente=gemeente, filters=filters,
         casussen=sorted(long["casus"].unique()) if not long.empty else [],
@@ -55,7 +52,25 @@ def totaalbeeld(gemeente_id):
         doelgroepen=_pivot(result.doelgroep_scores, "doelgroep"),
         perspectieven=_pivot(result.perspectief_scores, "perspectief"),
         dossier={r["element"]: r for r in _records(result.dossier)},
-        evidence=evidence, names={e.code: e.name for e in instrument.elements})
+        names={e.code: e.name for e in instrument.elements})
+
+
+@bp.get("/gemeenten/<int:gemeente_id>/totaalbeeld/<code>")
+def onderbouwing(gemeente_id, code):
+    """The evidence behind one element of a totaalbeeld: every score, toelichting and quote."""
+    session = get_session()
+    scope = current_scope()
+    gemeente = get_gemeente(session, scope, gemeente_id)
+    element = active_instrument().element(code)
+    if element is None:
+        abort(404)
+    filters = _gemeente_filters(gemeente)
+    audit.record("bekeken", "analyse", gemeente.id, f"onderbouwing {code}")
+    evidence = service.element_evidence(session, scope, filters, code)
+    template = "analyse/_onderbouwing.html" if request.args.get("deel") else \
+        "analyse/onderbouwing.html"
+    return render_template(template, gemeente=gemeente, element=element, filters=filters,
+                           evidence=evidence)
 
 
 @bp.get("/gemeenten/<int:gemeente_id>/totaalbeeld.png")
@@ -84,28 +99,19 @@ def _comparison_filters():
                            doelgroep=doelgroep)
 
 
-def _comparison_scores(anonymous: bool):
-    session = get_session()
+def _comparison(anonymous: bool):
     filters = _comparison_filters()
-    _, result = service.run_analysis(session, comparison_scope(), active_instrument(), filters,
-                                     toelichting=False)
-    scores = result.gemeente_scores
-    if anonymous and not scores.empty:
-        scores = analysis.suppress_small(
-            analysis.anonymise_gemeenten(scores), service.SETTINGS)
-    return filters, scores
+    scores, table = service.comparison_table(get_session(), comparison_scope(),
+                                             active_instrument(), filters, anonymous)
+    return filters, scores, table
 
 
 @bp.get("/vergelijking")
 def vergelijking():
     anonymous = must_anonymise() or request.args.get("anoniem") == "1"
-    filters, scores = _comparison_scores(anonymous)
-    gemeenten = list(dict.fromkeys(scores["gemeente"])) if not scores.empty else []
-    table = {}
-    for row in _records(scores):
-        table.setdefault(row["element"], {})[row["gemeente"]] = row
+    filters, _, table = _comparison(anonymous)
     return render_template(
-        "analyse/vergelijking.html", filters=filters, gemeenten=gemeenten, table=table,
+        "analyse/vergelijking.html", filters=filters, table=table,
         anonymous=anonymous, forced_anonymous=must_anonymise(),
         onderzoeken=service.onderzoek_titles(get_session(), current_scope()),
         doelgroepen=DOELGROEPEN, min_casussen=service.SETTINGS.min_casussen,
@@ -118,7 +124,7 @@ def vergelijking_png():
     session = get_session()
 
     def draw():
-        filters, scores = _comparison_scores(anonymous)
+        _, scores, _ = _comparison(anonymous)
         if "onderdrukt" in scores:
             scores = scores.assign(score=scores["score"].where(~scores["onderdrukt"]))
         matrix = analysis.element_matrix(scores, "gemeente", "score",

@@ -6,8 +6,9 @@ from zet import audit
 from zet.access import get_gemeente, get_onderzoek
 from zet.db import get_session, transaction
 from zet.errors import DomainError
-from zet.services.casussen import list_casussen, perspectief_overview
-from zet.services.gemeenten import list_gemeenten, save_gemeente, save_onderzoek
+from zet.services.casussen import answered_counts, list_casussen, perspectief_overview
+from zet.services.gemeenten import (counts_per_gemeente, list_gemeenten, save_gemeente,
+                                    save_onderzoek)
 from zet.views.common import apply_domain_error, current_scope, flash_errors
 from zet.web import active_instrument
 
@@ -16,8 +17,9 @@ bp = Blueprint("gemeenten", __name__)
 
 @bp.get("/")
 def index():
-    gemeenten = list_gemeenten(get_session(), current_scope())
-    return render_template("gemeenten/index.html", gemeenten=gemeenten)
+    session, scope = get_session(), current_scope()
+    return render_template("gemeenten/index.html", gemeenten=list_gemeenten(session, scope),
+                           counts=counts_per_gemeente(session, scope))
 
 
 @bp.route("/gemeenten/nieuw", methods=["GET", "POST"])
@@ -53,7 +55,8 @@ def detail(gemeente_id):
     gemeente = get_gemeente(session, current_scope(), gemeente_id)
     casussen = list_casussen(session, current_scope(), gemeente.id)
     instrument = active_instrument()
-    overview = {c.id: perspectief_overview(c, instrument) for c in casussen}
+    answered = answered_counts(session, casussen)
+    overview = {c.id: perspectief_overview(c, instrument, answered) for c in casussen}
     return render_template("gemeenten/detail.html", gemeente=gemeente, casussen=casussen,
                            overview=overview)
 
