@@ -63,9 +63,11 @@ def _cached(key, compute):
     return value
 
 
-def long_frame(session: Session, scope: Scope, filters: Filters) -> pd.DataFrame:
+def long_frame(session: Session, scope: Scope, filters: Filters,
+               toelichting: bool = True) -> pd.DataFrame:
     frame = scores_frame(session, scope, gemeente_ids=filters.gemeente_ids,
-                         onderzoek_id=filters.onderzoek_id, doelgroep=filters.doelgroep)
+                         onderzoek_id=filters.onderzoek_id, doelgroep=filters.doelgroep,
+                         toelichting=toelichting)
     if filters.onderzoek_titel:
         frame = frame[frame["onderzoek"] == filters.onderzoek_titel]
     return frame
@@ -79,7 +81,7 @@ def run_analysis(session: Session, scope: Scope, instrument: Instrument, filters
         toelichting)
 
     def compute():
-        long = long_frame(session, scope, filters)
+        long = long_frame(session, scope, filters, toelichting)
         return long, analysis.analyse(long, elements_frame(instrument), SETTINGS, toelichting)
 
     return _cached(key, compute)
@@ -149,9 +151,10 @@ def comparison_table(session: Session, scope: Scope, instrument: Instrument, fil
         anonymous)
 
     def compute():
-        long = long_frame(session, scope, filters)
+        long = long_frame(session, scope, filters, toelichting=False)
         scores = analysis.analyse(long, elements_frame(instrument), SETTINGS,
                                   toelichting=False).gemeente_scores
+        del long
         if anonymous and not scores.empty:
             scores = analysis.suppress_small(analysis.anonymise_gemeenten(scores), SETTINGS)
         return scores, _table(scores)

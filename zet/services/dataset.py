@@ -6,7 +6,7 @@ all read the data the same way.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import case, select
+from sqlalchemy import case, literal, select
 from sqlalchemy.orm import Session
 
 from zet.access import Scope
@@ -33,12 +33,17 @@ def _filtered(stmt, scope: Scope, gemeente_ids=None, onderzoek_id=None, casus_id
 
 
 def scores_frame(session: Session, scope: Scope, *, gemeente_ids=None, onderzoek_id=None,
-                 casus_id=None, doelgroep=None, with_ids: bool = False) -> pd.DataFrame:
+                 casus_id=None, doelgroep=None, with_ids: bool = False,
+                 toelichting: bool = True) -> pd.DataFrame:
     """The long frame: gemeente, onderzoek, casus, doelgroep, perspectief, rol, element,
-    antwoord ('1'..'5', 'nvt', 'onbekend', ''), toelichting; plus the *_id columns on request."""
+    antwoord ('1'..'5', 'nvt', 'onbekend', ''), toelichting; plus the *_id columns on request.
+
+    toelichting=False leaves the texts out (all ''): comparisons need only the scores, and the
+    texts are most of the memory of a national frame."""
+    text = Score.toelichting if toelichting else literal("")
     stmt = (select(Gemeente.naam, Onderzoek.titel, Casus.code, Casus.doelgroep, Perspectief.soort,
                    Perspectief.rol, Score.element_code, Score.score, Score.bijzonder,
-                   Score.toelichting, Casus.gemeente_id, Casus.onderzoek_id, Casus.id,
+                   text, Casus.gemeente_id, Casus.onderzoek_id, Casus.id,
                    Perspectief.id)
             .join(Perspectief, Score.perspectief_id == Perspectief.id)
             .join(Casus, Perspectief.casus_id == Casus.id)
