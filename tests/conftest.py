@@ -83,6 +83,7 @@ def database_url(request, tmp_path):
 def app(database_url, tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url,
                       "SECRET_KEY": "test-secret", "AUTOSAVE_SECONDS": 30,
+                      "CACHE_DIR": str(tmp_path / "cache"),
                       "PASSWORD_HASH_PROFILE": "CHEAPEST"})
     yield app
     app.extensions["zet_engine"].dispose()

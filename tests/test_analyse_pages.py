@@ -106,3 +106,22 @@ def test_pages_recompute_after_a_change(client, session, instrument):
     perspective(session, instrument, casus, "inwoner", {"CON": 5})
     after = client.get(f"/gemeenten/{gemeente.id}/totaalbeeld").get_data(as_text=True)
     assert "2 casus(sen)" in before and "3 casus(sen)" in after
+
+
+def test_a_comparison_is_computed_once_and_shared_through_the_file_cache(client, session,
+                                                                        instrument, monkeypatch):
+    """Another server process (here: an emptied memory cache) reads the comparison from disk."""
+    from pathlib import Path
+
+    import analysis
+    from zet.services import analyse as service
+    small_dataset(session, instrument)
+    first = client.get("/vergelijking").get_data(as_text=True)
+    assert list(Path(client.application.config["CACHE_DIR"]).glob("*.pickle"))
+    service._cache.clear()
+
+    def no_recompute(*args, **kwargs):
+        raise AssertionError("comparison recomputed instead of read from the shared cache")
+    monkeypatch.setattr(analysis, "analyse", no_recompute)
+    assert client.get("/vergelijking").get_data(as_text=True).split('id="vergelijking"')[1] == \
+        first.split('id="vergelijking"')[1]

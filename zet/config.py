@@ -52,6 +52,7 @@ def load_config() -> dict:
     return {
         "SECRET_KEY": secret_key(),
         "DATABASE_URL": database_url(),
+        "CACHE_DIR": str(instance_path() / "cache"),  # analysis results shared by workers
         "INSTRUMENT_DIR": os.environ.get("ZET_INSTRUMENT_DIR"),
         "INSTRUMENT_VERSION": os.environ.get("ZET_INSTRUMENT_VERSION"),
         "WTF_I18N_ENABLED": False,

@@ -5,8 +5,13 @@ so any save, import or deletion, by any process, makes the next page compute afr
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import threading
+import time
 from collections import OrderedDict
+from pathlib import Path
 from dataclasses import dataclass
 
 import pandas as pd
@@ -33,12 +38,13 @@ def elements_frame(instrument: Instrument) -> pd.DataFrame:
 
 def data_fingerprint(session: Session) -> tuple:
     """Changes whenever any gemeente, onderzoek, casus or perspective is added, changed or
-    removed (score changes always touch their perspective)."""
+    removed (score changes always touch their perspective); names the database too."""
     parts = []
     for model in (Gemeente, Onderzoek, Casus, Perspectief):
         parts.append(select(func.count(model.id)).scalar_subquery())
         parts.append(select(func.max(model.updated_at)).scalar_subquery())
-    return tuple(str(v) for v in session.execute(select(*parts)).one())
+    database = session.get_bind().url.render_as_string(hide_password=True)
+    return (database,) + tuple(str(v) for v in session.execute(select(*parts)).one())
 
 
 @dataclass(frozen=True)
@@ -50,17 +56,51 @@ class Filters:
     doelgroep: str | None = None
 
 
-def _cached(key, compute):
+def _cached(key, compute, disk_dir: Path | None = None):
+    """Memory cache per process; with ``disk_dir`` also a file cache the server's worker
+    processes share, so a national comparison is computed once, not once per worker."""
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    value = compute()
+    value = _from_disk(disk_dir, key) if disk_dir else None
+    if value is None:
+        value = compute()
+        if disk_dir:
+            _to_disk(disk_dir, key, value)
     with _lock:
         _cache[key] = value
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return value
+
+
+def _disk_path(disk_dir: Path, key) -> Path:
+    return disk_dir / (hashlib.sha256(repr(key).encode()).hexdigest() + ".pickle")
+
+
+def _from_disk(disk_dir: Path, key):
+    try:
+        with _disk_path(disk_dir, key).open("rb") as fh:
+            return pickle.load(fh)  # only files this application wrote itself
+    except (OSError, pickle.PickleError, EOFError):
+        return None
+
+
+def _to_disk(disk_dir: Path, key, value) -> None:
+    """Write atomically; drop entries of older data states after an hour."""
+    try:
+        disk_dir.mkdir(parents=True, exist_ok=True)
+        path = _disk_path(disk_dir, key)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+        for old in disk_dir.glob("*.pickle"):
+            if time.time() - old.stat().st_mtime > 3600:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # the cache is an optimisation; the page still works without it
 
 
 def long_frame(session: Session, scope: Scope, filters: Filters,
@@ -143,7 +183,8 @@ class ComparisonTable:
 
 
 def comparison_table(session: Session, scope: Scope, instrument: Instrument, filters: Filters,
-                     anonymous: bool) -> tuple[pd.DataFrame, ComparisonTable]:
+                     anonymous: bool, cache_dir: Path | None = None
+                     ) -> tuple[pd.DataFrame, ComparisonTable]:
     """Gemeente element scores for the comparison (anonymised and suppressed on request) and the
     table the page shows, cached until the data change."""
     key = ("vergelijking", data_fingerprint(session), scope.gemeente_ids and tuple(
@@ -159,7 +200,7 @@ def comparison_table(session: Session, scope: Scope, instrument: Instrument, fil
             scores = analysis.suppress_small(analysis.anonymise_gemeenten(scores), SETTINGS)
         return scores, _table(scores)
 
-    return _cached(key, compute)
+    return _cached(key, compute, cache_dir)
 
 
 def _table(scores: pd.DataFrame) -> ComparisonTable:

@@ -1,7 +1,9 @@
 """Analysis pages: the analyseschema per casus, the totaalbeeld per gemeente, the comparison."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 import analysis
 from zet import audit
@@ -102,7 +104,8 @@ def _comparison_filters():
 def _comparison(anonymous: bool):
     filters = _comparison_filters()
     scores, table = service.comparison_table(get_session(), comparison_scope(),
-                                             active_instrument(), filters, anonymous)
+                                             active_instrument(), filters, anonymous,
+                                             cache_dir=Path(current_app.config["CACHE_DIR"]))
     return filters, scores, table
 
 
