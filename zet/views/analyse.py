@@ -35,12 +35,16 @@ def _gemeente_filters(gemeente):
     return service.Filters(gemeente_ids=(gemeente.id,), onderzoek_id=onderzoek_id)
 
 
+def _gemeente_request(gemeente_id):
+    """Session, scope, the gemeente (404 outside the scope) and the onderzoek filter."""
+    session, scope = get_session(), current_scope()
+    gemeente = get_gemeente(session, scope, gemeente_id)
+    return session, scope, gemeente, _gemeente_filters(gemeente)
+
+
 @bp.get("/gemeenten/<int:gemeente_id>/totaalbeeld")
 def totaalbeeld(gemeente_id):
-    session = get_session()
-    scope = current_scope()
-    gemeente = get_gemeente(session, scope, gemeente_id)
-    filters = _gemeente_filters(gemeente)
+    session, scope, gemeente, filters = _gemeente_request(gemeente_id)
     instrument = active_instrument()
     audit.record("bekeken", "analyse", gemeente.id, "totaalbeeld")
     long, result = service.run_analysis(session, scope, instrument, filters)
@@ -60,13 +64,10 @@ def totaalbeeld(gemeente_id):
 @bp.get("/gemeenten/<int:gemeente_id>/totaalbeeld/<code>")
 def onderbouwing(gemeente_id, code):
     """The evidence behind one element of a totaalbeeld: every score, toelichting and quote."""
-    session = get_session()
-    scope = current_scope()
-    gemeente = get_gemeente(session, scope, gemeente_id)
+    session, scope, gemeente, filters = _gemeente_request(gemeente_id)
     element = active_instrument().element(code)
     if element is None:
         abort(404)
-    filters = _gemeente_filters(gemeente)
     audit.record("bekeken", "analyse", gemeente.id, f"onderbouwing {code}")
     evidence = service.element_evidence(session, scope, filters, code)
     template = "analyse/_onderbouwing.html" if request.args.get("deel") else \
@@ -77,10 +78,7 @@ def onderbouwing(gemeente_id, code):
 
 @bp.get("/gemeenten/<int:gemeente_id>/totaalbeeld.png")
 def totaalbeeld_png(gemeente_id):
-    session = get_session()
-    scope = current_scope()
-    gemeente = get_gemeente(session, scope, gemeente_id)
-    filters = _gemeente_filters(gemeente)
+    session, scope, gemeente, filters = _gemeente_request(gemeente_id)
     instrument = active_instrument()
 
     def draw():
