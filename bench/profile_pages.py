@@ -35,6 +35,7 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", help="directory for one cProfile report per route")
     args = parser.parse_args(argv)
     os.environ.setdefault("ZET_SECRET_KEY", "benchmark-only-" + "x" * 40)
+    os.environ.setdefault("ZET_INSTANCE_PATH", str(HERE / "out" / "instance"))
     os.environ["ZET_DATABASE_URL"] = args.db
     from sqlalchemy import select
 

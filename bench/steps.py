@@ -594,6 +594,12 @@ def latency(args) -> dict:
     rng = random.Random(args.seed)
     urls = page_urls(app, rng, args.requests)
 
+    # Start cold: no comparison results left in the file cache the workers share.
+    cache_dir = Path(app.config.get("CACHE_DIR") or "")
+    if app.config.get("CACHE_DIR") and cache_dir.is_dir():
+        for path in cache_dir.glob("*.pickle"):
+            path.unlink(missing_ok=True)
+
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(args.serve_log, "w") if args.serve_log else subprocess.DEVNULL
@@ -746,6 +752,7 @@ def main(argv=None) -> int:
     # Stopped from outside: unwind (so the latency step stops its server) instead of dying.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.environ.setdefault("ZET_SECRET_KEY", "benchmark-only-" + "x" * 40)
+    os.environ.setdefault("ZET_INSTANCE_PATH", str(ROOT / "bench" / "out" / "instance"))
     os.environ["ZET_DATABASE_URL"] = args.db
     out = STEPS[args.step](args)
     Path(args.result).write_text(json.dumps(out, indent=2, default=str))
