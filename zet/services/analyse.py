@@ -56,6 +56,12 @@ class Filters:
     doelgroep: str | None = None
 
 
+def _scope_key(scope: Scope) -> tuple | None:
+    """The scope as a stable cache key (sorted, so the file cache's hash is the same in every
+    process); None for all gemeenten."""
+    return None if scope.gemeente_ids is None else tuple(sorted(scope.gemeente_ids))
+
+
 def _cached(key, compute, disk_dir: Path | None = None):
     """Memory cache per process; with ``disk_dir`` also a file cache the server's worker
     processes share, so a national comparison is computed once, not once per worker."""
@@ -116,9 +122,8 @@ def long_frame(session: Session, scope: Scope, filters: Filters,
 def run_analysis(session: Session, scope: Scope, instrument: Instrument, filters: Filters,
                  toelichting: bool = True) -> tuple[pd.DataFrame, AnalysisResult]:
     """The long frame and every analysis table for these filters, cached until data change."""
-    key = ("analyse", data_fingerprint(session), scope.gemeente_ids and tuple(
-        sorted(scope.gemeente_ids)), scope.gemeente_ids is None, filters, instrument.version,
-        toelichting)
+    key = ("analyse", data_fingerprint(session), _scope_key(scope), filters, instrument.version,
+           toelichting)
 
     def compute():
         long = long_frame(session, scope, filters, toelichting)
@@ -187,9 +192,8 @@ def comparison_table(session: Session, scope: Scope, instrument: Instrument, fil
                      ) -> tuple[pd.DataFrame, ComparisonTable]:
     """Gemeente element scores for the comparison (anonymised and suppressed on request) and the
     table the page shows, cached until the data change."""
-    key = ("vergelijking", data_fingerprint(session), scope.gemeente_ids and tuple(
-        sorted(scope.gemeente_ids)), scope.gemeente_ids is None, filters, instrument.version,
-        anonymous)
+    key = ("vergelijking", data_fingerprint(session), _scope_key(scope), filters,
+           instrument.version, anonymous)
 
     def compute():
         long = long_frame(session, scope, filters, toelichting=False)
