@@ -250,14 +250,14 @@ def import_baseline(args) -> dict:
             g, o, c, p, s = (m.__table__ for m in (Gemeente, Onderzoek, Casus, Perspectief, Score))
             with engine.begin() as conn:
                 names = df["gemeente"].unique().tolist()
-                conn.execute(insert(g), [{"naam": n, "created_at": now, "updated_at": now}
-                                         for n in names])
+                conn.execute(insert(g), [{"naam": n, "naam_key": n.casefold(), "created_at": now,
+                                          "updated_at": now} for n in names])
                 gid = dict((naam, i) for i, naam in conn.execute(select(g.c.id, g.c.naam)))
                 df["gemeente_id"] = df["gemeente"].map(gid)
 
                 ond = df[["gemeente_id", "onderzoek"]].drop_duplicates()
-                conn.execute(insert(o), [{"gemeente_id": a, "titel": b, "created_at": now,
-                                          "updated_at": now}
+                conn.execute(insert(o), [{"gemeente_id": a, "titel": b, "titel_key": b.casefold(),
+                                          "created_at": now, "updated_at": now}
                                          for a, b in ond.itertuples(index=False)])
                 oid = {(a, b): i for i, a, b in conn.execute(
                     select(o.c.id, o.c.gemeente_id, o.c.titel))}
@@ -266,7 +266,7 @@ def import_baseline(args) -> dict:
                     ["gemeente_id", "casus"])
                 conn.execute(insert(c), [
                     {"gemeente_id": a, "onderzoek_id": oid[(a, b)], "code": code,
-                     "doelgroep": d, "beperkingen": [], "leefgebieden": [], "status": "lopend",
+                     "code_key": code.casefold(), "doelgroep": d, "beperkingen": [], "leefgebieden": [], "status": "lopend",
                      "created_at": now, "updated_at": now}
                     for a, b, code, d in cas.itertuples(index=False)])
                 cid = pd.DataFrame(conn.execute(select(c.c.gemeente_id, c.c.code, c.c.id)).all(),
@@ -275,7 +275,8 @@ def import_baseline(args) -> dict:
 
                 per = df[["casus_id", "perspectief", "rol"]].drop_duplicates()
                 conn.execute(insert(p), [
-                    {"casus_id": a, "soort": b, "rol": r, "status": "concept",
+                    {"casus_id": a, "soort": b, "rol": r, "rol_key": r.casefold(),
+                     "status": "concept",
                      "instrument_version": version, "version": 1, "toestemming": False,
                      "created_at": now, "updated_at": now}
                     for a, b, r in per.itertuples(index=False)])

@@ -67,3 +67,21 @@ def choices(pairs, empty: str | None = None) -> list[SelectChoice]:
         value, label = item if isinstance(item, tuple) else (item, item)
         result.append(SelectChoice(value, label))
     return result
+
+
+class RuleCheck:
+    """A field checked by a zet.rules field rule: the form shows the very message the service
+    and the import give, and the browser gets the rule's maxlength (no 'required' attribute, so
+    the message stays ZET's Dutch one instead of the browser's)."""
+
+    def __init__(self, rule):
+        self.rule = rule
+        self.field_flags = {}
+        if getattr(rule, "max_length", None):
+            self.field_flags["maxlength"] = rule.max_length
+
+    def __call__(self, form, field):
+        from wtforms.validators import StopValidation
+        message = self.rule.problem(field.data)
+        if message:
+            raise StopValidation(message)

@@ -1,9 +1,10 @@
 """The casus form: facts the report records about a casus, no identifying data."""
 from wtforms import IntegerField, RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
-from forms.base import DutchDateField, MultiCheckboxField, TrimmedStringField, ZetForm, choices
-from zet.rules import MAX_HULPVRAAG, MAX_LEEFGEBIED_VRAAG
+from forms.base import (DutchDateField, MultiCheckboxField, RuleCheck, TrimmedStringField,
+                        ZetForm, choices)
+from zet.rules import catalog
 from zet.vocabulary import (BEPERKINGEN, CASUS_STATUSSEN, DOELGROEPEN, LEEFGEBIEDEN, LEVENSFASEN,
                             WETTEN, leefgebied_field_name)
 
@@ -11,20 +12,18 @@ from zet.vocabulary import (BEPERKINGEN, CASUS_STATUSSEN, DOELGROEPEN, LEEFGEBIE
 class CasusForm(ZetForm):
     code = TrimmedStringField(
         "Casuscode (pseudoniem)",
-        [DataRequired("Vul een casuscode in."),
-         Length(max=40, message="De casuscode is te lang: maximaal 40 tekens.")],
+        [RuleCheck(catalog.CASUS_CODE)],
         description="Een pseudoniem, bijv. DW-J01. Nooit een naam, BSN of geboortedatum.")
     onderzoek_id = SelectField("Onderzoek", coerce=lambda v: int(v) if v else None,
                                validators=[Optional()])
     doelgroep = RadioField("Doelgroep", choices=choices(DOELGROEPEN),
-                           validators=[DataRequired("Kies de doelgroep: jeugd of volwassenen.")])
+                           validators=[InputRequired(catalog.DOELGROEP.missing)])
     wet = SelectField("Wet", choices=choices(WETTEN, "– kies –"), validators=[Optional()])
     levensfase = SelectField("Levensfase", choices=choices(LEVENSFASEN, "– kies –"), validators=[Optional()])
     beperkingen = MultiCheckboxField("Beperking(en)", choices=choices(BEPERKINGEN),
                                      validators=[Optional()])
     hulpvraag = TextAreaField(
-        "Korte hulpvraag", [Optional(), Length(max=MAX_HULPVRAAG,
-                                               message=f"Maximaal {MAX_HULPVRAAG} tekens.")])
+        "Korte hulpvraag", [RuleCheck(catalog.HULPVRAAG)])
     datum_aanmelding = DutchDateField("Datum aanmelding", [Optional()])
     datum_eerste_contact = DutchDateField("Datum eerste contact", [Optional()])
     datum_start_hulp = DutchDateField("Datum start hulp", [Optional()])
@@ -53,8 +52,7 @@ class CasusForm(ZetForm):
 
 for _gebied in LEEFGEBIEDEN:
     setattr(CasusForm, leefgebied_field_name(_gebied), TextAreaField(
-        _gebied, [Optional(), Length(max=MAX_LEEFGEBIED_VRAAG,
-                                     message=f"Maximaal {MAX_LEEFGEBIED_VRAAG} tekens.")]))
+        _gebied, [RuleCheck(catalog.LEEFGEBIED_VRAAG.labelled(f"Vraag bij {_gebied}"))]))
 
 
 def casus_form(onderzoeken, casus=None):

@@ -1,23 +1,48 @@
 """Forms for importing scores from a CSV or Excel file (long format, docs/importformaat.md)."""
-from flask_wtf.file import FileAllowed, FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired, Regexp
 
 from forms.base import ZetForm
 
-ALLOWED_EXTENSIONS = ("csv", "xlsx")
 TOKEN_PATTERN = r"^[0-9a-f]{32}\.(csv|xlsx)$"
 
 
-class ImportUploadForm(ZetForm):
+class _UploadFields(ZetForm):
     bestand = FileField(
         "Bestand (CSV of Excel-werkmap .xlsx)",
-        validators=[FileRequired("Kies een bestand om te importeren."),
-                    FileAllowed(ALLOWED_EXTENSIONS, "Alleen CSV-bestanden (.csv) en "
-                                "Excel-werkmappen (.xlsx) kunnen worden geïmporteerd.")],
+        validators=[FileRequired("Kies een bestand om te importeren.")],
         description="Eén rij per score: gemeente, casus, doelgroep, perspectief, element, score, "
-                    "toelichting; eventueel onderzoek en rol.")
+                    "toelichting; eventueel onderzoek, rol en status. Andere bestanden "
+                    "(.xls, .ods, ...) krijgen uitleg hoe u ze opslaat.")
+
+
+class ImportOptionsMixin:
+    """The choices that change how a file is read; the same as the CLI's flags."""
     overslaan = BooleanField("Ongeldige rijen overslaan en de geldige rijen importeren")
+    nieuwe_gemeenten = BooleanField("Gemeenten die op een bestaande gemeente lijken, zijn echt "
+                                    "nieuwe gemeenten")
+    kolommen_negeren = BooleanField("Kolommen die ZET niet kent negeren (ze worden genoemd)")
+
+    def import_options(self) -> dict:
+        return import_options(self)
+
+
+def import_options(form) -> dict:
+    """The form's choices as keyword arguments of zet.importing.import_file."""
+    return {"skip_invalid": bool(form.overslaan.data),
+            "allow_new_gemeenten": bool(form.nieuwe_gemeenten.data),
+            "ignore_unknown_columns": bool(form.kolommen_negeren.data)}
+
+
+class ImportUploadForm(ImportOptionsMixin, _UploadFields):
+    pass
+
+
+class ImportRecheckForm(ImportOptionsMixin, ZetForm):
+    """Checks the stored upload again with other choices, without uploading it again."""
+    token = HiddenField(validators=[DataRequired(), Regexp(TOKEN_PATTERN)])
+    naam = HiddenField()
 
 
 class ImportConfirmForm(ZetForm):
@@ -25,3 +50,8 @@ class ImportConfirmForm(ZetForm):
     token = HiddenField(validators=[DataRequired(), Regexp(TOKEN_PATTERN)])
     naam = HiddenField()
     overslaan = HiddenField()
+    nieuwe_gemeenten = HiddenField()
+    kolommen_negeren = HiddenField()
+
+    def import_options(self) -> dict:
+        return import_options(self)

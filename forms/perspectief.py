@@ -4,12 +4,12 @@ from __future__ import annotations
 from wtforms import (BooleanField, FieldList, FormField, HiddenField, RadioField, SelectField,
                      StringField, TextAreaField)
 from wtforms import Form as PlainForm
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
-from forms.base import DutchDateField, TrimmedStringField, ZetForm, choices
+from forms.base import DutchDateField, RuleCheck, TrimmedStringField, ZetForm, choices
 from zet.instrument import Instrument
 from zet.services.perspectieven import PerspectiefInput
-from zet.rules import MAX_CITAAT, MAX_KORT, MAX_TOELICHTING, InvalidAnswer, parse_answer
+from zet.rules import InvalidAnswer, catalog, parse_answer
 from zet.vocabulary import GEINTERVIEWDEN, TOESTEMMING_VORMEN
 
 EXTRA_CITAAT_ROWS = 2
@@ -31,15 +31,14 @@ class CitaatForm(PlainForm):
     class Meta:
         locales = ("nl",)
 
-    tekst = TextAreaField("Citaat", [Optional(), Length(
-        max=MAX_CITAAT, message=f"Een citaat mag maximaal {MAX_CITAAT} tekens hebben.")])
-    bron = StringField("Wie zei het", [Optional(), Length(max=MAX_KORT)])
+    tekst = TextAreaField("Citaat", [RuleCheck(catalog.CITAAT)])
+    bron = StringField("Wie zei het", [RuleCheck(catalog.CITAAT_BRON)])
 
 
 class PerspectiefFormBase(ZetForm):
     version = HiddenField()
     datum = DutchDateField("Datum", [Optional()])
-    afnemer = TrimmedStringField("Interviewer / beoordelaar", [Optional(), Length(max=MAX_KORT)])
+    afnemer = TrimmedStringField("Interviewer / beoordelaar", [RuleCheck(catalog.AFNEMER)])
 
     def element_fields(self, instrument: Instrument):
         for element in instrument.elements:
@@ -60,18 +59,14 @@ def perspectief_form_class(instrument: Instrument, soort: str) -> type[Perspecti
             choices=choices(TOESTEMMING_VORMEN, "– kies –"),
             validators=[Optional()])
     if soort == "professional":
-        attrs["rol"] = TrimmedStringField("Rol van de professional",
-                                          [Optional(), Length(max=MAX_KORT)])
+        attrs["rol"] = TrimmedStringField("Rol van de professional", [RuleCheck(catalog.ROL)])
     answers = answer_choices(instrument)
     for element in instrument.elements:
         attrs[f"score-{element.code}"] = RadioField(
             element.name, choices=answers, validate_choice=False,
             validators=[Optional(), _valid_answer])
         attrs[f"toelichting-{element.code}"] = TextAreaField(
-            f"Toelichting bij {element.name}",
-            [Optional(), Length(max=MAX_TOELICHTING,
-                                message=f"De toelichting mag maximaal {MAX_TOELICHTING} tekens "
-                                        "hebben. Kort de tekst in.")])
+            f"Toelichting bij {element.name}", [RuleCheck(catalog.TOELICHTING)])
     citaat = type("CitaatFormFor", (CitaatForm,), {"element": SelectField(
         "Bij element", validators=[Optional()], validate_choice=False,
         choices=choices([(e.code, e.name) for e in instrument.elements], "– algemeen –"))})

@@ -57,8 +57,8 @@ def test_validation_failure_keeps_every_typed_value(client, session):
                          {**CASUS_FORM, "doelgroep": "", "indicatie_maanden": "twaalf",
                           "leefgebied_onderwijs": "x" * 501})
     page = response.get_data(as_text=True)
-    assert "Kies de doelgroep: jeugd of volwassenen." in page
-    assert "Maximaal 500 tekens." in page
+    assert "Doelgroep ontbreekt: kies jeugd of volwassenen." in page
+    assert "Vraag bij onderwijs is te lang: 501 tekens, maximaal 500." in page
     assert "HS-J02" in page and "Noor (14) loopt vast op school." in page
     assert 'value="twaalf"' in page and "22-04-2025" in page
     assert 'checked id="beperkingen-1" name="beperkingen" type="checkbox" value="autisme/ASS"' in page

@@ -23,7 +23,7 @@ def test_missing_name_keeps_typed_values_and_says_what_to_fix(client, session):
         "naam": "", "grootteklasse": "> 100.000", "toegang": "Brede triage bij de voordeur."})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Vul de naam van de gemeente in." in page
+    assert "Gemeente ontbreekt: vul de naam van de gemeente in." in page
     assert "Brede triage bij de voordeur." in page
     assert 'value="&gt; 100.000" selected' in page or "selected value=\"&gt; 100.000\"" in page
     assert session.scalar(select(func.count(Gemeente.id))) == 0

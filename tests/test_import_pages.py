@@ -76,8 +76,9 @@ def test_preview_lists_every_problem_and_offers_no_confirm(client, session, inst
     assert "Rij 2: Score &#39;7&#39; is ongeldig" in page
     assert "Rij 4: Gemeente ontbreekt" in page
     assert "Bevestigen en importeren" not in page
+    assert "Opnieuw controleren" in page   # with other choices, without uploading again
     assert stored(session) == NOTHING
-    assert not import_dir.exists() or list(import_dir.iterdir()) == []  # nothing kept
+    assert len(list(import_dir.iterdir())) == 1  # kept (0600, this session only) for a recheck
 
 
 def test_skip_invalid_on_the_page(client, session, instrument, tmp_path, import_dir):
@@ -130,13 +131,22 @@ def test_unsafe_files_are_refused(client, session, instrument, tmp_path, import_
     assert not import_dir.exists() or list(import_dir.iterdir()) == []
 
 
-def test_other_extensions_are_refused_by_the_form(client, session, tmp_path, import_dir):
-    path = tmp_path / "scores.txt"
-    path.write_text("gemeente,casus\n", encoding="utf-8")
+@pytest.mark.parametrize("name,advice", [
+    ("scores.txt", "geen CSV- of Excel-bestand: kies een bestand dat eindigt op .csv of .xlsx"),
+    ("scores.ods", "LibreOffice/OpenOffice-rekenblad (.ods). Kies in LibreOffice Bestand"),
+    ("scores.xls", "oud Excel-bestand (.xls). Open het in Excel en kies Opslaan als"),
+])
+def test_other_files_get_the_same_specific_advice_as_on_the_cli(app, client, session, tmp_path,
+                                                                import_dir, name, advice):
+    path = tmp_path / name
+    path.write_bytes(b"PK\x03\x04 gemeente,casus\n")
     response = upload(client, path)
     assert response.status_code == 422
-    assert "Alleen CSV-bestanden (.csv) en Excel-werkmappen (.xlsx)" in response.get_data(
-        as_text=True)
+    assert advice in response.get_data(as_text=True)
+    from zet.cli import main
+    result = app.test_cli_runner().invoke(main, ["import", str(path)])
+    assert result.exit_code == 1 and advice in result.output
+    assert stored(session) == NOTHING
 
 
 def test_missing_file_is_refused_by_the_form(client, import_dir):

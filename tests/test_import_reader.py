@@ -57,10 +57,56 @@ def test_xlsx_with_a_formula_is_refused_naming_the_cell(tmp_path):
         read(path)
 
 
-def test_non_utf8_csv_is_refused_in_dutch(tmp_path):
-    path = write_csv(tmp_path / "ansi.csv", [dict(ROWS[0], toelichting="Continuïteit")],
+def test_csv_from_dutch_excel_in_windows_1252_is_read_without_asking(tmp_path):
+    # Dutch Excel's default "CSV (gescheiden door lijstscheidingsteken)": cp1252 and ';'.
+    text = "Continuïteit – één ‘vaste’ coach, € 0 eigen bijdrage"
+    path = write_csv(tmp_path / "ansi.csv", [dict(ROWS[0], toelichting=text)], delimiter=";",
                      encoding="cp1252")
-    with pytest.raises(ImportFileError, match="niet in UTF-8 opgeslagen.*regel 2"):
+    assert "ï".encode("cp1252") in path.read_bytes()  # really not UTF-8
+    frame = read(path)
+    assert frame.loc[2, "toelichting"] == text
+    assert frame.attrs["encoding"] == "Windows-1252"
+    assert read(write_csv(tmp_path / "utf8.csv", ROWS)).attrs["encoding"] == "UTF-8"
+
+
+def test_csv_in_neither_utf8_nor_windows_1252_is_refused_in_dutch(tmp_path):
+    path = tmp_path / "vreemd.csv"
+    path.write_bytes("gemeente,casus\nDuinwijk,DW\x81J01\n".encode("latin-1"))
+    with pytest.raises(ImportFileError, match="niet in UTF-8 of Windows-1252 opgeslagen.*regel 2"):
+        read(path)
+
+
+def test_header_below_a_title_row_is_found_and_row_numbers_stay_the_files(tmp_path):
+    path = tmp_path / "met_titel.csv"
+    body = write_csv(tmp_path / "plain.csv", ROWS, delimiter=";").read_bytes()
+    path.write_bytes("Scores ronde 2026;;\r\n;;\r\n".encode() + body)
+    frame = read(path)
+    assert list(frame.columns) == COLUMNS
+    assert list(frame.index) == [4, 5] and frame.attrs["header_row"] == 3
+
+
+def test_xlsx_with_title_rows_and_scores_on_a_later_sheet(tmp_path):
+    from openpyxl import Workbook
+    workbook = Workbook()
+    workbook.active.title = "Toelichting"
+    workbook.active.append(["Dit tabblad legt het onderzoek uit"])
+    sheet = workbook.create_sheet("Scores")
+    sheet.append(["Scores gemeente Duinwijk"])
+    sheet.append([])
+    sheet.append(COLUMNS)
+    for row in ROWS:
+        sheet.append([row.get(c, "") for c in COLUMNS])
+    path = tmp_path / "werkmap.xlsx"
+    workbook.save(path)
+    frame = read(path)
+    assert frame.attrs["sheet"] == "Scores" and frame.attrs["header_row"] == 3
+    assert list(frame.index) == [4, 5] and frame.loc[4, "element"] == "CON"
+
+
+def test_ods_gets_the_same_specific_advice_everywhere(tmp_path):
+    path = tmp_path / "scores.ods"
+    path.write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(ImportFileError, match=r"\(\.ods\).*Opslaan als.*\.xlsx"):
         read(path)
 
 

@@ -50,7 +50,7 @@ def test_misspelled_and_missing_columns_suggest_the_expected_name(session, instr
                                                     "geboortedatum te bevatten"),
     ("toelichting", "mail: sem@example.nl", "Rij 4: Toelichting: Deze tekst bevat een "
                                             "e-mailadres"),
-    ("rol", "begeleider", "Rij 4: Rol is alleen voor het perspectief professional"),
+    ("rol", "begeleider", "Rij 4: Een rol hoort alleen bij het perspectief professional"),
     ("casus", "111222333", "Rij 4: De casuscode moet een pseudoniem zijn."),
 ])
 def test_bad_value_is_reported_with_its_row_and_nothing_is_stored(session, instrument,

@@ -10,13 +10,7 @@ from zet.db import Base, make_engine
 
 def test_migrations_match_the_models(database_url):
     engine = make_engine(database_url)
-    with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(text(f"DROP TABLE IF EXISTS {table.name} CASCADE"
-                                    if engine.dialect.name == "postgresql"
-                                    else f"DROP TABLE IF EXISTS {table.name}"))
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    migrate.upgrade(engine)
+    _fresh_at(engine, "head")
     assert {"gemeente", "onderzoek", "casus", "perspectief", "score", "citaat"} <= set(
         inspect(engine).get_table_names())
     with engine.connect() as connection:
@@ -25,5 +19,63 @@ def test_migrations_match_the_models(database_url):
     migrate.upgrade(engine)  # running again is harmless
     engine.dispose()
     if engine.dialect.name == "postgresql":  # leave the shared test schema as the fixtures expect
+        from tests import conftest
+        conftest._pg_schema_ready = False
+
+
+def _fresh_at(engine, target: str) -> None:
+    from alembic import command
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(text(f"DROP TABLE IF EXISTS {table.name} CASCADE"
+                                    if engine.dialect.name == "postgresql"
+                                    else f"DROP TABLE IF EXISTS {table.name}"))
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    config = migrate.alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, target)
+
+
+def test_migration_0003_cleans_names_and_fills_identity_keys(database_url):
+    engine = make_engine(database_url)
+    _fresh_at(engine, "0002")
+    now = "CURRENT_TIMESTAMP"
+    with engine.begin() as connection:
+        connection.execute(text(f"INSERT INTO gemeente (id, naam, created_at, updated_at) "
+                                f"VALUES (1, 'Den\u00a0 Haag', {now}, {now})"))
+        connection.execute(text(f"INSERT INTO casus (id, gemeente_id, code, doelgroep, "
+                                f"beperkingen, leefgebieden, status, created_at, updated_at) "
+                                f"VALUES (1, 1, 'DH  J01', 'jeugd', '[]', '[]', 'lopend', "
+                                f"{now}, {now})"))
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT naam, naam_key FROM gemeente")).one() == (
+            "Den Haag", "den haag")
+        assert connection.execute(text("SELECT code, code_key FROM casus")).one() == (
+            "DH J01", "dh j01")
+    engine.dispose()
+    if engine.dialect.name == "postgresql":
+        from tests import conftest
+        conftest._pg_schema_ready = False
+
+
+def test_migration_0003_refuses_names_that_become_the_same_and_says_which(database_url):
+    import pytest
+    engine = make_engine(database_url)
+    _fresh_at(engine, "0002")
+    with engine.begin() as connection:
+        for i, naam in ((1, "Den Haag"), (2, "den  haag")):
+            connection.execute(text("INSERT INTO gemeente (id, naam, created_at, updated_at) "
+                                    f"VALUES ({i}, '{naam}', CURRENT_TIMESTAMP, "
+                                    "CURRENT_TIMESTAMP)"))
+    with pytest.raises(RuntimeError, match="rij 1 en rij 2 dezelfde naam"):
+        migrate.upgrade(engine)
+    with engine.connect() as connection:  # nothing half-done: still at 0002, both rows there
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() \
+            == "0002"
+        assert connection.execute(text("SELECT count(*) FROM gemeente")).scalar() == 2
+    engine.dispose()
+    if engine.dialect.name == "postgresql":
         from tests import conftest
         conftest._pg_schema_ready = False

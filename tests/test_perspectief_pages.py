@@ -107,8 +107,8 @@ def test_text_over_the_limit_is_refused_and_kept(client, session):
                                                   "citaten-0-tekst": "c" * 1001,
                                                   "actie": "concept"})
     page = response.get_data(as_text=True)
-    assert "De toelichting mag maximaal 4000 tekens hebben" in page
-    assert "Een citaat mag maximaal 1000 tekens hebben" in page
+    assert "Toelichting is te lang: 4499 tekens, maximaal 4000." in page
+    assert "Citaat is te lang: 1001 tekens, maximaal 1000." in page
     assert long_text.strip() in page
     assert session.scalar(select(func.count(Perspectief.id))) == 0
 

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from zet.rules import Answer, InvalidAnswer, check_length, parse_answer
+from zet.rules import Answer, InvalidAnswer, length_message, parse_answer
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -30,6 +30,6 @@ def test_answer_text_round_trips():
 
 
 def test_length_message_says_how_long_and_the_limit():
-    assert check_length("Toelichting", "x" * 11, 10) == (
+    assert length_message("Toelichting", "x" * 11, 10) == (
         "Toelichting is te lang: 11 tekens, maximaal 10. Kort de tekst in.")
-    assert check_length("Toelichting", "x" * 10, 10) is None
+    assert length_message("Toelichting", "x" * 10, 10) is None

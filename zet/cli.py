@@ -14,6 +14,13 @@ from zet import create_app
 from zet.models.user import ROLES
 
 
+class Fout(click.ClickException):
+    """A CLI error shown in Dutch only: the message, without click's English 'Error:'."""
+
+    def show(self, file=None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False,
              add_version_option=False)
 def main():
@@ -61,7 +68,7 @@ def serve_command(host, port, workers, threads):
     from zet.config import DEFAULT_SECRET, secret_key
     from zet.server import run
     if secret_key() in ("", DEFAULT_SECRET):
-        raise click.ClickException("Geen geheime sleutel: zet ZET_SECRET_KEY of draai eerst "
+        raise Fout("Geen geheime sleutel: zet ZET_SECRET_KEY of draai eerst "
                                    "'zet init' (die maakt instance/secret_key aan).")
     sys.exit(run(host=host, port=port, workers=workers, threads=threads))
 
@@ -85,12 +92,12 @@ def export_command(out, csv_path, gemeenten, anoniem):
     from zet.export.service import export_bytes, gemeente_ids_by_name
     from zet.web import active_instrument
     if not out and not csv_path:
-        raise click.UsageError("Geef --out BESTAND.xlsx en/of --csv BESTAND.csv op.")
+        raise Fout("Geef --out BESTAND.xlsx en/of --csv BESTAND.csv op.")
     session = get_session()
     try:
         ids = gemeente_ids_by_name(session, ALL, gemeenten) if gemeenten else None
     except NotFound as error:
-        raise click.ClickException(error.message) from None
+        raise Fout(error.message) from None
     for path, fmt in ((out, "xlsx"), (csv_path, "csv")):
         if path:
             _, data, _ = export_bytes(session, ALL, active_instrument(), gemeente_ids=ids,
@@ -110,7 +117,7 @@ def _new_password(from_stdin: bool) -> str:
                                 confirmation_prompt="Wachtwoord nog eens")
     problem = password_problem(password)
     if problem:
-        raise click.ClickException(problem)
+        raise Fout(problem)
     return password
 
 
@@ -133,12 +140,12 @@ def create_user_command(username, role, gemeenten, password_stdin):
         found = {naam: find_gemeente_by_name(session, naam) for naam in gemeenten}
         missing = [naam for naam, gemeente in found.items() if gemeente is None]
         if missing:
-            raise click.ClickException(f"Gemeente '{missing[0]}' bestaat niet.")
+            raise Fout(f"Gemeente '{missing[0]}' bestaat niet.")
         try:
             user = create_user(session, username, password, role,
                                [g.id for g in found.values()])
         except DomainError as error:
-            raise click.ClickException(error.message) from None
+            raise Fout(error.message) from None
         add_event(session, None, "aangemaakt", "gebruiker", user.id, f"{user.username} ({role})")
     click.echo(f"Gebruiker '{user.username}' aangemaakt met rol {role}.")
 
@@ -155,7 +162,7 @@ def set_password_command(username, password_stdin):
     with transaction() as session:
         user = find_user(session, username)
         if user is None:
-            raise click.ClickException(f"Gebruiker '{username}' bestaat niet.")
+            raise Fout(f"Gebruiker '{username}' bestaat niet.")
         set_password(session, user, _new_password(password_stdin))
         add_event(session, None, "wachtwoord gewijzigd", "gebruiker", user.id, user.username)
     click.echo(f"Wachtwoord van '{user.username}' gewijzigd.")
@@ -185,12 +192,17 @@ def purge_command(months, dry_run):
 
 
 @main.command("import")
-@click.argument("bestand", type=click.Path(exists=True, dir_okay=False))
+@click.argument("bestand")
 @click.option("--dry-run", is_flag=True,
               help="Controleer alles en laat zien wat er zou veranderen; sla niets op.")
 @click.option("--skip-invalid", is_flag=True,
               help="Importeer de geldige rijen en meld welke rijen zijn overgeslagen en waarom.")
-def import_command(bestand, dry_run, skip_invalid):
+@click.option("--nieuwe-gemeente", "allow_new", is_flag=True,
+              help="Gemeenten die op een bestaande lijken ('Duinwijk' naast 'Gemeente "
+                   "Duinwijk') zijn echt nieuwe gemeenten.")
+@click.option("--negeer-onbekende-kolommen", "ignore_unknown", is_flag=True,
+              help="Sla kolommen over die ZET niet kent (ze worden genoemd).")
+def import_command(bestand, dry_run, skip_invalid, allow_new, ignore_unknown):
     """Importeer scores uit een CSV- of Excel-bestand (lang formaat: docs/importformaat.md)."""
     from pathlib import Path
 
@@ -202,10 +214,14 @@ def import_command(bestand, dry_run, skip_invalid):
     from zet.importing import ImportFileError, import_file
     from zet.web import active_instrument
     path = Path(bestand)
+    if not path.is_file():
+        raise Fout(f"Niet geïmporteerd: bestand '{bestand}' bestaat niet (of is een map).")
     try:
         with transaction() as session:
             plan = import_file(session, active_instrument(), path.name, path.read_bytes(), ALL,
-                               dry_run=dry_run, skip_invalid=skip_invalid)
+                               dry_run=dry_run, skip_invalid=skip_invalid,
+                               allow_new_gemeenten=allow_new,
+                               ignore_unknown_columns=ignore_unknown)
             if plan.applied and plan.changes_anything:
                 add_event(session, None, "geïmporteerd", "import", None,
                           f"{path.name}: " + " ".join(plan.summary_lines()[:2]))
@@ -221,6 +237,9 @@ def import_command(bestand, dry_run, skip_invalid):
     for line in plan.summary_lines():
         click.echo(line)
     if not plan.can_apply:
+        if plan.validation.lookalike_gemeenten:
+            click.echo("Zijn het echt nieuwe gemeenten? Draai de import dan opnieuw met "
+                       "--nieuwe-gemeente.")
         sys.exit(1)
 
 

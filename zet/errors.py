@@ -29,3 +29,7 @@ class ValidationFailed(DomainError):
     def __init__(self, errors: dict[str, str]):
         super().__init__(" ".join(errors.values()))
         self.errors = errors
+
+
+class NeedsConfirmation(DomainError):
+    """Allowed only once the user confirms (a name that looks like an existing gemeente)."""

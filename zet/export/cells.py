@@ -81,3 +81,11 @@ def text_column(series: pd.Series, cut: bool = True) -> TextColumn:
     codes = np.asarray(codes, dtype=np.int64)
     codes[codes < 0] = n  # missing -> the final None
     return TextColumn(codes=codes, values=values, risky=risky)
+
+
+def unguard(text: str) -> str:
+    """Undo the formula guard: "'=x" read back from a spreadsheet or CSV is "=x" again, so an
+    export → import round trip never changes a text. Other leading quotes stay."""
+    if text.startswith("'") and looks_like_formula(text[1:]):
+        return text[1:]
+    return text

@@ -23,16 +23,16 @@ __all__ = ["ImportFileError", "ImportPlan", "ImportRefused", "Problem", "Validat
 
 
 def import_file(session: Session, instrument: Instrument, filename: str, data: bytes,
-                scope: Scope = ALL, *, dry_run: bool = False,
-                skip_invalid: bool = False) -> ImportPlan:
+                scope: Scope = ALL, *, dry_run: bool = False, **options) -> ImportPlan:
     """Read, validate and (unless ``dry_run`` or the file has problems) write an import.
 
     Returns the plan: ``plan.applied`` says whether anything was written, ``summary_lines()``
     gives the Dutch report. Raises ImportFileError when the file itself cannot be read.
-    Flushes, never commits.
+    Flushes, never commits. ``options`` are those of plan_import (skip_invalid,
+    allow_new_gemeenten, ignore_unknown_columns).
     """
     frame = read_table(filename, data)
-    plan = plan_import(session, instrument, frame, scope, skip_invalid=skip_invalid)
+    plan = plan_import(session, instrument, frame, scope, **options)
     if dry_run or not plan.can_apply:
         return plan
     return apply_import(session, instrument, plan, scope)

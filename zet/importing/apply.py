@@ -22,8 +22,9 @@ from zet.instrument import Instrument
 from zet.models import Casus, Gemeente, Onderzoek, Perspectief, Score
 from zet.models.mixins import utcnow
 from zet.services.gemeenten import save_gemeente, save_onderzoek
-from zet.importing.validate import (KnownState, Problem, Table, Validation, casus_key,
-                                    gemeente_key, text_key, validate_table)
+from zet.importing.validate import (KnownState, Problem, StoredPerspectief, Table, Validation,
+                                    validate_table)
+from zet.rules.names import casus_key, gemeente_key, onderzoek_key, rol_key
 
 CHUNK = 5000          # ids per IN (...) list
 LIST_SHOWN = 20       # names listed in the report before "en nog N"
@@ -60,6 +61,8 @@ class ImportPlan:
     scores_added: int = 0
     scores_changed: int = 0
     scores_unchanged: int = 0
+    to_concept: int = 0          # definitief perspectives set back to concept (status column)
+    to_definitief: int = 0       # concept perspectives made definitief (status column)
     # Internals for apply_import.
     _known: KnownState | None = field(default=None, repr=False)
     _table: Table | None = field(default=None, repr=False)
@@ -71,6 +74,7 @@ class ImportPlan:
     _status: np.ndarray | None = field(default=None, repr=False)
     _score_ids: np.ndarray | None = field(default=None, repr=False)
     _touched: list = field(default_factory=list, repr=False)
+    _status_changes: dict = field(default_factory=dict, repr=False)   # pid -> new status
 
     @property
     def problems(self) -> list[Problem]:
@@ -93,7 +97,7 @@ class ImportPlan:
     def changes_anything(self) -> bool:
         return bool(self.new_gemeenten or self.new_onderzoeken or self.new_casussen
                     or self.linked_casussen or self.new_perspectieven or self.scores_added
-                    or self.scores_changed)
+                    or self.scores_changed or self._status_changes)
 
     def summary_lines(self) -> list[str]:
         """The Dutch report: problems (with row numbers), then what was (or would be) done."""
@@ -126,6 +130,13 @@ class ImportPlan:
             lines.append(f"Zou worden toegevoegd: {added}.")
             lines.append(f"Zou worden gewijzigd: {changed}.")
         lines.append(f"Ongewijzigd: {_n(self.scores_unchanged, 'score', 'scores')}.")
+        if self.to_concept:
+            lines.append(f"{'Teruggezet' if self.applied else 'Terug te zetten'} naar concept "
+                         f"(kolom status): {_n(self.to_concept, 'perspectief', 'perspectieven')}.")
+        if self.to_definitief:
+            lines.append(f"{'Definitief gemaakt' if self.applied else 'Definitief te maken'} "
+                         f"(kolom status): {_n(self.to_definitief, 'perspectief', 'perspectieven')}.")
+        lines += self.reading_lines()
         if self.new_gemeenten:
             lines.append("Nieuwe gemeenten: " + _shortened(self.new_gemeenten) + ".")
         if self.new_onderzoeken:
@@ -139,6 +150,29 @@ class ImportPlan:
         elif not self.changes_anything:
             lines.append("Niets veranderd: alles in het bestand stond al zo in ZET."
                          if self.applied else "Er zou niets veranderen.")
+        return lines
+
+
+    def reading_lines(self) -> list[str]:
+        """How the file was read where it was not literal: element names, ignored columns."""
+        lines = []
+        source = self.validation.source
+        where = []
+        if source.get("sheet"):
+            where.append(f"tabblad '{source['sheet']}'")
+        if source.get("header_row", 1) != 1:
+            where.append(f"kopregel in rij {source['header_row']}")
+        if source.get("encoding") == "Windows-1252":
+            where.append("tekenset Windows-1252 (CSV uit Excel)")
+        if where:
+            lines.append("Gelezen: " + ", ".join(where) + ".")
+        readings = self.validation.element_readings
+        if readings:
+            lines.append("Elementnamen gelezen zonder accenten en hoofdletters: " + ", ".join(
+                f"'{raw}' als '{name}'" for raw, name in readings[:LIST_SHOWN]) + ".")
+        if self.validation.ignored_columns:
+            lines.append("Genegeerde kolommen (onbekend): "
+                         + _shortened([f"'{c}'" for c in self.validation.ignored_columns]) + ".")
         return lines
 
 
@@ -166,20 +200,60 @@ def load_known(session: Session, table: Table, scope: Scope = ALL) -> KnownState
     of the gemeenten in the table that ``scope`` allows."""
     known = KnownState()
     for gemeente_id, naam in session.execute(select(Gemeente.id, Gemeente.naam)):
-        known.gemeenten[gemeente_key(naam)] = (gemeente_id, naam)
+        known.add_gemeente(gemeente_id, naam)
     ids = [known.gemeenten[k][0] for k in table["gkey"].uniques
            if k in known.gemeenten and scope.allows(known.gemeenten[k][0])]
+    wanted_casussen = set(table["ckey"].uniques.tolist())
+    casus_ids = []
     for chunk in _chunks(ids):
         for oid, gid, titel in session.execute(select(
                 Onderzoek.id, Onderzoek.gemeente_id, Onderzoek.titel).where(
                 Onderzoek.gemeente_id.in_(chunk))):
-            known.onderzoeken[(gid, text_key(titel))] = (oid, titel)
+            known.onderzoeken[(gid, onderzoek_key(titel))] = (oid, titel)
             known.onderzoek_titels[oid] = titel
         for cid, gid, code, doelgroep, onderzoek_id in session.execute(select(
                 Casus.id, Casus.gemeente_id, Casus.code, Casus.doelgroep, Casus.onderzoek_id)
                 .where(Casus.gemeente_id.in_(chunk))):
-            known.casussen[(gid, casus_key(code))] = (cid, code, doelgroep, onderzoek_id)
+            key = casus_key(code)
+            known.casussen[(gid, key)] = (cid, code, doelgroep, onderzoek_id)
+            if key in wanted_casussen:
+                casus_ids.append(cid)
+    statuses = {str(v).strip().casefold() for v in table["status_raw"].uniques}
+    _load_perspectives(session, known, casus_ids, all_answers="definitief" in statuses)
     return known
+
+
+_META = ("datum", "afnemer", "rol", "geinterviewde", "toestemming", "toestemming_datum",
+         "toestemming_vorm")
+
+
+def _load_perspectives(session: Session, known: KnownState, casus_ids: list[int],
+                       all_answers: bool = False) -> None:
+    """The stored perspectives of the casussen in the file, with what the state rules need:
+    which elements have an answer, for the definitief ones (for all when the file makes any
+    perspective definitief)."""
+    p = _PERSPECTIEF.c
+    definitief = []
+    for chunk in _chunks(casus_ids):
+        for row in session.execute(select(
+                p.id, p.casus_id, p.soort, p.rol_key, p.status, p.instrument_version,
+                *[p[name] for name in _META]).where(p.casus_id.in_(chunk))):
+            stored = StoredPerspectief(id=row.id, status=row.status,
+                                       instrument_version=row.instrument_version,
+                                       meta={name: row._mapping[name] for name in _META})
+            known.perspectieven[(row.casus_id, row.soort, row.rol_key)] = stored
+            if all_answers or row.status == "definitief":
+                definitief.append(stored)
+    by_id = {stored.id: stored for stored in definitief}
+    answered: dict[int, list[str]] = {}
+    for chunk in _chunks(list(by_id)):
+        for pid, code in session.execute(select(_SCORE.c.perspectief_id, _SCORE.c.element_code)
+                                         .where(_SCORE.c.perspectief_id.in_(chunk),
+                                                _SCORE.c.score.is_not(None)
+                                                | _SCORE.c.bijzonder.is_not(None))):
+            answered.setdefault(pid, []).append(code)
+    for pid, codes in answered.items():
+        by_id[pid].answered = frozenset(codes)
 
 
 # --- planning -------------------------------------------------------------------------------
@@ -203,6 +277,18 @@ class _PerspectiefPlan:
     soort: str
     rol: str
     perspectief_id: int | None   # None: new
+    status: str = "concept"
+
+
+def _status_per_group(cols, groups: np.ndarray) -> dict[int, str]:
+    """Per perspective group the status the file gives it (validation made it one)."""
+    status = cols["status"]
+    has = status.where(bool)
+    if not has.any():
+        return {}
+    found, first = np.unique(groups[has], return_index=True)
+    positions = np.flatnonzero(has)[first]
+    return {int(g): status.uniques[status.codes[p]] for g, p in zip(found, positions)}
 
 
 def _value(coded, position):
@@ -210,11 +296,15 @@ def _value(coded, position):
 
 
 def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
-                scope: Scope = ALL, *, skip_invalid: bool = False) -> ImportPlan:
+                scope: Scope = ALL, *, skip_invalid: bool = False,
+                allow_new_gemeenten: bool = False,
+                ignore_unknown_columns: bool = False) -> ImportPlan:
     """Validate ``frame`` (from read_table) and work out what an import would add and change.
 
     Reads the database, never writes. With ``skip_invalid`` the plan covers the valid rows and
-    the problems describe the skipped ones.
+    the problems describe the skipped ones. ``allow_new_gemeenten`` confirms that gemeenten
+    looking like existing ones ('Duinwijk' beside 'Gemeente Duinwijk') are really new;
+    ``ignore_unknown_columns`` lists unknown columns instead of refusing the file.
     """
     holder = {}
 
@@ -222,7 +312,9 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
         holder["known"] = load_known(session, table, scope)
         return holder["known"]
 
-    validation = validate_table(frame, instrument, scope, known_for)
+    validation = validate_table(frame, instrument, scope, known_for,
+                                allow_new_gemeenten=allow_new_gemeenten,
+                                ignore_unknown_columns=ignore_unknown_columns)
     plan = ImportPlan(validation=validation, skip_invalid=skip_invalid,
                       total_rows=validation.total_rows or len(frame.index),
                       _known=holder.get("known"))
@@ -281,29 +373,31 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
 
     # Perspectives: the stored ones of the stored casussen, matched on soort and rol.
     casus_id_of_group = {c.group: c.casus_id for c in plan._casussen}
-    stored_perspectieven: dict[tuple[int, str, str], int] = {}
-    for chunk in _chunks([c.casus_id for c in plan._casussen if c.casus_id is not None]):
-        for pid, cid, soort, rol in session.execute(select(
-                _PERSPECTIEF.c.id, _PERSPECTIEF.c.casus_id, _PERSPECTIEF.c.soort,
-                _PERSPECTIEF.c.rol).where(_PERSPECTIEF.c.casus_id.in_(chunk)).order_by(
-                _PERSPECTIEF.c.id)):
-            stored_perspectieven.setdefault((cid, soort, text_key(rol or "")), pid)
     pgroups = cols["perspectief_group"].codes
+    file_status = _status_per_group(cols, pgroups)
     pid_of_group = np.full(int(pgroups.max()) + 1, -1, dtype=np.int64)
     for group, first in zip(*np.unique(pgroups, return_index=True)):
         casus_group = int(groups[first])
         soort = _value(cols["perspectief"], first)
         casus_id = casus_id_of_group[casus_group]
-        pid = stored_perspectieven.get((casus_id, soort, _value(cols["rkey"], first))) \
+        rol = _value(cols["rol"], first) if soort == "professional" else ""
+        stored = known.perspectieven.get((casus_id, soort, rol_key(rol))) \
             if casus_id is not None else None
+        pid = stored.id if stored is not None else None
+        wanted = file_status.get(int(group))
         plan._perspectieven.append(_PerspectiefPlan(
-            group=int(group), casus_group=casus_group, soort=soort,
-            rol=_value(cols["rol"], first) if soort == "professional" else "",
-            perspectief_id=pid))
+            group=int(group), casus_group=casus_group, soort=soort, rol=rol,
+            perspectief_id=pid, status=wanted or "concept"))
         if pid is None:
             plan.new_perspectieven += 1
         else:
             pid_of_group[group] = pid
+            if wanted and wanted != stored.status:
+                plan._status_changes[pid] = wanted
+                if wanted == "concept":
+                    plan.to_concept += 1
+                else:
+                    plan.to_definitief += 1
     row_pid = pid_of_group[pgroups]
 
     # Scores: compare with the stored ones, loaded in one query per chunk of perspectives.
@@ -345,15 +439,15 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
     plan.scores_changed = int((status == CHANGED).sum())
     plan.scores_unchanged = int((status == UNCHANGED).sum())
     touched = row_pid[(status != UNCHANGED) & (row_pid >= 0)]
-    plan._touched = sorted(set(touched.tolist()))
-    plan.changed_perspectieven = len(plan._touched)
+    plan.changed_perspectieven = len(set(touched.tolist()))
+    plan._touched = sorted(set(touched.tolist()) | set(plan._status_changes))
     return plan
 
 
 # --- applying -------------------------------------------------------------------------------
 
 def apply_import(session: Session, instrument: Instrument, plan_or_frame,
-                 scope: Scope = ALL, *, skip_invalid: bool = False) -> ImportPlan:
+                 scope: Scope = ALL, **options) -> ImportPlan:
     """Write the import (a plan from plan_import, or a frame to plan first); flush, no commit.
 
     Raises ImportRefused when the file has problems (and ``skip_invalid`` is off): then nothing
@@ -362,7 +456,7 @@ def apply_import(session: Session, instrument: Instrument, plan_or_frame,
     if isinstance(plan_or_frame, ImportPlan):
         plan = plan_or_frame
     else:
-        plan = plan_import(session, instrument, plan_or_frame, scope, skip_invalid=skip_invalid)
+        plan = plan_import(session, instrument, plan_or_frame, scope, **options)
     if not plan.can_apply:
         raise ImportRefused(plan)
     if plan.applied:
@@ -379,7 +473,7 @@ def apply_import(session: Session, instrument: Instrument, plan_or_frame,
     gemeente_ids = {key: gid for key, (gid, _) in known.gemeenten.items()}
     gemeenten: dict[str, Gemeente] = {}
     for key, naam in plan._new_gemeenten:
-        gemeenten[key] = save_gemeente(session, {"naam": naam})
+        gemeenten[key] = save_gemeente(session, {"naam": naam}, confirm_new=True)
         gemeente_ids[key] = gemeenten[key].id
     onderzoek_ids = {(gid, okey): oid for (gid, okey), (oid, _) in known.onderzoeken.items()}
     for (key, okey), titel in plan._new_onderzoeken:
@@ -400,7 +494,8 @@ def apply_import(session: Session, instrument: Instrument, plan_or_frame,
         onderzoek_id = onderzoek_ids.get((gemeente_id, casus.okey)) if casus.okey else None
         if casus.casus_id is None:
             new_casussen.append((casus.group, {
-                "gemeente_id": gemeente_id, "code": casus.code, "doelgroep": casus.doelgroep,
+                "gemeente_id": gemeente_id, "code": casus.code, "code_key": casus_key(casus.code),
+                "doelgroep": casus.doelgroep,
                 "onderzoek_id": onderzoek_id, "beperkingen": [], "leefgebieden": [],
                 "status": "lopend", "created_at": now, "updated_at": now}))
             continue
@@ -421,21 +516,23 @@ def apply_import(session: Session, instrument: Instrument, plan_or_frame,
         for group, values in new_casussen:
             casus_ids[group] = stored[(values["gemeente_id"], casus_key(values["code"]))]
 
-    # Perspectives: new ones as concept, version 1 (where the optimistic lock starts).
+    # Perspectives: new ones as concept (validation refuses a new definitief one: the long
+    # format has no datum, afnemer or toestemming), version 1 (where the optimistic lock starts).
     new = [p for p in plan._perspectieven if p.perspectief_id is None]
     new_ids = []
     if new:
         session.execute(insert(_PERSPECTIEF), [
             {"casus_id": casus_ids[p.casus_group], "soort": p.soort, "rol": p.rol,
-             "status": "concept", "instrument_version": instrument.version, "version": 1,
+             "rol_key": rol_key(p.rol), "status": p.status,
+             "instrument_version": instrument.version, "version": 1,
              "toestemming": False, "created_at": now, "updated_at": now} for p in new])
         stored = {}
         for chunk in _chunks({casus_ids[p.casus_group] for p in new}):
-            for pid, cid, soort, rol in session.execute(select(
+            for pid, cid, soort, key in session.execute(select(
                     _PERSPECTIEF.c.id, _PERSPECTIEF.c.casus_id, _PERSPECTIEF.c.soort,
-                    _PERSPECTIEF.c.rol).where(_PERSPECTIEF.c.casus_id.in_(chunk))):
-                stored[(cid, soort, rol)] = pid
-        new_ids = [stored[(casus_ids[p.casus_group], p.soort, p.rol)] for p in new]
+                    _PERSPECTIEF.c.rol_key).where(_PERSPECTIEF.c.casus_id.in_(chunk))):
+                stored[(cid, soort, key)] = pid
+        new_ids = [stored[(casus_ids[p.casus_group], p.soort, rol_key(p.rol))] for p in new]
     row_pid = plan._row_pid.copy()
     if new:
         pid_of_group = np.full(int(cols["perspectief_group"].codes.max()) + 1, -1,
@@ -459,8 +556,17 @@ def apply_import(session: Session, instrument: Instrument, plan_or_frame,
             toelichting=bindparam("toelichting"),
             instrument_version=bindparam("instrument_version")), params)
 
-    # Stored perspectives whose scores changed get a new updated_at and a higher version, so a
-    # form opened before the import gets a conflict instead of silently overwriting the import.
+    # The status column: perspectives set back to concept or made definitief (validation
+    # checked that a definitief one is complete after the import).
+    for wanted in ("concept", "definitief"):
+        ids = [pid for pid, value in plan._status_changes.items() if value == wanted]
+        for chunk in _chunks(ids):
+            session.execute(update(_PERSPECTIEF).where(_PERSPECTIEF.c.id.in_(chunk)).values(
+                status=wanted))
+
+    # Stored perspectives whose scores or status changed get a new updated_at and a higher
+    # version, so a form opened before the import gets a conflict instead of silently
+    # overwriting the import.
     for chunk in _chunks(plan._touched):
         session.execute(update(_PERSPECTIEF).where(_PERSPECTIEF.c.id.in_(chunk)).values(
             updated_at=now, version=_PERSPECTIEF.c.version + 1))

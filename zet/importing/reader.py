@@ -24,6 +24,10 @@ MAX_RATIO = 100                        # uncompressed / compressed, per member o
 MAX_MEMBERS = 10_000
 MAX_FORMULAS_NAMED = 10
 PREFERRED_SHEET = "Data"
+HEADER_SEARCH_ROWS = 20      # a header row may sit below a title: looked for in these rows
+KNOWN_HEADERS = frozenset({"gemeente", "casus", "doelgroep", "perspectief", "element", "score",
+                           "antwoord", "toelichting", "onderzoek", "rol", "status"})
+MIN_KNOWN_HEADERS = 3
 
 _SAVE_AS = ("Sla het bestand in Excel op als 'CSV UTF-8 (door lijstscheidingsteken gescheiden)' "
             "of als Excel-werkmap (.xlsx).")
@@ -51,8 +55,12 @@ def read_table(filename: str, data: bytes) -> pd.DataFrame:
                                   f"zip-bestand. {_SAVE_AS}")
         return _read_csv(name, data)
     if extension == "xls":
-        raise ImportFileError(f"'{name}' is een oud Excel-bestand (.xls). Sla het op als "
-                              "Excel-werkmap (.xlsx) of als CSV UTF-8.")
+        raise ImportFileError(f"'{name}' is een oud Excel-bestand (.xls). Open het in Excel en "
+                              "kies Opslaan als > Excel-werkmap (.xlsx), of sla het op als CSV.")
+    if extension == "ods":
+        raise ImportFileError(f"'{name}' is een LibreOffice/OpenOffice-rekenblad (.ods). Kies in "
+                              "LibreOffice Bestand > Opslaan als > Excel 2007-365 (.xlsx), of "
+                              "sla het op als CSV (tekst), en importeer dat bestand.")
     raise ImportFileError(f"'{name}' is geen CSV- of Excel-bestand: kies een bestand dat eindigt "
                           f"op .csv of .xlsx. {_SAVE_AS}")
 
@@ -62,23 +70,52 @@ def read_table(filename: str, data: bytes) -> pd.DataFrame:
 def _read_csv(name: str, data: bytes) -> pd.DataFrame:
     if b"\x00" in data[:65536]:
         raise ImportFileError(f"'{name}' is geen tekstbestand (CSV). {_SAVE_AS}")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise ImportFileError(
-            f"'{name}' is niet in UTF-8 opgeslagen (onleesbaar teken in regel {line}). "
-            f"{_SAVE_AS}") from None
+    text, encoding = decode_csv(name, data)
+    skipped = _title_lines(text[:65536])
+    if skipped:
+        text = text.split("\n", skipped)[-1]
     delimiter = sniff_delimiter(text[:65536])
     try:
-        frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", sep=delimiter, header=None,
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None,
                             dtype=object, keep_default_na=False, na_filter=False,
                             skip_blank_lines=False, engine="c", quotechar='"', doublequote=True)
     except pd.errors.EmptyDataError:
         raise ImportFileError(f"'{name}' bevat geen gegevens.") from None
     except pd.errors.ParserError as exc:
-        raise ImportFileError(_parser_message(name, str(exc), delimiter)) from None
-    return _finish(name, frame)
+        raise ImportFileError(_parser_message(name, str(exc), delimiter, skipped)) from None
+    frame = _finish(name, frame, 0, row_offset=skipped)
+    frame.attrs["encoding"] = encoding
+    return frame
+
+
+# Bytes that Windows-1252 leaves undefined: a file holding them is not Windows-1252 either.
+_UNDEFINED_1252 = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
+
+
+def decode_csv(name: str, data: bytes) -> tuple[str, str]:
+    """The text and its encoding: UTF-8 (with or without BOM), else Windows-1252, which Dutch
+    Excel writes for 'CSV (gescheiden door lijstscheidingsteken)'. Detected without asking:
+    UTF-8 text almost never decodes by accident, and a Windows-1252 file never decodes as
+    UTF-8 once it holds an accented letter."""
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError as exc:
+        position = exc.start
+    if _UNDEFINED_1252.search(data):
+        line = data[:position].count(b"\n") + 1
+        raise ImportFileError(
+            f"'{name}' is niet in UTF-8 of Windows-1252 opgeslagen (onleesbaar teken in regel "
+            f"{line}). {_SAVE_AS}")
+    return data.decode("cp1252"), "Windows-1252"
+
+
+def _title_lines(text: str) -> int:
+    """How many lines (a title, an empty line) stand above the header row; 0 if none is found."""
+    for i, line in enumerate(text.split("\n")[:HEADER_SEARCH_ROWS]):
+        cells = {c.strip().strip('"').casefold() for c in re.split("[,;\t]", line)}
+        if len(cells & KNOWN_HEADERS) >= MIN_KNOWN_HEADERS:
+            return i
+    return 0
 
 
 def sniff_delimiter(text: str) -> str:
@@ -90,11 +127,12 @@ def sniff_delimiter(text: str) -> str:
         return ";" if header.count(";") > header.count(",") else ","
 
 
-def _parser_message(name: str, message: str, delimiter: str) -> str:
+def _parser_message(name: str, message: str, delimiter: str, skipped: int = 0) -> str:
     match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
     sign = "puntkomma (;)" if delimiter == ";" else "komma (,)"
     if match:
         expected, line, saw = match.groups()
+        line = int(line) + skipped
         return (f"'{name}': regel {line} heeft {saw} kolommen, de kopregel {expected}. Staat er "
                 f"een {sign} of aanhalingsteken in een tekst? Zet zulke teksten tussen dubbele "
                 "aanhalingstekens, of sla het bestand opnieuw op vanuit Excel.")
@@ -144,7 +182,7 @@ def _read_xlsx(name: str, data: bytes) -> pd.DataFrame:
         raise ImportFileError(f"'{name}' kon niet als Excel-werkmap worden gelezen. "
                               f"{_SAVE_AS}") from None
     try:
-        sheet = _pick_sheet(workbook)
+        sheet, header_at = _pick_sheet(workbook)
         rows, formulas = [], []
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -169,14 +207,30 @@ def _read_xlsx(name: str, data: bytes) -> pd.DataFrame:
             "opnieuw.")
     width = max((len(r) for r in rows), default=0)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
-    return _finish(name, frame)
+    frame = _finish(name, frame, header_at)
+    frame.attrs["sheet"] = sheet.title
+    return frame
 
 
 def _pick_sheet(workbook):
-    for sheet in workbook.worksheets:
-        if sheet.title.strip().casefold() == PREFERRED_SHEET.casefold():
-            return sheet
-    return workbook.worksheets[0]
+    """The sheet called 'Data', else the first sheet whose headers ZET recognises (also when
+    they sit below a title row), else the first sheet; with the header's row index."""
+    sheets = sorted(workbook.worksheets,
+                    key=lambda s: s.title.strip().casefold() != PREFERRED_SHEET.casefold())
+    for sheet in sheets:
+        header_at = _header_index(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True))
+        if header_at is not None:
+            return sheet, header_at
+    return sheets[0], 0
+
+
+def _header_index(rows) -> int | None:
+    """Index of the first row holding at least three of the interchange format's headers."""
+    for i, row in enumerate(rows):
+        cells = {str(v).strip().casefold() for v in row if v is not None}
+        if len(cells & KNOWN_HEADERS) >= MIN_KNOWN_HEADERS:
+            return i
+    return None
 
 
 def _cell_text(value) -> str:
@@ -195,25 +249,36 @@ def _cell_text(value) -> str:
 
 # --- shared ---------------------------------------------------------------------------------
 
-def _finish(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Header row -> column names; index = spreadsheet row number; empty rows dropped."""
+def _finish(name: str, frame: pd.DataFrame, header_at: int | None = None,
+            row_offset: int = 0) -> pd.DataFrame:
+    """Header row -> column names; index = spreadsheet row number; empty rows dropped.
+
+    The header is row 1, or the first of the top rows that holds the format's headers (a title
+    row above the table is skipped); ``attrs['header_row']`` says which row it was."""
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise ImportFileError(f"'{name}' bevat geen gegevens.")
-    header = ["" if h is None or h != h else str(h).strip() for h in frame.iloc[0].tolist()]
-    body = frame.iloc[1:]
+    if header_at is None:
+        header_at = _header_index(frame.iloc[:HEADER_SEARCH_ROWS].itertuples(index=False)) or 0
+    header = ["" if h is None or h != h else str(h).strip()
+              for h in frame.iloc[header_at].tolist()]
+    body = frame.iloc[header_at + 1:]
+    header_row = header_at + 1 + row_offset
     keep = [i for i, h in enumerate(header) if h]
     # A column without a header is only allowed when it is empty (Excel leaves such columns).
     for i, h in enumerate(header):
         if not h and (body.iloc[:, i].to_numpy(dtype=object) != "").any():
             from openpyxl.utils import get_column_letter
             raise ImportFileError(f"'{name}': kolom {get_column_letter(i + 1)} heeft gegevens "
-                                  "maar geen kopje in rij 1. Geef elke kolom een naam.")
+                                  f"maar geen kopje in rij {header_row}. Geef elke kolom een "
+                                  "naam.")
     if not keep:
-        raise ImportFileError(f"'{name}': rij 1 bevat geen kolomnamen.")
+        raise ImportFileError(f"'{name}': rij {header_row} bevat geen kolomnamen.")
     body = body.iloc[:, keep]
     body.columns = [header[i] for i in keep]
-    body.index = pd.RangeIndex(2, 2 + len(body), name="rij")
+    body.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(body), name="rij")
     filled = np.zeros(len(body), dtype=bool)
     for i in range(body.shape[1]):
         filled |= body.iloc[:, i].to_numpy(dtype=object) != ""
-    return body.loc[filled] if not filled.all() else body
+    result = body.loc[filled] if not filled.all() else body
+    result.attrs["header_row"] = header_row
+    return result

@@ -9,26 +9,26 @@ Nothing here writes.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from zet.access import ALL, Scope
+from zet.export.cells import unguard
 from zet.instrument import Instrument
-from zet.privacy import find_identifying
-from zet.rules import MAX_KORT, MAX_TOELICHTING, InvalidAnswer, check_length, parse_answer
-from zet.vocabulary import DOELGROEPEN, PERSPECTIEVEN
+from zet.rules import InvalidAnswer, catalog, parse_answer, state
+from zet.rules.identity import gemeente_lookalike_problem
+from zet.rules.names import (casus_key, clean_name, gemeente_key, gemeente_lookalike_key,
+                             onderzoek_key, rol_key)
 
 REQUIRED_COLUMNS = ("gemeente", "casus", "doelgroep", "perspectief", "element", "score",
                     "toelichting")
-OPTIONAL_COLUMNS = ("onderzoek", "rol")
+OPTIONAL_COLUMNS = ("onderzoek", "rol", "status")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 COLUMN_ALIASES = {"antwoord": "score"}  # the long export of zet.services.dataset writes 'antwoord'
-MAX_CASUSCODE = 40
+NAME_COLUMNS = ("gemeente", "casus", "onderzoek", "rol")   # cleaned as names (single spaces)
 MAX_ROWS_NAMED = 12
-_MAYBE_IDENTIFYING = re.compile(r"[\d@]")
 
 
 # --- problems -------------------------------------------------------------------------------
@@ -76,27 +76,34 @@ class Problem:
 
 # --- what the database already knows --------------------------------------------------------
 
-def text_key(text) -> str:
-    """Names compare ignoring case and whitespace: ' duinwijk' is Duinwijk."""
-    return " ".join(str(text).split()).lower()
+text_key = onderzoek_key  # column headers and titles compare as names do (zet.rules.names)
 
 
-gemeente_key = text_key
-
-
-def casus_key(code) -> str:
-    """Casus codes compare as zet.services.casussen.find_casus does: trimmed, lower case."""
-    return str(code).strip().lower()
+@dataclass
+class StoredPerspectief:
+    """What the state rules need to know of a stored perspective."""
+    id: int
+    status: str
+    instrument_version: str
+    answered: frozenset = frozenset()     # element codes with an answer (definitief ones only)
+    meta: dict = field(default_factory=dict)   # datum, afnemer, rol, geinterviewde, toestemming..
 
 
 @dataclass
 class KnownState:
     """Existing rows the checks compare against, keyed like the table's key columns."""
     gemeenten: dict[str, tuple[int, str]] = field(default_factory=dict)   # gkey -> (id, naam)
+    lookalikes: dict[str, list[str]] = field(default_factory=dict)        # lookalike -> namen
     onderzoeken: dict[tuple[int, str], tuple[int, str]] = field(default_factory=dict)
     onderzoek_titels: dict[int, str] = field(default_factory=dict)         # id -> titel
     # (gemeente_id, casus key) -> (casus_id, code, doelgroep, onderzoek_id)
     casussen: dict[tuple[int, str], tuple[int, str, str, int | None]] = field(default_factory=dict)
+    # (casus_id, soort, rol key) -> stored perspective
+    perspectieven: dict[tuple[int, str, str], StoredPerspectief] = field(default_factory=dict)
+
+    def add_gemeente(self, gemeente_id: int, naam: str) -> None:
+        self.gemeenten[gemeente_key(naam)] = (gemeente_id, naam)
+        self.lookalikes.setdefault(gemeente_lookalike_key(naam), []).append(naam)
 
 
 # --- factorised columns ---------------------------------------------------------------------
@@ -175,15 +182,19 @@ class Table:
                      {name: col.take(positions) for name, col in self.columns.items()})
 
 
-def normalise(frame: pd.DataFrame) -> tuple[Table | None, list[Problem]]:
+def normalise(frame: pd.DataFrame, ignore_unknown: bool = False
+              ) -> tuple[Table | None, list[Problem], list[str]]:
     """Map headers to the interchange columns; None (with problems) when a column is missing.
 
-    Columns of the table: the trimmed texts ``gemeente``, ``casus``, ``onderzoek``, ``rol``,
-    ``toelichting``; the raw ``doelgroep_raw``, ``perspectief_raw``, ``element_raw``,
-    ``score_raw``; and the keys ``gkey``, ``ckey``, ``okey``, ``rkey``. Rows with only blanks
-    are left out.
+    Columns of the table: the cleaned names ``gemeente``, ``casus``, ``onderzoek``, ``rol``
+    (zet.rules.names.clean_name), the trimmed ``toelichting``; the raw ``doelgroep_raw``,
+    ``perspectief_raw``, ``element_raw``, ``score_raw``, ``status_raw``; and the keys ``gkey``,
+    ``ckey``, ``okey``, ``rkey``. A formula guard (a leading ' before = + - @) is undone. Rows
+    with only blanks are left out. With ``ignore_unknown`` unknown columns are listed (third
+    value) instead of refused.
     """
     problems: list[Problem] = []
+    ignored: list[str] = []
     positions: dict[str, int] = {}
     suggested: set[str] = set()
     for position, header in enumerate(frame.columns):
@@ -196,6 +207,9 @@ def normalise(frame: pd.DataFrame) -> tuple[Table | None, list[Problem]]:
                                         "maar één keer in rij 1 staan."))
             else:
                 positions[canonical] = position
+            continue
+        if ignore_unknown:
+            ignored.append(shown)
             continue
         close = difflib.get_close_matches(key, list(COLUMNS) + list(COLUMN_ALIASES), n=1,
                                           cutoff=0.6)
@@ -210,17 +224,19 @@ def normalise(frame: pd.DataFrame) -> tuple[Table | None, list[Problem]]:
             problems.append(Problem(f"Kolom '{name}' ontbreekt. Verplichte kolommen: "
                                     f"{', '.join(REQUIRED_COLUMNS)}."))
     if any(name not in positions for name in REQUIRED_COLUMNS):
-        return None, problems
+        return None, problems, ignored
 
     n = len(frame)
-    strip = lambda v: "" if v is None or v != v else str(v).strip()  # noqa: E731
+    strip = lambda v: "" if v is None or v != v else unguard(str(v).strip())  # noqa: E731
     columns: dict[str, Coded] = {}
     for name in COLUMNS:
         raw = (Coded.of(frame.iloc[:, positions[name]].to_numpy(dtype=object))
                if name in positions else Coded(np.zeros(n, dtype=np.int64),
                                                np.array([""], dtype=object)))
         stripped = raw.map(strip)
-        if name in ("doelgroep", "perspectief", "element", "score"):
+        if name in NAME_COLUMNS:
+            stripped = stripped.map(clean_name)
+        if name in ("doelgroep", "perspectief", "element", "score", "status"):
             columns[f"{name}_raw"] = stripped
         else:
             columns[name] = stripped
@@ -231,11 +247,11 @@ def normalise(frame: pd.DataFrame) -> tuple[Table | None, list[Problem]]:
     if blank.any():
         table = table.take(np.flatnonzero(~blank))
     columns = table.columns
-    columns["gkey"] = columns["gemeente"].map(text_key).distinct()
+    columns["gkey"] = columns["gemeente"].map(gemeente_key).distinct()
     columns["ckey"] = columns["casus"].map(casus_key).distinct()
-    columns["okey"] = columns["onderzoek"].map(text_key).distinct()
-    columns["rkey"] = columns["rol"].map(text_key).distinct()
-    return table, problems
+    columns["okey"] = columns["onderzoek"].map(onderzoek_key).distinct()
+    columns["rkey"] = columns["rol"].map(rol_key).distinct()
+    return table, problems, ignored
 
 
 # --- the checks -----------------------------------------------------------------------------
@@ -248,6 +264,10 @@ class Validation:
     invalid: np.ndarray | None = None   # bool per table row
     column_problems: list[Problem] = field(default_factory=list)
     total_rows: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+    source: dict = field(default_factory=dict)   # how the reader read it: sheet, header_row, ..
+    lookalike_gemeenten: bool = False   # a new gemeente looks like another: confirm to import
+    element_readings: list[tuple[str, str]] = field(default_factory=list)  # (in file, element)
 
     @property
     def fatal(self) -> bool:
@@ -271,6 +291,7 @@ class _Collector:
         self.rows = table.rows
         self.invalid = np.zeros(len(table), dtype=bool)
         self.problems: list[Problem] = []
+        self.lookalike_gemeenten = False
 
     def add(self, message: str, mask: np.ndarray) -> None:
         positions = np.flatnonzero(mask)
@@ -308,49 +329,46 @@ class _Collector:
 
 
 def check(table: Table, instrument: Instrument, scope: Scope = ALL,
-          known: KnownState | None = None) -> Validation:
+          known: KnownState | None = None, *, allow_new_gemeenten: bool = False) -> Validation:
     """Every rule on every row. The table gains the columns ``doelgroep``, ``perspectief``,
-    ``element`` (code), ``score`` (int, 0 = none) and ``bijzonder``, with None for invalid
-    values, and ``casus_group`` / ``perspectief_group`` (integer ids per casus / perspective)."""
+    ``element`` (code), ``score`` (int, 0 = none), ``bijzonder`` and ``status`` (None when not
+    given), with None for invalid values, and ``casus_group`` / ``perspectief_group`` (integer
+    ids per casus / perspective).
+
+    The field, identity and state rules come from zet.rules (the services apply the same
+    objects); this function only applies them once per distinct value and spreads the result.
+    """
     known = known or KnownState()
     c = _Collector(table)
     cols = table.columns
 
-    # Gemeente and casus present, short enough, pseudonymous.
-    c.per_value(cols["gemeente"], lambda v: None if v else
-                "Gemeente ontbreekt: vul de naam van de gemeente in.")
-    c.per_value(cols["gemeente"], lambda v: check_length("Gemeentenaam", v, MAX_KORT))
-    c.per_value(cols["casus"], _casus_problem)
-
-    # Doelgroep, perspectief, element, score: one lookup per distinct value.
-    c.per_value(cols["doelgroep_raw"], lambda v: None if _one_of(v, DOELGROEPEN)
-                else _doelgroep_message(v))
-    cols["doelgroep"] = cols["doelgroep_raw"].map(lambda v: _one_of(v, DOELGROEPEN)).distinct()
-    c.per_value(cols["perspectief_raw"], lambda v: None if _one_of(v, PERSPECTIEVEN)
-                else _perspectief_message(v))
-    cols["perspectief"] = cols["perspectief_raw"].map(
-        lambda v: _one_of(v, PERSPECTIEVEN)).distinct()
-    cols["element"] = cols["element_raw"].map(lambda v: _element_code(instrument, v)).distinct()
+    c.per_value(cols["gemeente"], catalog.GEMEENTE_NAAM.problem)
+    c.per_value(cols["casus"], catalog.CASUS_CODE.problem)
+    c.per_value(cols["doelgroep_raw"], catalog.DOELGROEP.problem)
+    cols["doelgroep"] = cols["doelgroep_raw"].map(catalog.DOELGROEP.normalise).distinct()
+    c.per_value(cols["perspectief_raw"], catalog.PERSPECTIEF.problem)
+    cols["perspectief"] = cols["perspectief_raw"].map(catalog.PERSPECTIEF.normalise).distinct()
+    readings: list[tuple[str, str]] = []
+    cols["element"] = cols["element_raw"].map(
+        lambda v: _element_code(instrument, v, readings)).distinct()
     c.per_value(cols["element_raw"], lambda v: None if _element_code(instrument, v)
                 else _element_message(instrument, v))
     parsed = cols["score_raw"].map(_parse)
     c.per_value(parsed, lambda p: p if isinstance(p, str) else None)
     cols["score"] = parsed.map(lambda p: 0 if isinstance(p, str) or p[0] is None else p[0])
     cols["bijzonder"] = parsed.map(lambda p: None if isinstance(p, str) else p[1])
+    c.per_value(cols["status_raw"], lambda v: catalog.PERSPECTIEF_STATUS.problem(v) if v
+                else None)
+    cols["status"] = cols["status_raw"].map(catalog.PERSPECTIEF_STATUS.normalise).distinct()
 
-    # Free text: limits and identifying data. zet.privacy looks for a BSN, phone number,
-    # postcode, date of birth or e-mail address: all need a digit or '@', so only text with one
-    # is examined (keep _MAYBE_IDENTIFYING in step if zet.privacy learns other patterns).
-    c.per_value(cols["toelichting"], _toelichting_problem)
-    c.per_value(cols["rol"], _rol_problem)
-    other = cols["perspectief"].where(lambda p: p is not None and p != "professional")
-    c.per_value(cols["perspectief"], lambda p: (
-        f"Rol is alleen voor het perspectief professional; laat de kolom rol leeg bij {p}."),
-        only=other & cols["rol"].where(lambda r: r != ""))
-    c.per_value(cols["onderzoek"], lambda v: check_length("Onderzoek", v, MAX_KORT))
+    c.per_value(cols["toelichting"], catalog.TOELICHTING.problem)
+    c.per_value(cols["rol"], catalog.ROL.problem)
+    has_rol = cols["rol"].where(bool)
+    c.per_value(cols["perspectief"], lambda p: state.rol_problem(p, "rol"), only=has_rol)
+    c.per_value(cols["onderzoek"], lambda v: catalog.ONDERZOEK_TITEL.problem(v) if v else None)
 
     present = cols["gemeente"].where(bool) & cols["casus"].where(bool)
-    _check_gemeenten(c, table, known, scope)
+    _check_gemeenten(c, table, known, scope, allow_new_gemeenten)
     cols["casus_group"] = Coded(combine(cols["gkey"].codes, cols["ckey"].codes),
                                 np.empty(0, dtype=object))
     _check_casussen(c, table, known, scope, present)
@@ -358,66 +376,24 @@ def check(table: Table, instrument: Instrument, scope: Scope = ALL,
                                               cols["perspectief"].codes, cols["rkey"].codes),
                                       np.empty(0, dtype=object))
     _check_duplicates(c, table, present)
+    _check_perspective_states(c, table, known, scope, instrument, present)
 
     c.problems.sort(key=lambda p: (p.first_row, p.message))
     return Validation(table=table, problems=c.problems, invalid=c.invalid,
-                      total_rows=len(table))
+                      total_rows=len(table), element_readings=sorted(set(readings)),
+                      lookalike_gemeenten=c.lookalike_gemeenten)
 
 
-def _casus_problem(code: str) -> str | None:
-    if not code:
-        return "Casus ontbreekt: vul de casuscode (pseudoniem) in."
-    message = check_length("Casuscode", code, MAX_CASUSCODE)
-    if message:
-        return message
-    message = find_identifying(code)
-    if message:
-        return "De casuscode moet een pseudoniem zijn. " + message
-    return None
-
-
-def _rol_problem(rol: str) -> str | None:
-    message = check_length("Rol", rol, MAX_KORT)
-    if message:
-        return message
-    message = find_identifying(rol)
-    return f"Rol: {message}" if message else None
-
-
-def _toelichting_problem(text: str) -> str | None:
-    message = check_length("Toelichting", text, MAX_TOELICHTING)
-    if message:
-        return message
-    if _MAYBE_IDENTIFYING.search(text):
-        message = find_identifying(text)
-        if message:
-            return f"Toelichting: {message}"
-    return None
-
-
-def _one_of(raw, allowed) -> str | None:
-    text = str(raw).strip().lower()
-    return text if text in allowed else None
-
-
-def _doelgroep_message(raw) -> str:
-    if not raw:
-        return "Doelgroep ontbreekt: vul jeugd of volwassenen in."
-    return f"Doelgroep '{raw}' onbekend: kies jeugd of volwassenen."
-
-
-def _perspectief_message(raw) -> str:
-    if not raw:
-        return "Perspectief ontbreekt: vul inwoner, professional of dossier in."
-    suggestion = difflib.get_close_matches(str(raw).lower(), PERSPECTIEVEN, n=1)
-    hint = f" Bedoelt u '{suggestion[0]}'?" if suggestion else ""
-    return f"Perspectief '{raw}' onbekend: kies inwoner, professional of dossier.{hint}"
-
-
-def _element_code(instrument: Instrument, raw) -> str | None:
+def _element_code(instrument: Instrument, raw, readings: list | None = None) -> str | None:
+    """The element's code: by code or exact name, else by the one name that matches with
+    accents ignored (noted in ``readings`` so the summary can say how it was read)."""
     if not raw:
         return None
     element = instrument.find_element(raw)
+    if element is None:
+        element = instrument.find_element_loosely(raw)
+        if element is not None and readings is not None:
+            readings.append((str(raw), element.name))
     return element.code if element else None
 
 
@@ -454,10 +430,17 @@ def first_positions(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.unique(codes, return_index=True)
 
 
-def _check_gemeenten(c: _Collector, table: Table, known: KnownState, scope: Scope) -> None:
-    """Scope, one spelling per gemeente, and the spelling ZET already uses."""
+def _check_gemeenten(c: _Collector, table: Table, known: KnownState, scope: Scope,
+                     allow_new: bool = False) -> None:
+    """Scope, one spelling per gemeente, the spelling ZET already uses, and no new gemeente
+    that looks like an existing one (or like another new one in the file) unless confirmed."""
     gkey, naam = table["gkey"], table["gemeente"]
     pairs = unique_pairs(gkey.codes, naam.codes)
+    new_by_lookalike: dict[str, list[str]] = {}
+    for g in np.unique(pairs[:, 0]):
+        if gkey.uniques[g] and gkey.uniques[g] not in known.gemeenten:
+            first = naam.uniques[pairs[pairs[:, 0] == g, 1][0]]
+            new_by_lookalike.setdefault(gemeente_lookalike_key(first), []).append(first)
     for g in np.unique(pairs[:, 0]):
         spellings = [(int(n), naam.uniques[n]) for n in pairs[pairs[:, 0] == g, 1]
                      if naam.uniques[n] != ""]
@@ -481,6 +464,15 @@ def _check_gemeenten(c: _Collector, table: Table, known: KnownState, scope: Scop
                      for n, spelling in spellings]
             c.add(f"Gemeente op meer manieren geschreven: {' en '.join(parts)}. Gebruik overal "
                   "dezelfde schrijfwijze.", in_file())
+        elif not allow_new:
+            first = spellings[0][1]
+            similar = known.lookalikes.get(gemeente_lookalike_key(first), []) + [
+                other for other in new_by_lookalike.get(gemeente_lookalike_key(first), [])
+                if other != first]
+            message = gemeente_lookalike_problem(first, similar)
+            if message:
+                c.add(message, in_file())
+                c.lookalike_gemeenten = True
 
 
 def _check_casussen(c: _Collector, table: Table, known: KnownState, scope: Scope,
@@ -588,23 +580,171 @@ def _check_duplicates(c: _Collector, table: Table, present) -> None:
             f"{value('element')}). Houd één rij over.", group)
 
 
+class _GroupRows:
+    """Row positions per integer group id, found by one sort (not one scan per group)."""
+
+    def __init__(self, groups: np.ndarray):
+        self.order = np.argsort(groups, kind="stable")
+        self.bounds = np.searchsorted(groups[self.order],
+                                      np.arange(int(groups.max(initial=0)) + 2))
+
+    def of(self, group: int) -> np.ndarray:
+        return self.order[self.bounds[group]:self.bounds[group + 1]]
+
+
+def _check_perspective_states(c: _Collector, table: Table, known: KnownState, scope: Scope,
+                              instrument: Instrument, present: np.ndarray) -> None:
+    """The state rules of zet.rules.state per perspective the file touches: one status per
+    perspective, scores of the perspective's own instrument version, and a perspective that is
+    (or becomes) definitief must still be complete after the import."""
+    cols = table.columns
+    usable = present & ~c.invalid & cols["perspectief"].where(lambda p: p is not None) \
+        & cols["element"].where(lambda e: e is not None)
+    if not usable.any():
+        return
+    groups = cols["perspectief_group"].codes
+    rows = _GroupRows(groups)
+    status = cols["status"]
+    with_status = usable & status.where(bool)
+    status_pairs = unique_pairs(groups[with_status], status.codes[with_status])
+    status_of: dict[int, str] = {}
+    for group, value in status_pairs.tolist():
+        if group in status_of:  # two statuses for one perspective
+            c.add_positions(
+                f"Perspectief {_perspective_label(table, rows.of(group)[0])} heeft in het "
+                "bestand meer dan één status (concept en definitief). Geef alle rijen van een "
+                "perspectief dezelfde status.", rows.of(group))
+        status_of[group] = status.uniques[value]
+    usable &= ~c.invalid
+
+    element_index = {code: i for i, code in enumerate(instrument.codes)}
+    width = len(element_index) + 1
+    row_element = np.array([element_index.get(e, -1) if e else -1
+                            for e in cols["element"].uniques], dtype=np.int64)[
+        cols["element"].codes]
+    answered_in_file = (cols["score"].values().astype(np.int64) > 0) \
+        | cols["bijzonder"].where(lambda b: b is not None)
+    keys = groups * width + row_element
+    stored_keys: list[int] = []
+    definitief: dict[int, StoredPerspectief | None] = {}
+    positions = np.flatnonzero(usable)
+    for group, first in zip(*np.unique(groups[positions], return_index=True)):
+        group, position = int(group), int(positions[first])
+        stored = _stored_perspective(table, known, scope, position)
+        if stored is not None:
+            message = state.version_problem(stored.instrument_version, instrument.version)
+            if message:
+                in_group = rows.of(group)
+                c.add_positions(f"Perspectief {_perspective_label(table, position)}: {message}",
+                                in_group[usable[in_group]])
+                continue
+        final = status_of.get(group) or (stored.status if stored else "concept")
+        if final != "definitief":
+            continue
+        definitief[group] = stored
+        if stored is not None:
+            stored_keys += [group * width + element_index[code]
+                            for code in stored.answered if code in element_index]
+    if not definitief:
+        return
+    usable &= ~c.invalid
+    stored_only = np.setdiff1d(np.array(stored_keys, dtype=np.int64), keys[usable])
+    answered_keys = np.unique(np.concatenate([keys[usable & answered_in_file], stored_only]))
+    answered_count = np.bincount(answered_keys // width, minlength=int(groups.max()) + 1)
+    for group, stored in definitief.items():
+        in_group = rows.of(group)
+        in_group = in_group[usable[in_group]]
+        meta = dict(stored.meta) if stored is not None else {}
+        soort = _value_at(table, "perspectief", in_group[0])
+        if stored is None:
+            meta["rol"] = _value_at(table, "rol", in_group[0])
+        parts = list(state.definitief_meta_problems(soort, **_meta_arguments(meta)).values())
+        if answered_count[group] < len(instrument.elements):
+            lo, hi = np.searchsorted(answered_keys, [group * width, (group + 1) * width])
+            mine = answered_keys[lo:hi] % width
+            answered = {instrument.codes[i] for i in mine.tolist()}
+            missing = state.unanswered(instrument.elements, answered)
+            parts.insert(0, state.unanswered_message([e.name for e in missing],
+                                                     len(instrument.elements)))
+        if not parts:
+            continue
+        if stored is None:
+            advice = (" Een nieuw perspectief wordt als concept geïmporteerd: laat de kolom "
+                      "status leeg of zet er 'concept' in, en maak het definitief in ZET.")
+        elif stored.status == "definitief" and not status_of.get(group):
+            advice = (" Het perspectief is definitief in ZET. Vul de ontbrekende antwoorden in, "
+                      "of zet in de kolom status 'concept' om het terug te zetten naar concept.")
+        else:
+            advice = " Zet in de kolom status 'concept', of vul aan wat ontbreekt."
+        c.add_positions(f"Perspectief {_perspective_label(table, in_group[0])}: "
+                        f"{' '.join(parts)}{advice}", in_group)
+
+
+def _meta_arguments(meta: dict) -> dict:
+    return {key: meta.get(key) for key in ("datum", "afnemer", "rol", "geinterviewde",
+                                           "toestemming_datum", "toestemming_vorm")} | {
+        "toestemming": bool(meta.get("toestemming"))}
+
+
+def _value_at(table: Table, name: str, position: int):
+    col = table[name]
+    return col.uniques[col.codes[position]]
+
+
+def _perspective_label(table: Table, position: int) -> str:
+    """'professional (wijkteammedewerker) van casus DW-J01 (Duinwijk)', from one of its rows."""
+    rol = _value_at(table, "rol", position)
+    soort = _value_at(table, "perspectief", position)
+    return (f"{soort}{f' ({rol})' if rol else ''} van casus {_value_at(table, 'casus', position)} "
+            f"({_value_at(table, 'gemeente', position)})")
+
+
+def _stored_perspective(table: Table, known: KnownState, scope: Scope,
+                        position: int) -> StoredPerspectief | None:
+    gemeente = known.gemeenten.get(_value_at(table, "gkey", position))
+    if gemeente is None or not scope.allows(gemeente[0]):
+        return None
+    casus = known.casussen.get((gemeente[0], _value_at(table, "ckey", position)))
+    if casus is None:
+        return None
+    soort = _value_at(table, "perspectief", position)
+    rkey = _value_at(table, "rkey", position) if soort == "professional" else ""
+    return known.perspectieven.get((casus[0], soort, rkey))
+
+
 def validate_table(frame: pd.DataFrame, instrument: Instrument, scope: Scope = ALL,
-                   known=None) -> Validation:
+                   known=None, *, allow_new_gemeenten: bool = False,
+                   ignore_unknown_columns: bool = False) -> Validation:
     """Normalise and check a frame from ``read_table``: every problem at once.
 
     ``known`` is a KnownState, or a function that gets the normalised table and returns one
     (so the database is only asked about the gemeenten in the file).
     """
-    table, problems = normalise(frame)
+    table, problems, ignored = normalise(frame, ignore_unknown_columns)
+    source = dict(frame.attrs)
     if table is None:
-        return Validation(table=None, problems=problems, column_problems=problems,
-                          total_rows=len(frame))
+        return Validation(table=None, problems=problems + [_where_read(source)],
+                          column_problems=problems, total_rows=len(frame),
+                          ignored_columns=ignored, source=source)
     if len(table) == 0:
         problems = problems + [Problem("Het bestand bevat geen gegevensrijen onder de kopregel.")]
-        return Validation(table=None, problems=problems, column_problems=problems)
+        return Validation(table=None, problems=problems, column_problems=problems,
+                          ignored_columns=ignored)
     if callable(known):
         known = known(table)
-    validation = check(table, instrument, scope, known)
+    validation = check(table, instrument, scope, known, allow_new_gemeenten=allow_new_gemeenten)
     validation.problems[:0] = problems
     validation.column_problems = problems
+    validation.ignored_columns = ignored
+    validation.source = source
     return validation
+
+
+def _where_read(source: dict) -> Problem:
+    """Where the reader looked for the headers, and how to put them where it looks."""
+    sheet = f"tabblad '{source['sheet']}', " if source.get("sheet") else ""
+    return Problem(f"Gelezen: {sheet}kopregel in rij {source.get('header_row', 1)}. ZET leest het "
+                   "tabblad 'Data' of anders het eerste tabblad met de kolomkoppen (gemeente, "
+                   "casus, element, ...) in een van de eerste 20 rijen. Zet de scores op zo'n "
+                   "tabblad met de kopjes boven de gegevens, of kies 'onbekende kolommen "
+                   "negeren' als er extra kolommen in staan.")

@@ -62,12 +62,22 @@ class Instrument:
         return self._by_code.get(code)
 
     def find_element(self, code_or_name: str) -> Element | None:
-        """Look an element up by code or exact name, ignoring case (as the import allows)."""
-        wanted = str(code_or_name).strip().casefold()
+        """Look an element up by code or exact name, ignoring case and repeated spaces."""
+        from zet.rules.names import name_key
+        wanted = name_key(code_or_name)
         for e in self.elements:
-            if wanted in (e.code.casefold(), e.name.casefold()):
+            if wanted in (e.code.casefold(), name_key(e.name)):
                 return e
         return None
+
+    def find_element_loosely(self, name: str) -> Element | None:
+        """The one element whose code or name matches once accents are ignored as well
+        ('Continuiteit' is Continuïteit); None when no element, or more than one, matches."""
+        from zet.rules.names import fold_accents
+        wanted = fold_accents(name)
+        found = [e for e in self.elements
+                 if wanted in (fold_accents(e.code), fold_accents(e.name))]
+        return found[0] if len(found) == 1 else None
 
     def answer_label(self, answer: str) -> str:
         for option in self.scale:

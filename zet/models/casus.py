@@ -3,17 +3,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from zet.db import Base
 from zet.models.gemeente import Gemeente, Onderzoek
 from zet.models.mixins import Timestamps
+from zet.rules.names import casus_key
 
 
 class Casus(Timestamps, Base):
     __tablename__ = "casus"
-    __table_args__ = (UniqueConstraint("gemeente_id", "code", name="uq_casus_gemeente_code"),)
+    __table_args__ = (UniqueConstraint("gemeente_id", "code", name="uq_casus_gemeente_code"),
+                      Index("uq_casus_gemeente_code_key", "gemeente_id", "code_key",
+                            unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     gemeente_id: Mapped[int] = mapped_column(ForeignKey("gemeente.id", ondelete="CASCADE"),
@@ -21,6 +24,7 @@ class Casus(Timestamps, Base):
     onderzoek_id: Mapped[int | None] = mapped_column(
         ForeignKey("onderzoek.id", ondelete="SET NULL"), index=True)
     code: Mapped[str] = mapped_column(String(40))
+    code_key: Mapped[str] = mapped_column(String(40), server_default="")
     doelgroep: Mapped[str] = mapped_column(String(20))
     wet: Mapped[str | None] = mapped_column(String(20))
     levensfase: Mapped[str | None] = mapped_column(String(40))
@@ -40,6 +44,11 @@ class Casus(Timestamps, Base):
     perspectieven: Mapped[list["Perspectief"]] = relationship(  # noqa: F821
         back_populates="casus", cascade="all, delete-orphan", passive_deletes=True,
         order_by="Perspectief.id")
+
+    @validates("code")
+    def _set_key(self, _key, code):
+        self.code_key = casus_key(code)
+        return code
 
     @property
     def wachttijd_dagen(self) -> int | None:

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text,
+from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from zet.db import Base
 from zet.models.casus import Casus
 from zet.models.mixins import Timestamps
+from zet.rules.names import rol_key
 
 
 class Perspectief(Timestamps, Base):
@@ -21,6 +22,7 @@ class Perspectief(Timestamps, Base):
     __tablename__ = "perspectief"
     __table_args__ = (
         UniqueConstraint("casus_id", "soort", "rol", name="uq_perspectief_casus_soort_rol"),
+        Index("uq_perspectief_casus_soort_rol_key", "casus_id", "soort", "rol_key", unique=True),
         CheckConstraint("soort IN ('inwoner', 'professional', 'dossier')",
                         name="ck_perspectief_soort"),
     )
@@ -29,6 +31,7 @@ class Perspectief(Timestamps, Base):
     casus_id: Mapped[int] = mapped_column(ForeignKey("casus.id", ondelete="CASCADE"), index=True)
     soort: Mapped[str] = mapped_column(String(20))
     rol: Mapped[str] = mapped_column(String(200), default="")
+    rol_key: Mapped[str] = mapped_column(String(200), server_default="")
     datum: Mapped[date | None] = mapped_column(Date)
     afnemer: Mapped[str | None] = mapped_column(String(200))
     geinterviewde: Mapped[str | None] = mapped_column(String(40))
@@ -47,6 +50,11 @@ class Perspectief(Timestamps, Base):
         order_by="Citaat.id")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("rol")
+    def _set_key(self, _key, rol):
+        self.rol_key = rol_key(rol)
+        return rol
 
     def score_for(self, element_code: str) -> "Score | None":
         return next((s for s in self.scores if s.element_code == element_code), None)

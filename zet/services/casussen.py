@@ -10,9 +10,10 @@ from zet.access import Scope
 from zet.errors import DomainError
 from zet.instrument import Instrument
 from zet.models import Casus, Gemeente, Perspectief, Score
-from zet.privacy import find_identifying
-from zet.rules import MAX_HULPVRAAG, MAX_LEEFGEBIED_VRAAG, check_length
-from zet.vocabulary import BEPERKINGEN, DOELGROEPEN, LEEFGEBIEDEN, leefgebied_field_name
+from zet.rules import catalog
+from zet.rules.identity import casus_taken_message
+from zet.rules.names import casus_key
+from zet.vocabulary import leefgebied_field_name
 
 CASUS_FIELDS = ("code", "onderzoek_id", "doelgroep", "wet", "levensfase", "beperkingen",
                 "leefgebieden", "hulpvraag", "datum_aanmelding", "datum_eerste_contact",
@@ -42,30 +43,21 @@ def answered_counts(session: Session, casussen: list[Casus]) -> dict[int, int]:
 
 def find_casus(session: Session, gemeente: Gemeente, code: str) -> Casus | None:
     return session.scalar(select(Casus).where(
-        Casus.gemeente_id == gemeente.id, func.lower(Casus.code) == code.strip().lower()))
+        Casus.gemeente_id == gemeente.id, Casus.code_key == casus_key(code)))
 
 
 def save_casus(session: Session, gemeente: Gemeente, values: dict,
                casus: Casus | None = None) -> Casus:
     """Create or change a casus; the code is a pseudonym, unique within its gemeente."""
-    code = (values.get("code") or "").strip()
-    if not code:
-        raise DomainError("Vul een casuscode (pseudoniem) in, bijvoorbeeld 'DW-J01'.", "code")
+    code = catalog.CASUS_CODE.require(values.get("code"))
     clash = find_casus(session, gemeente, code)
     if clash is not None and clash is not casus:
-        raise DomainError(f"Casuscode '{clash.code}' is in {gemeente.naam} al in gebruik. "
-                          "Kies een andere code.", "code")
-    if values.get("doelgroep") not in DOELGROEPEN:
-        raise DomainError("Kies de doelgroep: jeugd of volwassenen.", "doelgroep")
+        raise DomainError(casus_taken_message(clash.code, gemeente.naam), "code")
+    values = dict(values)
+    values["doelgroep"] = catalog.DOELGROEP.require(values.get("doelgroep"))
     _check_dates(values)
     _check_lists(values)
-    message = check_length("Hulpvraag", values.get("hulpvraag"), MAX_HULPVRAAG) \
-        or find_identifying(values.get("hulpvraag"))
-    if message:
-        raise DomainError(message, "hulpvraag")
-    message = find_identifying(code)
-    if message:
-        raise DomainError("De casuscode moet een pseudoniem zijn. " + message, "code")
+    values["hulpvraag"] = catalog.HULPVRAAG.require(values.get("hulpvraag")) or None
     casus = casus or Casus(gemeente=gemeente)
     for key in CASUS_FIELDS:
         if key in values:
@@ -88,15 +80,11 @@ def _check_dates(values: dict) -> None:
 
 def _check_lists(values: dict) -> None:
     for beperking in values.get("beperkingen") or []:
-        if beperking not in BEPERKINGEN:
-            raise DomainError(f"Onbekende beperking '{beperking}'.", "beperkingen")
+        catalog.BEPERKING.require(beperking)
     for item in values.get("leefgebieden") or []:
-        if item.get("gebied") not in LEEFGEBIEDEN:
-            raise DomainError(f"Onbekend leefgebied '{item.get('gebied')}'.", "leefgebieden")
-        message = check_length(f"Vraag bij {item['gebied']}", item.get("vraag"),
-                               MAX_LEEFGEBIED_VRAAG) or find_identifying(item.get("vraag"))
-        if message:
-            raise DomainError(message, leefgebied_field_name(item["gebied"]))
+        gebied = catalog.LEEFGEBIED.require(item.get("gebied"))
+        item["vraag"] = catalog.LEEFGEBIED_VRAAG.labelled(f"Vraag bij {gebied}").require(
+            item.get("vraag"), leefgebied_field_name(gebied))
 
 
 def delete_casus(session: Session, casus: Casus) -> None:

@@ -11,9 +11,9 @@ from zet.errors import ConflictError, DomainError, ValidationFailed
 from zet.instrument import Instrument
 from zet.models import Casus, Citaat, Perspectief, Score
 from zet.models.mixins import utcnow
-from zet.privacy import find_identifying
-from zet.rules import MAX_CITAAT, MAX_KORT, MAX_TOELICHTING, Answer, check_length
-from zet.vocabulary import PERSPECTIEVEN
+from zet.rules import Answer, catalog, state
+from zet.rules.identity import rol_taken_message
+from zet.rules.names import rol_key
 
 SINGLE_PERSPECTIVES = ("inwoner", "dossier")  # at most one per casus; professionals may be several
 
@@ -35,7 +35,9 @@ class PerspectiefInput:
 
 
 def find_single(casus: Casus, soort: str, rol: str = "") -> Perspectief | None:
-    return next((p for p in casus.perspectieven if p.soort == soort and p.rol == rol), None)
+    """The perspective of this soort and rol (rol compared by its key, as the database does)."""
+    key = rol_key(rol)
+    return next((p for p in casus.perspectieven if p.soort == soort and p.rol_key == key), None)
 
 
 def save_perspectief(session: Session, instrument: Instrument, casus: Casus,
@@ -49,7 +51,11 @@ def save_perspectief(session: Session, instrument: Instrument, casus: Casus,
     _check_input(instrument, data)
     if final:
         _check_complete(instrument, data)
-    rol = data.rol.strip() if data.soort == "professional" else ""
+    rol = state.stored_rol(data.soort, data.rol)
+    if perspectief is not None:
+        message = state.version_problem(perspectief.instrument_version, instrument.version)
+        if message:
+            raise DomainError(message)
     if perspectief is None:
         existing = find_single(casus, data.soort, rol)
         if existing is not None:
@@ -57,22 +63,22 @@ def save_perspectief(session: Session, instrument: Instrument, casus: Casus,
         perspectief = Perspectief(casus=casus, soort=data.soort)
     elif expected_version is not None and perspectief.version != expected_version:
         raise ConflictError(_conflict_message(perspectief), current=perspectief)
-    elif data.soort == "professional" and rol != perspectief.rol and find_single(
+    elif data.soort == "professional" and rol_key(rol) != perspectief.rol_key and find_single(
             casus, "professional", rol) is not None:
-        raise DomainError(f"Deze casus heeft al een professional met de rol '{rol}'. "
-                          "Geef de rol een onderscheidend label, bijv. '(ambulant) begeleider 2'.",
-                          "rol")
+        raise DomainError(rol_taken_message(rol), "rol")
 
     perspectief.rol = rol
-    for key in ("datum", "afnemer", "geinterviewde", "toestemming", "toestemming_datum",
+    for key in ("datum", "geinterviewde", "toestemming", "toestemming_datum",
                 "toestemming_vorm"):
         setattr(perspectief, key, getattr(data, key))
+    perspectief.afnemer = catalog.AFNEMER.clean(data.afnemer) or None
     perspectief.status = "definitief" if final else "concept"
     perspectief.instrument_version = instrument.version
     perspectief.updated_at = utcnow()
     _store_scores(perspectief, instrument, data)
     perspectief.citaten = [Citaat(element_code=c.get("element_code") or None,
-                                  tekst=c["tekst"].strip(), bron=(c.get("bron") or "").strip())
+                                  tekst=catalog.CITAAT.clean(c["tekst"]),
+                                  bron=catalog.CITAAT_BRON.clean(c.get("bron")))
                            for c in data.citaten if (c.get("tekst") or "").strip()]
     session.add(perspectief)
     try:
@@ -88,7 +94,7 @@ def _store_scores(perspectief: Perspectief, instrument: Instrument, data: Perspe
     by_code = {s.element_code: s for s in perspectief.scores}
     for element in instrument.elements:
         answer = data.answers.get(element.code, Answer())
-        toelichting = (data.toelichtingen.get(element.code) or "").strip()
+        toelichting = catalog.TOELICHTING.clean(data.toelichtingen.get(element.code))
         score = by_code.get(element.code)
         if answer.is_empty and not toelichting:
             if score is not None:
@@ -105,31 +111,29 @@ def _store_scores(perspectief: Perspectief, instrument: Instrument, data: Perspe
 def _check_input(instrument: Instrument, data: PerspectiefInput) -> None:
     """Rules that hold for drafts too: known elements, text limits, a known perspective."""
     errors = {}
-    if data.soort not in PERSPECTIEVEN:
-        raise DomainError(f"Onbekend perspectief '{data.soort}'.")
+    message = catalog.PERSPECTIEF.problem(data.soort)
+    if message:
+        raise DomainError(message)
     unknown = sorted((set(data.answers) | set(data.toelichtingen)) - set(instrument.codes))
     if unknown:
         errors["elementen"] = (f"Onbekend element '{unknown[0]}': dit instrument (versie "
                                f"{instrument.version}) kent alleen {', '.join(instrument.codes)}.")
     for code, text in data.toelichtingen.items():
-        message = check_length(f"Toelichting bij {code}", text, MAX_TOELICHTING)
+        message = catalog.TOELICHTING.problem(text)
         if message:
             errors[f"toelichting-{code}"] = message
-    for key in ("afnemer", "rol"):
-        message = check_length(key.capitalize(), getattr(data, key), MAX_KORT) \
-            or find_identifying(getattr(data, key))
+    for rule in (catalog.AFNEMER, catalog.ROL):
+        message = rule.problem(getattr(data, rule.field))
         if message:
-            errors[key] = message
-    for code, text in data.toelichtingen.items():
-        message = find_identifying(text)
-        if message:
-            errors[f"toelichting-{code}"] = message
+            errors[rule.field] = message
+    message = state.rol_problem(data.soort, data.rol)
+    if message:
+        errors["rol"] = message
     for i, citaat in enumerate(data.citaten):
-        message = check_length(f"Citaat {i + 1}", citaat.get("tekst"), MAX_CITAAT) \
-            or find_identifying(citaat.get("tekst"))
+        message = catalog.CITAAT.labelled(f"Citaat {i + 1}").problem(citaat.get("tekst"))
         if message:
             errors[f"citaten-{i}-tekst"] = message
-        message = find_identifying(citaat.get("bron"))
+        message = catalog.CITAAT_BRON.problem(citaat.get("bron"))
         if message:
             errors[f"citaten-{i}-bron"] = message
         code = citaat.get("element_code")
@@ -140,24 +144,18 @@ def _check_input(instrument: Instrument, data: PerspectiefInput) -> None:
 
 
 def _check_complete(instrument: Instrument, data: PerspectiefInput) -> None:
-    """What 'definitief' requires; a concept may miss any of it."""
-    errors = {}
-    if data.datum is None:
-        errors["datum"] = "Vul de datum in (dd-mm-jjjj) om definitief op te slaan."
-    if not (data.afnemer or "").strip():
-        errors["afnemer"] = "Vul in wie het interview of de dossierstudie deed."
-    if data.soort == "professional" and not data.rol.strip():
-        errors["rol"] = "Vul de rol van de professional in."
-    if data.soort == "inwoner":
-        if not data.geinterviewde:
-            errors["geinterviewde"] = "Kies wie er is geïnterviewd (inwoner, ouder of vertegenwoordiger)."
-        if not (data.toestemming and data.toestemming_datum and data.toestemming_vorm):
-            errors["toestemming"] = ("Leg de toestemming van de inwoner vast (aangevinkt, met datum "
-                                     "en vorm) voordat u definitief opslaat.")
-    missing = [e for e in instrument.elements if data.answers.get(e.code, Answer()).is_empty]
+    """What 'definitief' requires (zet.rules.state); a concept may miss any of it."""
+    errors = state.definitief_meta_problems(
+        data.soort, datum=data.datum, afnemer=data.afnemer, rol=data.rol,
+        geinterviewde=data.geinterviewde, toestemming=data.toestemming,
+        toestemming_datum=data.toestemming_datum, toestemming_vorm=data.toestemming_vorm)
+    answered = [code for code, answer in data.answers.items() if not answer.is_empty]
+    missing = state.unanswered(instrument.elements, answered)
+    if missing:
+        errors["scores"] = state.unanswered_message([e.name for e in missing],
+                                                    len(instrument.elements))
     for element in missing:
-        errors[f"score-{element.code}"] = (f"Kies een score bij '{element.name}' (of n.v.t. / "
-                                           "onbekend) om definitief op te slaan.")
+        errors[f"score-{element.code}"] = state.element_missing_message(element.name)
     if errors:
         raise ValidationFailed(errors)
 

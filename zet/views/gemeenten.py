@@ -5,7 +5,7 @@ from forms.gemeente import GemeenteForm, OnderzoekForm
 from zet import audit
 from zet.access import get_gemeente, get_onderzoek
 from zet.db import get_session, transaction
-from zet.errors import DomainError
+from zet.errors import DomainError, NeedsConfirmation
 from zet.services.casussen import answered_counts, list_casussen, perspectief_overview
 from zet.services.gemeenten import (counts_per_gemeente, list_gemeenten, save_gemeente,
                                     save_onderzoek)
@@ -34,19 +34,25 @@ def edit(gemeente_id):
 
 def _edit_gemeente(gemeente):
     form = GemeenteForm(obj=gemeente)
+    ask_confirm = bool(form.nieuw_bevestigd.data)
     if form.validate_on_submit():
         try:
             with transaction() as session:
                 action = "gewijzigd" if gemeente else "aangemaakt"
-                gemeente = save_gemeente(session, form.data, gemeente)
+                gemeente = save_gemeente(session, form.data, gemeente,
+                                         confirm_new=bool(form.nieuw_bevestigd.data))
                 audit.record(action, "gemeente", gemeente.id, gemeente.naam)
             flash(f"Gemeente '{gemeente.naam}' opgeslagen.", "success")
             return redirect(url_for(".detail", gemeente_id=gemeente.id))
+        except NeedsConfirmation as error:
+            ask_confirm = True
+            apply_domain_error(form, error)
         except DomainError as error:
             apply_domain_error(form, error)
     else:
         flash_errors(form)
-    return render_template("gemeenten/form.html", form=form, gemeente=gemeente)
+    return render_template("gemeenten/form.html", form=form, gemeente=gemeente,
+                           ask_confirm=ask_confirm)
 
 
 @bp.get("/gemeenten/<int:gemeente_id>")

@@ -16,7 +16,7 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
                    url_for)
 from sqlalchemy.exc import IntegrityError
 
-from forms.importeren import ImportConfirmForm, ImportUploadForm
+from forms.importeren import ImportConfirmForm, ImportRecheckForm, ImportUploadForm
 from zet import audit
 from zet.db import get_session, transaction
 from zet.importing import ImportFileError, import_file, plan_import, read_table
@@ -77,22 +77,55 @@ def index():
     upload = form.bestand.data
     naam = Path(upload.filename or "bestand").name
     data = upload.read()
-    skip = bool(form.overslaan.data)
     try:
         frame = read_table(naam, data)
     except ImportFileError as error:
         form.bestand.errors = list(form.bestand.errors) + [error.message]
         flash("Niet geïmporteerd: het bestand kon niet worden gelezen.", "error")
         return render_template("importeren/index.html", form=form), 422
-    plan = plan_import(get_session(), active_instrument(), frame, current_scope(),
-                       skip_invalid=skip)
+    token = _store(data, naam.rsplit(".", 1)[-1].lower())
+    return _preview(frame, naam, token, form.import_options())
+
+
+@bp.post("/importeren/opnieuw")
+def recheck():
+    """The stored upload checked again with other choices (no need to upload it again)."""
+    form = ImportRecheckForm()
+    token = form.token.data or ""
+    path = upload_dir() / token
+    if not form.validate_on_submit() or session.get(SESSION_KEY) != token or not path.is_file():
+        flash(EXPIRED, "error")
+        return redirect(url_for(".index"))
+    naam = _shown_name(form.naam.data, token)
+    try:
+        frame = read_table(naam, path.read_bytes())
+    except ImportFileError as error:
+        flash(f"Niet geïmporteerd: {error.message}", "error")
+        return redirect(url_for(".index"))
+    return _preview(frame, naam, token, form.import_options())
+
+
+def _preview(frame, naam: str, token: str, options: dict):
+    """What the import would do, with a confirm button, or its problems with the choices that
+    may help (skip invalid rows, confirm new gemeenten, ignore unknown columns)."""
+    plan = plan_import(get_session(), active_instrument(), frame, current_scope(), **options)
+    flags = {"overslaan": options["skip_invalid"],
+             "nieuwe_gemeenten": options["allow_new_gemeenten"],
+             "kolommen_negeren": options["ignore_unknown_columns"]}
     confirm = None
     if plan.can_apply and plan.changes_anything:
-        token = _store(data, naam.rsplit(".", 1)[-1].lower())
         confirm = ImportConfirmForm(formdata=None, token=token, naam=naam,
-                                    overslaan="1" if skip else "")
+                                    **{k: "1" if v else "" for k, v in flags.items()})
+    recheck = ImportRecheckForm(formdata=None, token=token, naam=naam, **flags)
+    status = 200 if plan.can_apply else 422
     return render_template("importeren/voorbeeld.html", plan=plan, naam=naam, confirm=confirm,
-                           form=ImportUploadForm(formdata=None))
+                           recheck=recheck, form=ImportUploadForm(formdata=None)), status
+
+
+def _shown_name(naam: str | None, token: str) -> str:
+    extension = token.rsplit(".", 1)[-1]
+    naam = Path(naam or "").name
+    return naam if naam.lower().endswith("." + extension) else token
 
 
 @bp.post("/importeren/bevestigen")
@@ -107,14 +140,11 @@ def confirm():
         session.pop(SESSION_KEY, None)
         flash(EXPIRED, "error")
         return redirect(url_for(".index"))
-    extension = token.rsplit(".", 1)[-1]
-    naam = Path(form.naam.data or "").name
-    if not naam.lower().endswith("." + extension):
-        naam = token
+    naam = _shown_name(form.naam.data, token)
     try:
         with transaction() as db:
             plan = import_file(db, active_instrument(), naam, path.read_bytes(), current_scope(),
-                               skip_invalid=bool(form.overslaan.data))
+                               **form.import_options())
             if plan.applied and plan.changes_anything:
                 audit.record("geïmporteerd", "import", None,
                              f"{naam}: " + " ".join(plan.summary_lines()[:2]))

@@ -1,14 +1,7 @@
-"""Rules shared by the forms, the import and the services, so they cannot drift apart."""
+"""Answers on an element as users and files write them: 1-5, 'nvt', 'onbekend' or empty."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-# Text limits (characters). Stated in the forms, checked again in the services and import.
-MAX_TOELICHTING = 4000
-MAX_CITAAT = 1000
-MAX_HULPVRAAG = 4000
-MAX_KORT = 200          # names, codes, roles, interviewer
-MAX_LEEFGEBIED_VRAAG = 500
 
 SPECIAL_ANSWERS = ("nvt", "onbekend")
 _SPECIAL_ALIASES = {
@@ -70,9 +63,3 @@ def _answer_message(raw) -> str:
     return (f"Score '{raw}' is ongeldig: vul een geheel getal van 1 tot en met 5 in, "
             "'nvt' (niet van toepassing) of 'onbekend', of laat de score leeg.")
 
-
-def check_length(label: str, text: str | None, limit: int) -> str | None:
-    """A Dutch message when ``text`` is longer than ``limit``, else None."""
-    if text and len(text) > limit:
-        return f"{label} is te lang: {len(text)} tekens, maximaal {limit}. Kort de tekst in."
-    return None

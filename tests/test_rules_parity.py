@@ -1,0 +1,138 @@
+"""One rule, two engines: the same bad input through the form/service path and through the bulk
+import gives the same decision and the same Dutch message (zet.rules is the only place they
+are written)."""
+from datetime import date
+
+import pytest
+
+from tests.helpers import make_casus, make_gemeente
+from tests.import_helpers import rows_for, write_csv
+from zet.errors import DomainError, ValidationFailed
+from zet.importing import plan_import, read_table
+from zet.rules import parse_answer, state
+from zet.services.casussen import save_casus
+from zet.services.gemeenten import save_gemeente
+from zet.services.perspectieven import PerspectiefInput, save_perspectief
+
+BSN = "111222333"  # passes the eleven-test; fictional
+
+
+def service_message(call) -> str | None:
+    """The message a service gives (for several fields: all of them), or None when it saves."""
+    try:
+        call()
+    except ValidationFailed as error:
+        return " | ".join(error.errors.values())
+    except DomainError as error:
+        return error.message
+    return None
+
+
+def import_messages(session, instrument, tmp_path, rows, **options) -> list[str]:
+    path = write_csv(tmp_path / "parity.csv", rows)
+    frame = read_table(path.name, path.read_bytes())
+    plan = plan_import(session, instrument, frame, **options)
+    return [problem.message for problem in plan.problems]
+
+
+def with_first(instrument, **changes):
+    rows = rows_for(instrument, gemeente="Gemeente Testdorp", casus="T-09", onderzoek="")
+    rows[0] = dict(rows[0], **changes)
+    return rows
+
+
+def inwoner(**values):
+    return PerspectiefInput(soort="inwoner", **values)
+
+
+# (name, service call given (session, instrument, gemeente, casus), changes to one import row)
+CASES = [
+    ("casuscode te lang",
+     lambda s, i, g, c: save_casus(s, g, {"code": "X" * 41, "doelgroep": "jeugd"}),
+     {"casus": "X" * 41}),
+    ("casuscode met BSN",
+     lambda s, i, g, c: save_casus(s, g, {"code": f"T-{BSN}", "doelgroep": "jeugd"}),
+     {"casus": f"T-{BSN}"}),
+    ("doelgroep onbekend",
+     lambda s, i, g, c: save_casus(s, g, {"code": "T-10", "doelgroep": "kinderen"}),
+     {"doelgroep": "kinderen"}),
+    ("doelgroep leeg",
+     lambda s, i, g, c: save_casus(s, g, {"code": "T-10", "doelgroep": ""}),
+     {"doelgroep": ""}),
+    ("gemeente leeg",
+     lambda s, i, g, c: save_gemeente(s, {"naam": "  "}),
+     {"gemeente": ""}),
+    ("gemeentenaam te lang",
+     lambda s, i, g, c: save_gemeente(s, {"naam": "G" * 201}),
+     {"gemeente": "G" * 201}),
+    ("rol bij inwoner",
+     lambda s, i, g, c: save_perspectief(s, i, c, inwoner(rol="moeder")),
+     {"rol": "moeder"}),
+    ("rol met e-mailadres",
+     lambda s, i, g, c: save_perspectief(s, i, c, PerspectiefInput(
+         soort="professional", rol="coach j.jansen@example.org")),
+     {"perspectief": "professional", "rol": "coach j.jansen@example.org"}),
+    ("toelichting met telefoonnummer",
+     lambda s, i, g, c: save_perspectief(s, i, c, inwoner(
+         toelichtingen={"CON": "bel 06-12345678 voor info"})),
+     {"toelichting": "bel 06-12345678 voor info"}),
+    ("toelichting te lang",
+     lambda s, i, g, c: save_perspectief(s, i, c, inwoner(toelichtingen={"CON": "x" * 4001})),
+     {"toelichting": "x" * 4001}),
+]
+
+
+@pytest.mark.parametrize("name,service_call,changes", CASES, ids=[c[0] for c in CASES])
+def test_same_bad_input_same_decision_same_message(session, instrument, tmp_path, name,
+                                                   service_call, changes):
+    gemeente = make_gemeente(session)
+    casus = make_casus(session, gemeente, code="T-09")
+    session.commit()
+    message = service_message(lambda: service_call(session, instrument, gemeente, casus))
+    session.rollback()
+    assert message, f"{name}: the service saved it"
+    problems = import_messages(session, instrument, tmp_path, with_first(instrument, **changes))
+    assert message in problems, (name, message, problems)
+
+
+def test_a_name_like_an_existing_gemeente_is_asked_about_on_both_paths(session, instrument,
+                                                                     tmp_path):
+    make_gemeente(session, naam="Gemeente Duinwijk")
+    session.commit()
+    message = service_message(lambda: save_gemeente(session, {"naam": "Duinwijk"}))
+    session.rollback()
+    assert "Bedoelt u 'Gemeente Duinwijk'?" in message
+    rows = rows_for(instrument, gemeente="Duinwijk", onderzoek="")
+    assert message in import_messages(session, instrument, tmp_path, rows)
+    # Confirmed as new, both paths accept it.
+    assert import_messages(session, instrument, tmp_path, rows, allow_new_gemeenten=True) == []
+    assert save_gemeente(session, {"naam": "Duinwijk"}, confirm_new=True).naam == "Duinwijk"
+
+
+def test_definitief_needs_every_answer_on_both_paths(session, instrument, tmp_path):
+    gemeente = make_gemeente(session)
+    casus = make_casus(session, gemeente, code="T-09")
+    complete = inwoner(datum=date(2026, 3, 2), afnemer="Onderzoeker A", geinterviewde="ouder",
+                       toestemming=True, toestemming_datum=date(2026, 3, 1),
+                       toestemming_vorm="mondeling",
+                       answers={e.code: parse_answer("4") for e in instrument.elements})
+    save_perspectief(session, instrument, casus, complete, final=True)
+    session.commit()
+    first, second = instrument.elements[0], instrument.elements[1]
+    expected = state.unanswered_message([first.name, second.name], len(instrument.elements))
+
+    stored = casus.perspectieven[0]
+    from dataclasses import replace
+    incomplete = replace(complete, answers={code: answer for code, answer in complete.answers.items()
+                                            if code not in (first.code, second.code)})
+    message = service_message(lambda: save_perspectief(
+        session, instrument, casus, incomplete, perspectief=stored, final=True))
+    session.rollback()
+    assert expected in message
+
+    rows = rows_for(instrument, gemeente="Gemeente Testdorp", casus="T-09", onderzoek="",
+                    score="4")
+    rows[0], rows[1] = dict(rows[0], score=""), dict(rows[1], score="")
+    problems = import_messages(session, instrument, tmp_path, rows)
+    assert len(problems) == 1 and expected in problems[0]
+    assert "zet in de kolom status 'concept'" in problems[0]

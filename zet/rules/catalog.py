@@ -1,0 +1,43 @@
+"""Every field rule of ZET, by entity: the one place a limit, a required message or a list of
+allowed values is written. Services, the bulk import and the forms all read them from here."""
+from __future__ import annotations
+
+from zet.rules.fields import MAX_CASUSCODE, MAX_KORT, MAX_LANG, ChoiceRule, TextRule
+from zet.vocabulary import (BEPERKINGEN, CASUS_STATUSSEN, DOELGROEPEN, LEEFGEBIEDEN,
+                            PERSPECTIEF_STATUSSEN, PERSPECTIEVEN)
+
+MAX_TOELICHTING = 4000
+MAX_CITAAT = 1000
+MAX_HULPVRAAG = 4000
+MAX_LEEFGEBIED_VRAAG = 500
+
+# Gemeente and onderzoek
+GEMEENTE_NAAM = TextRule("naam", "Gemeentenaam", MAX_KORT, name=True, identifying=False,
+                         missing="Gemeente ontbreekt: vul de naam van de gemeente in.")
+GEMEENTE_TOEGANG = TextRule("toegang", "Organisatie van de toegang", MAX_LANG, identifying=False)
+ONDERZOEK_TITEL = TextRule("titel", "Titel van het onderzoek", MAX_KORT, name=True,
+                           missing="Vul een titel voor het onderzoek in.")
+ONDERZOEK_FOCUS = TextRule("focus", "Focus", MAX_LANG)
+
+# Casus
+CASUS_CODE = TextRule("code", "Casuscode", MAX_CASUSCODE, name=True,
+                      missing="Casus ontbreekt: vul een casuscode (pseudoniem) in, bijvoorbeeld "
+                              "'DW-J01'.",
+                      identifying_prefix="De casuscode moet een pseudoniem zijn. ")
+DOELGROEP = ChoiceRule("doelgroep", "Doelgroep", DOELGROEPEN,
+                       missing="Doelgroep ontbreekt: kies jeugd of volwassenen.")
+HULPVRAAG = TextRule("hulpvraag", "Hulpvraag", MAX_HULPVRAAG)
+LEEFGEBIED_VRAAG = TextRule("leefgebieden", "Vraag bij leefgebied", MAX_LEEFGEBIED_VRAAG)
+BEPERKING = ChoiceRule("beperkingen", "Beperking", BEPERKINGEN)
+LEEFGEBIED = ChoiceRule("leefgebieden", "Leefgebied", LEEFGEBIEDEN)
+CASUS_STATUS = ChoiceRule("status", "Casusstatus", CASUS_STATUSSEN)
+
+# Perspective
+PERSPECTIEF = ChoiceRule("soort", "Perspectief", PERSPECTIEVEN,
+                         missing="Perspectief ontbreekt: vul inwoner, professional of dossier in.")
+PERSPECTIEF_STATUS = ChoiceRule("status", "Status", PERSPECTIEF_STATUSSEN)
+ROL = TextRule("rol", "Rol", MAX_KORT, name=True)
+AFNEMER = TextRule("afnemer", "Afnemer", MAX_KORT, name=True)
+TOELICHTING = TextRule("toelichting", "Toelichting", MAX_TOELICHTING)
+CITAAT = TextRule("tekst", "Citaat", MAX_CITAAT)
+CITAAT_BRON = TextRule("bron", "Bron van het citaat", MAX_KORT, name=True)
