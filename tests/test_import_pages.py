@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import csrf_token, login_as, make_gemeente
-from tests.import_helpers import (NOTHING, STANDARD_COUNTS, rows_for, standard_rows, stored,
+from tests.import_helpers import (COLUMNS, NOTHING, STANDARD_COUNTS, rows_for, standard_rows, stored,
                                   write_csv, write_xlsx, zip_bomb)
-from zet.models import AuditEvent
+from zet.models import AuditEvent, Onderzoek
 
 TOKEN_RE = re.compile(r'name="token" type="hidden" value="([^"]+)"')
 
@@ -34,8 +34,8 @@ def confirm(client, preview_html):
                                     page).group(1),
             "token": TOKEN_RE.search(page).group(1),
             "naam": re.search(r'name="naam" type="hidden" value="([^"]*)"', page).group(1),
-            "overslaan": re.search(r'name="overslaan" type="hidden" value="([^"]*)"',
-                                   page).group(1)}
+            **{name: re.search(rf'name="{name}" type="hidden" value="([^"]*)"', page).group(1)
+               for name in ("overslaan", "nieuwe_gemeenten", "kolommen_negeren")}}
     return client.post("/importeren/bevestigen", data=data)
 
 
@@ -183,3 +183,27 @@ def test_another_user_cannot_confirm_someone_elses_upload(app, client, session, 
         "csrf_token": csrf_token(other, "/importeren"), "token": token, "naam": "scores.csv"})
     assert response.status_code == 302
     assert stored(session) == NOTHING
+
+
+def test_recheck_with_other_choices_without_uploading_again(client, session, instrument,
+                                                             tmp_path, import_dir):
+    make_gemeente(session, naam="Gemeente Duinwijk")
+    session.commit()
+    columns = COLUMNS + ["interviewer"]
+    path = write_csv(tmp_path / "excel.csv", rows_for(instrument, onderzoek="Ronde één"),
+                     columns=columns, delimiter=";", encoding="cp1252")
+    page = upload(client, path).get_data(as_text=True)
+    assert "Kolom &#39;interviewer&#39; onbekend" in page
+    assert "Bedoelt u &#39;Gemeente Duinwijk&#39;?" in page
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
+    again = client.post("/importeren/opnieuw", data={
+        "csrf_token": csrf_token(client, "/importeren"), "token": token, "naam": "excel.csv",
+        "nieuwe_gemeenten": "y", "kolommen_negeren": "y"})
+    text = again.get_data(as_text=True)
+    assert again.status_code == 200 and "Bevestigen en importeren" in text
+    assert "Genegeerde kolommen (onbekend): &#39;interviewer&#39;." in text
+    assert "tekenset Windows-1252" in text
+    result = confirm(client, text)
+    assert result.status_code == 200
+    assert stored(session)["gemeente"] == 2
+    assert session.scalar(select(Onderzoek.titel)) == "Ronde één"  # read as Windows-1252
