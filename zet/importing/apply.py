@@ -24,7 +24,8 @@ from zet.models.mixins import utcnow
 from zet.services.gemeenten import save_gemeente, save_onderzoek
 from zet.importing.validate import (KnownState, Problem, StoredPerspectief, Table, Validation,
                                     validate_table)
-from zet.rules.names import casus_key, gemeente_key, onderzoek_key, rol_key
+from zet.rules import state
+from zet.rules.names import casus_key, onderzoek_key, rol_key
 
 CHUNK = 5000          # ids per IN (...) list
 LIST_SHOWN = 20       # names listed in the report before "en nog N"
@@ -223,10 +224,6 @@ def load_known(session: Session, table: Table, scope: Scope = ALL) -> KnownState
     return known
 
 
-_META = ("datum", "afnemer", "rol", "geinterviewde", "toestemming", "toestemming_datum",
-         "toestemming_vorm")
-
-
 def _load_perspectives(session: Session, known: KnownState, casus_ids: list[int],
                        all_answers: bool = False) -> None:
     """The stored perspectives of the casussen in the file, with what the state rules need:
@@ -237,10 +234,11 @@ def _load_perspectives(session: Session, known: KnownState, casus_ids: list[int]
     for chunk in _chunks(casus_ids):
         for row in session.execute(select(
                 p.id, p.casus_id, p.soort, p.rol_key, p.status, p.instrument_version,
-                *[p[name] for name in _META]).where(p.casus_id.in_(chunk))):
+                *[p[name] for name in state.DEFINITIEF_FIELDS]).where(p.casus_id.in_(chunk))):
             stored = StoredPerspectief(id=row.id, status=row.status,
                                        instrument_version=row.instrument_version,
-                                       meta={name: row._mapping[name] for name in _META})
+                                       meta={name: row._mapping[name]
+                                             for name in state.DEFINITIEF_FIELDS})
             known.perspectieven[(row.casus_id, row.soort, row.rol_key)] = stored
             if all_answers or row.status == "definitief":
                 definitief.append(stored)
@@ -278,17 +276,6 @@ class _PerspectiefPlan:
     rol: str
     perspectief_id: int | None   # None: new
     status: str = "concept"
-
-
-def _status_per_group(cols, groups: np.ndarray) -> dict[int, str]:
-    """Per perspective group the status the file gives it (validation made it one)."""
-    status = cols["status"]
-    has = status.where(bool)
-    if not has.any():
-        return {}
-    found, first = np.unique(groups[has], return_index=True)
-    positions = np.flatnonzero(has)[first]
-    return {int(g): status.uniques[status.codes[p]] for g, p in zip(found, positions)}
 
 
 def _value(coded, position):
@@ -374,7 +361,7 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
     # Perspectives: the stored ones of the stored casussen, matched on soort and rol.
     casus_id_of_group = {c.group: c.casus_id for c in plan._casussen}
     pgroups = cols["perspectief_group"].codes
-    file_status = _status_per_group(cols, pgroups)
+    file_status = validation.file_status
     pid_of_group = np.full(int(pgroups.max()) + 1, -1, dtype=np.int64)
     for group, first in zip(*np.unique(pgroups, return_index=True)):
         casus_group = int(groups[first])

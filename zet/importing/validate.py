@@ -20,7 +20,7 @@ from zet.instrument import Instrument
 from zet.rules import InvalidAnswer, catalog, parse_answer, state
 from zet.rules.identity import gemeente_lookalike_problem
 from zet.rules.names import (casus_key, clean_name, gemeente_key, gemeente_lookalike_key,
-                             onderzoek_key, rol_key)
+                             name_key, onderzoek_key, rol_key)
 
 REQUIRED_COLUMNS = ("gemeente", "casus", "doelgroep", "perspectief", "element", "score",
                     "toelichting")
@@ -75,9 +75,6 @@ class Problem:
 
 
 # --- what the database already knows --------------------------------------------------------
-
-text_key = onderzoek_key  # column headers and titles compare as names do (zet.rules.names)
-
 
 @dataclass
 class StoredPerspectief:
@@ -199,7 +196,7 @@ def normalise(frame: pd.DataFrame, ignore_unknown: bool = False
     suggested: set[str] = set()
     for position, header in enumerate(frame.columns):
         shown = str(header).strip()
-        key = text_key(shown)
+        key = name_key(shown)
         canonical = COLUMN_ALIASES.get(key, key)
         if canonical in COLUMNS:
             if canonical in positions:
@@ -267,6 +264,7 @@ class Validation:
     ignored_columns: list[str] = field(default_factory=list)
     source: dict = field(default_factory=dict)   # how the reader read it: sheet, header_row, ..
     lookalike_gemeenten: bool = False   # a new gemeente looks like another: confirm to import
+    file_status: dict = field(default_factory=dict)  # perspective group -> status in the file
     element_readings: list[tuple[str, str]] = field(default_factory=list)  # (in file, element)
 
     @property
@@ -292,6 +290,7 @@ class _Collector:
         self.invalid = np.zeros(len(table), dtype=bool)
         self.problems: list[Problem] = []
         self.lookalike_gemeenten = False
+        self.file_status: dict[int, str] = {}   # perspective group -> status the file gives
 
     def add(self, message: str, mask: np.ndarray) -> None:
         positions = np.flatnonzero(mask)
@@ -381,7 +380,7 @@ def check(table: Table, instrument: Instrument, scope: Scope = ALL,
     c.problems.sort(key=lambda p: (p.first_row, p.message))
     return Validation(table=table, problems=c.problems, invalid=c.invalid,
                       total_rows=len(table), element_readings=sorted(set(readings)),
-                      lookalike_gemeenten=c.lookalike_gemeenten)
+                      lookalike_gemeenten=c.lookalike_gemeenten, file_status=c.file_status)
 
 
 def _element_code(instrument: Instrument, raw, readings: list | None = None) -> str | None:
@@ -543,7 +542,7 @@ def _check_casussen(c: _Collector, table: Table, known: KnownState, scope: Scope
         file_okey = okey_of.get(int(group))
         if onderzoek_id is not None and file_okey and onderzoek_counts[group] == 1:
             titel = known.onderzoek_titels.get(onderzoek_id, "")
-            if file_okey != text_key(titel):
+            if file_okey != onderzoek_key(titel):
                 in_casus = groups == group
                 shown = onderzoek.uniques[onderzoek.codes[
                     np.flatnonzero(in_casus & has_onderzoek)[0]]]
@@ -615,6 +614,7 @@ def _check_perspective_states(c: _Collector, table: Table, known: KnownState, sc
                 "bestand meer dan één status (concept en definitief). Geef alle rijen van een "
                 "perspectief dezelfde status.", rows.of(group))
         status_of[group] = status.uniques[value]
+    c.file_status = status_of
     usable &= ~c.invalid
 
     element_index = {code: i for i, code in enumerate(instrument.codes)}
@@ -658,7 +658,8 @@ def _check_perspective_states(c: _Collector, table: Table, known: KnownState, sc
         soort = _value_at(table, "perspectief", in_group[0])
         if stored is None:
             meta["rol"] = _value_at(table, "rol", in_group[0])
-        parts = list(state.definitief_meta_problems(soort, **_meta_arguments(meta)).values())
+        parts = list(state.definitief_meta_problems(
+            soort, **{name: meta.get(name) for name in state.DEFINITIEF_FIELDS}).values())
         if answered_count[group] < len(instrument.elements):
             lo, hi = np.searchsorted(answered_keys, [group * width, (group + 1) * width])
             mine = answered_keys[lo:hi] % width
@@ -678,12 +679,6 @@ def _check_perspective_states(c: _Collector, table: Table, known: KnownState, sc
             advice = " Zet in de kolom status 'concept', of vul aan wat ontbreekt."
         c.add_positions(f"Perspectief {_perspective_label(table, in_group[0])}: "
                         f"{' '.join(parts)}{advice}", in_group)
-
-
-def _meta_arguments(meta: dict) -> dict:
-    return {key: meta.get(key) for key in ("datum", "afnemer", "rol", "geinterviewde",
-                                           "toestemming_datum", "toestemming_vorm")} | {
-        "toestemming": bool(meta.get("toestemming"))}
 
 
 def _value_at(table: Table, name: str, position: int):

@@ -9,6 +9,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zet.rules.names import fold_accents, name_key
+
 PERSPECTIVES = ("inwoner", "professional", "dossier")
 SPECIAL_CODES = ("nvt", "onbekend")
 PACKAGE_DIR = Path(__file__).parent
@@ -63,7 +65,6 @@ class Instrument:
 
     def find_element(self, code_or_name: str) -> Element | None:
         """Look an element up by code or exact name, ignoring case and repeated spaces."""
-        from zet.rules.names import name_key
         wanted = name_key(code_or_name)
         for e in self.elements:
             if wanted in (e.code.casefold(), name_key(e.name)):
@@ -73,7 +74,6 @@ class Instrument:
     def find_element_loosely(self, name: str) -> Element | None:
         """The one element whose code or name matches once accents are ignored as well
         ('Continuiteit' is Continuïteit); None when no element, or more than one, matches."""
-        from zet.rules.names import fold_accents
         wanted = fold_accents(name)
         found = [e for e in self.elements
                  if wanted in (fold_accents(e.code), fold_accents(e.name))]

@@ -9,6 +9,9 @@ from typing import Iterable
 from zet.rules.names import clean_name
 
 NAMES_SHOWN = 6
+# The stored facts besides the answers that definitief_meta_problems looks at.
+DEFINITIEF_FIELDS = ("datum", "afnemer", "rol", "geinterviewde", "toestemming",
+                     "toestemming_datum", "toestemming_vorm")
 
 
 def rol_problem(soort: str | None, rol) -> str | None:
