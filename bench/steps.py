@@ -15,7 +15,7 @@ result, no validation, no styling):
   analysis-product   analysis.analyse(long, elements, SETTINGS) on the long frame that
                      zet.services.dataset.scores_frame reads (read before the timer).
   analysis-baseline  the same figures with plain pandas groupby / pivot_table.
-  export-product     zet.export.build_workbook on the full long frame and citaten.
+  export-product     zet.export.build_workbook on the full long frame, citaten and facts tables.
   export-baseline    openpyxl write-only dump of exactly the cells of the product's workbook
                      (read back before the timer): same sheets and rows, no styling or images.
   latency            `zet serve` on the loaded database, concurrent urllib clients (logged in
@@ -424,6 +424,7 @@ def export_product(args) -> dict:
     from zet.access import ALL
     from zet.db import get_session
     from zet.export import build_workbook
+    from zet.export.service import facts_tables
     from zet.services.analyse import SETTINGS
     from zet.services.dataset import citaten_frame, scores_frame
     from zet.web import active_instrument
@@ -431,14 +432,15 @@ def export_product(args) -> dict:
     with app.app_context():
         session = get_session()
         start = time.perf_counter()
-        long = scores_frame(session, ALL)
+        long = scores_frame(session, ALL, with_status=True)
         citaten = citaten_frame(session, ALL)
+        registers = facts_tables(session, ALL, None, citaten)
         read_seconds = time.perf_counter() - start
         instrument = active_instrument()
         with Timer(args.profile) as timer:
             data = build_workbook(long, citaten, instrument, settings=SETTINGS,
                                   filters_description="Alle gemeenten",
-                                  exported_on=date(2026, 1, 1))
+                                  exported_on=date(2026, 1, 1), registers=registers)
     if args.xlsx:
         Path(args.xlsx).write_bytes(data)
     return result(timer.seconds, timer, read_seconds=round(read_seconds, 3), rows=len(long),

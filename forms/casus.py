@@ -1,6 +1,6 @@
 """The casus form: facts the report records about a casus, no identifying data."""
 from wtforms import IntegerField, RadioField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, Optional
 
 from forms.base import (DutchDateField, MultiCheckboxField, RuleCheck, TrimmedStringField,
                         ZetForm, choices)
@@ -29,10 +29,10 @@ class CasusForm(ZetForm):
     datum_start_hulp = DutchDateField("Datum start hulp", [Optional()])
     indicatie_maanden = IntegerField(
         "Looptijd indicatie (maanden)",
-        [Optional(), NumberRange(0, 240, "Vul een aantal maanden van 0 tot en met 240 in.")])
+        [Optional(), RuleCheck(catalog.INDICATIE_MAANDEN)])
     wisselingen_contactpersoon = IntegerField(
         "Aantal wisselingen van contactpersoon",
-        [Optional(), NumberRange(0, 99, "Vul een aantal van 0 tot en met 99 in.")])
+        [Optional(), RuleCheck(catalog.WISSELINGEN)])
     status = SelectField("Status", choices=choices(CASUS_STATUSSEN), default="lopend")
 
     def leefgebied_fields(self):

@@ -5,16 +5,18 @@ from wtforms.validators import DataRequired, Regexp
 
 from forms.base import ZetForm
 
-TOKEN_PATTERN = r"^[0-9a-f]{32}\.(csv|xlsx)$"
+TOKEN_PATTERN = r"^[0-9a-f]{32}\.(csv|xlsx|zip)$"
 
 
 class _UploadFields(ZetForm):
     bestand = FileField(
-        "Bestand (CSV of Excel-werkmap .xlsx)",
+        "Bestand (CSV, Excel-werkmap .xlsx of CSV-bundel .zip van ZET)",
         validators=[FileRequired("Kies een bestand om te importeren.")],
         description="Eén rij per score: gemeente, casus, doelgroep, perspectief, element, score, "
-                    "toelichting; eventueel onderzoek, rol en status. Andere bestanden "
-                    "(.xls, .ods, ...) krijgen uitleg hoe u ze opslaat.")
+                    "toelichting; eventueel onderzoek, rol en status. Een export van ZET "
+                    "(werkboek of CSV-bundel) neemt ook de gegevens van gemeenten, onderzoeken, "
+                    "casussen, perspectieven en citaten mee. Andere bestanden (.xls, .ods, ...) "
+                    "krijgen uitleg hoe u ze opslaat.")
 
 
 class ImportOptionsMixin:

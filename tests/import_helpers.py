@@ -105,3 +105,21 @@ NOTHING = {"gemeente": 0, "casus": 0, "perspectief": 0, "score": 0}
 
 def report(plan) -> str:
     return "\n".join(plan.summary_lines())
+
+
+def write_bundle(path: Path, data_rows: list[dict], facts: dict[str, list[dict]]) -> Path:
+    """A CSV bundle as ZET exports it: data.csv plus one file per facts table (file name ->
+    rows, columns taken from the first row)."""
+    def csv_bytes(rows, columns):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([row.get(c, "") for c in columns])
+        return buffer.getvalue().encode("utf-8-sig")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("data.csv", csv_bytes(data_rows, COLUMNS))
+        for name, rows in facts.items():
+            columns = list(dict.fromkeys(c for row in rows for c in row))
+            archive.writestr(name, csv_bytes(rows, columns))
+    return path

@@ -19,9 +19,10 @@ from zet.export.workbook import sheet_names
 from zet.models import Score
 
 SHEETS = ["Gemeenten", "Gemeente Anderstad", "Gemeente Testdorp", "Analyseschema", "Data",
+          "Gemeentegegevens", "Onderzoeken", "Casussen", "Perspectieven", "Citaten",
           "Instrument", "Over deze export"]
 DATA_HEADER = ("gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
-               "score", "toelichting")
+               "score", "toelichting", "status")
 
 
 @pytest.fixture

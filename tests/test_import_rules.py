@@ -79,7 +79,7 @@ def test_new_perspective_cannot_be_imported_as_definitief(session, instrument, t
                                                      STATUS_COLUMNS))
     assert not plan.applied
     assert "Vul de datum in (dd-mm-jjjj) om definitief op te slaan." in report(plan)
-    assert "Een nieuw perspectief wordt als concept geïmporteerd" in report(plan)
+    assert "Een nieuw perspectief is pas definitief met al zijn antwoorden" in report(plan)
     assert stored(session)["perspectief"] == 0
 
 

@@ -28,6 +28,18 @@ def service_message(call) -> str | None:
     return None
 
 
+def refused_by_service(session, instrument, name, service_call) -> str:
+    """The service's message for the bad input, given Gemeente Testdorp with casus T-09 (nothing
+    of the refused call stays stored)."""
+    gemeente = make_gemeente(session)
+    casus = make_casus(session, gemeente, code="T-09")
+    session.commit()
+    message = service_message(lambda: service_call(session, instrument, gemeente, casus))
+    session.rollback()
+    assert message, f"{name}: the service saved it"
+    return message
+
+
 def import_messages(session, instrument, tmp_path, rows, **options) -> list[str]:
     path = write_csv(tmp_path / "parity.csv", rows)
     frame = read_table(path.name, path.read_bytes())
@@ -85,12 +97,7 @@ CASES = [
 @pytest.mark.parametrize("name,service_call,changes", CASES, ids=[c[0] for c in CASES])
 def test_same_bad_input_same_decision_same_message(session, instrument, tmp_path, name,
                                                    service_call, changes):
-    gemeente = make_gemeente(session)
-    casus = make_casus(session, gemeente, code="T-09")
-    session.commit()
-    message = service_message(lambda: service_call(session, instrument, gemeente, casus))
-    session.rollback()
-    assert message, f"{name}: the service saved it"
+    message = refused_by_service(session, instrument, name, service_call)
     problems = import_messages(session, instrument, tmp_path, with_first(instrument, **changes))
     assert message in problems, (name, message, problems)
 
@@ -136,3 +143,76 @@ def test_definitief_needs_every_answer_on_both_paths(session, instrument, tmp_pa
     problems = import_messages(session, instrument, tmp_path, rows)
     assert len(problems) == 1 and expected in problems[0]
     assert "zet in de kolom status 'concept'" in problems[0]
+
+
+# --- the facts tables beside the scores (casussen.csv, ...) --------------------------------
+
+def facts_messages(session, instrument, tmp_path, facts: dict) -> list[str]:
+    """The messages of importing a bundle with valid scores for T-09 and these facts rows."""
+    from tests.import_helpers import write_bundle
+    from zet.importing import import_file
+    rows = rows_for(instrument, gemeente="Gemeente Testdorp", casus="T-09", onderzoek="")
+    path = write_bundle(tmp_path / "parity.zip", rows, facts)
+    plan = import_file(session, instrument, path.name, path.read_bytes(), dry_run=True)
+    return [problem.message for problem in plan.problems]
+
+
+def casus_row(**changes) -> dict:
+    return dict({"gemeente": "Gemeente Testdorp", "casus": "T-10", "doelgroep": "jeugd"}, **changes)
+
+
+FACT_CASES = [
+    ("wet onbekend",
+     lambda s, i, g, c: save_casus(s, g, {"code": "T-10", "doelgroep": "jeugd", "wet": "Wmo2"}),
+     {"casussen.csv": [casus_row(wet="Wmo2")]}),
+    ("indicatie te lang",
+     lambda s, i, g, c: save_casus(s, g, {"code": "T-10", "doelgroep": "jeugd",
+                                          "indicatie_maanden": 300}),
+     {"casussen.csv": [casus_row(indicatie_maanden="300")]}),
+    ("data in verkeerde volgorde",
+     lambda s, i, g, c: save_casus(s, g, {"code": "T-10", "doelgroep": "jeugd",
+                                          "datum_aanmelding": date(2025, 3, 10),
+                                          "datum_eerste_contact": date(2025, 3, 1)}),
+     {"casussen.csv": [casus_row(datum_aanmelding="10-03-2025",
+                                 datum_eerste_contact="01-03-2025")]}),
+    ("hulpvraag met BSN",
+     lambda s, i, g, c: save_casus(s, g, {"code": "T-10", "doelgroep": "jeugd",
+                                          "hulpvraag": f"BSN {BSN}"}),
+     {"casussen.csv": [casus_row(hulpvraag=f"BSN {BSN}")]}),
+    ("beperking onbekend",
+     lambda s, i, g, c: save_casus(s, g, {"code": "T-10", "doelgroep": "jeugd",
+                                          "beperkingen": ["blind"]}),
+     {"casussen.csv": [casus_row(beperkingen="blind")]}),
+    ("vraag bij leefgebied te lang",
+     lambda s, i, g, c: save_casus(s, g, {"code": "T-10", "doelgroep": "jeugd", "leefgebieden": [
+         {"gebied": "wonen", "vraag": "x" * 501}]}),
+     {"casussen.csv": [casus_row(leefgebieden="wonen", vraag_wonen="x" * 501)]}),
+    ("grootteklasse onbekend",
+     lambda s, i, g, c: save_gemeente(s, {"naam": "Gemeente Testdorp", "grootteklasse": "groot"},
+                                      g),
+     {"gemeenten.csv": [{"gemeente": "Gemeente Testdorp", "grootteklasse": "groot"}]}),
+    ("afnemer met e-mailadres",
+     lambda s, i, g, c: save_perspectief(s, i, c, inwoner(afnemer="a.b@example.org")),
+     {"perspectieven.csv": [{"gemeente": "Gemeente Testdorp", "casus": "T-09",
+                             "perspectief": "inwoner", "afnemer": "a.b@example.org"}]}),
+    ("geïnterviewde onbekend",
+     lambda s, i, g, c: save_perspectief(s, i, c, inwoner(geinterviewde="buurman")),
+     {"perspectieven.csv": [{"gemeente": "Gemeente Testdorp", "casus": "T-09",
+                             "perspectief": "inwoner", "geinterviewde": "buurman"}]}),
+    ("citaat met telefoonnummer",
+     lambda s, i, g, c: save_perspectief(s, i, c, inwoner(citaten=[
+         {"tekst": "bel 06-12345678", "bron": ""}])),
+     {"citaten.csv": [{"gemeente": "Gemeente Testdorp", "casus": "T-09",
+                       "perspectief": "inwoner", "tekst": "bel 06-12345678"}]}),
+]
+
+
+@pytest.mark.parametrize("name,service_call,facts", FACT_CASES, ids=[c[0] for c in FACT_CASES])
+def test_facts_tables_and_forms_give_the_same_message(session, instrument, tmp_path, name,
+                                                      service_call, facts):
+    message = refused_by_service(session, instrument, name, service_call)
+    problems = facts_messages(session, instrument, tmp_path, facts)
+    # The form numbers its quotes ("Citaat 1: ..."); a file names the row instead.
+    wanted = [part.removeprefix("Citaat 1: ") for part in message.split(" | ")]
+    assert any(part in [p.removeprefix("Citaat: ") for p in problems] for part in wanted), (
+        name, message, problems)

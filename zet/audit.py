@@ -1,14 +1,16 @@
 """Recording who viewed, created, changed, exported or deleted what (the AVG audit log).
 
-In a view, call ``record(...)`` after the access check. Inside ``with transaction()`` the event
-is committed with the change (and disappears with it on a rollback). Anywhere else, including
-GET views, it is committed when the request ends with a status below 400 (``commit_pending``).
+In a view or a use case, call ``record(...)`` after the access check. Inside ``with
+transaction()`` the event is committed with the change (and disappears with it on a rollback).
+Anywhere else, including GET views, it is committed when the request ends with a status below
+400 (``commit_pending``). Outside a request (a ``zet`` command) the event carries the command
+line as its user and is committed by the command's transaction.
 """
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import g
+from flask import g, has_request_context
 from flask_login import current_user
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
@@ -49,7 +51,7 @@ def record(action: str, object_type: str, object_id: int | None = None, detail: 
     object that recently (used for autosave, which would otherwise log every 30 seconds).
     """
     session = get_session()
-    user = current_user if current_user.is_authenticated else None
+    user = current_user if has_request_context() and current_user.is_authenticated else None
     if once_per_minutes and _recently_logged(session, user, action, object_type, object_id,
                                              once_per_minutes):
         return None

@@ -77,34 +77,39 @@ def serve_command(host, port, workers, threads):
 @click.option("--out", type=click.Path(dir_okay=False), metavar="BESTAND.xlsx",
               help="Schrijf het Excel-werkboek naar dit bestand.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), metavar="BESTAND.csv",
-              help="Schrijf de gegevens (importformaat) ook als CSV voor R of SPSS.")
+              help="Schrijf de scores (importformaat) ook als CSV voor R of SPSS.")
+@click.option("--bundel", "zip_path", type=click.Path(dir_okay=False), metavar="BESTAND.zip",
+              help="Schrijf alle gegevens als CSV-bundel (.zip) voor R of SPSS.")
 @click.option("--gemeente", "gemeenten", multiple=True, metavar="NAAM",
               help="Alleen deze gemeente (mag vaker); standaard alle gemeenten.")
 @click.option("--anoniem", is_flag=True,
               help="Gemeenten als 'Gemeente A', 'Gemeente B', ...; zonder toelichting en citaten.")
-def export_command(out, csv_path, gemeenten, anoniem):
-    """Exporteer scores en analyse naar een Excel-werkboek en/of een CSV-bestand."""
+def export_command(out, csv_path, zip_path, gemeenten, anoniem):
+    """Exporteer scores, gegevens en analyse naar een Excel-werkboek, een CSV of een CSV-bundel."""
     from pathlib import Path
 
     from zet.access import ALL
-    from zet.db import get_session
+    from zet.db import transaction
     from zet.errors import NotFound
-    from zet.export.service import export_bytes, gemeente_ids_by_name
+    from zet.export.service import gemeente_ids_by_name
+    from zet.services.transfer import run_export
     from zet.web import active_instrument
-    if not out and not csv_path:
-        raise Fout("Geef --out BESTAND.xlsx en/of --csv BESTAND.csv op.")
-    session = get_session()
-    try:
-        ids = gemeente_ids_by_name(session, ALL, gemeenten) if gemeenten else None
-    except NotFound as error:
-        raise Fout(error.message) from None
-    for path, fmt in ((out, "xlsx"), (csv_path, "csv")):
-        if path:
-            _, data, _ = export_bytes(session, ALL, active_instrument(), gemeente_ids=ids,
-                                      anonymous=anoniem, fmt=fmt)
-            Path(path).write_bytes(data)
-            click.echo(f"Geschreven: {path} ({len(data) / 1024:.0f} kB"
-                       f"{', geanonimiseerd' if anoniem else ''}).")
+    if not out and not csv_path and not zip_path:
+        raise Fout("Geef --out BESTAND.xlsx, --csv BESTAND.csv en/of --bundel BESTAND.zip op.")
+    if zip_path and anoniem:
+        raise Fout("Een CSV-bundel bevat altijd alle gegevens; gebruik --csv met --anoniem.")
+    with transaction() as session:
+        try:
+            ids = gemeente_ids_by_name(session, ALL, gemeenten) if gemeenten else None
+        except NotFound as error:
+            raise Fout(error.message) from None
+        for path, fmt in ((out, "xlsx"), (csv_path, "csv"), (zip_path, "zip")):
+            if path:
+                _, data, _ = run_export(session, ALL, active_instrument(), gemeente_ids=ids,
+                                        anonymous=anoniem, fmt=fmt)
+                Path(path).write_bytes(data)
+                click.echo(f"Geschreven: {path} ({len(data) / 1024:.0f} kB"
+                           f"{', geanonimiseerd' if anoniem else ''}).")
 
 
 def _new_password(from_stdin: bool) -> str:
@@ -209,22 +214,19 @@ def import_command(bestand, dry_run, skip_invalid, allow_new, ignore_unknown):
     from sqlalchemy.exc import IntegrityError
 
     from zet.access import ALL
-    from zet.audit import add_event
     from zet.db import transaction
-    from zet.importing import ImportFileError, import_file
+    from zet.importing import ImportFileError
+    from zet.services.transfer import run_import
     from zet.web import active_instrument
     path = Path(bestand)
     if not path.is_file():
         raise Fout(f"Niet geïmporteerd: bestand '{bestand}' bestaat niet (of is een map).")
     try:
         with transaction() as session:
-            plan = import_file(session, active_instrument(), path.name, path.read_bytes(), ALL,
-                               dry_run=dry_run, skip_invalid=skip_invalid,
-                               allow_new_gemeenten=allow_new,
-                               ignore_unknown_columns=ignore_unknown)
-            if plan.applied and plan.changes_anything:
-                add_event(session, None, "geïmporteerd", "import", None,
-                          f"{path.name}: " + " ".join(plan.summary_lines()[:2]))
+            plan = run_import(session, active_instrument(), path.name, path.read_bytes(), ALL,
+                              dry_run=dry_run, skip_invalid=skip_invalid,
+                              allow_new_gemeenten=allow_new,
+                              ignore_unknown_columns=ignore_unknown)
     except ImportFileError as error:
         click.echo(f"Niet geïmporteerd: {error.message}", err=True)
         sys.exit(1)

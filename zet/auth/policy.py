@@ -48,6 +48,8 @@ POLICY: dict[str, Allow] = {
     "analyse.vergelijking": Allow(read=IEDEREEN),
     "analyse.vergelijking_png": Allow(read=IEDEREEN),
     "export.*": Allow(read=IEDEREEN, write=IEDEREEN),
+    # The CSV bundle holds every fact about the casussen and is never anonymised.
+    "export.bundel": Allow(read=CASUS_WERK),
     "beheer.*": Allow(read=BEHEERDER, write=BEHEERDER),
 }
 

@@ -9,40 +9,52 @@ from sqlalchemy.orm import Session
 
 from zet.access import Scope, get_gemeente
 from zet.errors import NotFound
+from zet.export.bundle import build_bundle
 from zet.export.csv import long_csv
+from zet.export.registers import register_tables
 from zet.export.workbook import build_workbook
 from zet.instrument import Instrument
 from zet.services.analyse import SETTINGS
-from zet.services.dataset import citaten_frame, scores_frame
+from zet.services.dataset import (casussen_frame, citaten_frame, gemeenten_frame,
+                                  onderzoeken_frame, perspectieven_frame, scores_frame)
 from zet.services.gemeenten import find_gemeente_by_name, list_gemeenten
 
 FORMATS = {
     "xlsx": ("zet-export", "xlsx",
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "csv": ("zet-data", "csv", "text/csv; charset=utf-8"),
+    "zip": ("zet-bundel", "zip", "application/zip"),
 }
 
 
 def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
                  gemeente_ids=None, anonymous: bool = False, fmt: str = "xlsx",
                  today: date | None = None) -> tuple[str, bytes, str]:
-    """(filename, bytes, mimetype) of the workbook ('xlsx') or the long CSV ('csv') of the
-    gemeenten in ``scope`` (all of them, or ``gemeente_ids``). A gemeente id outside the scope
-    raises NotFound, as everywhere else."""
+    """(filename, bytes, mimetype) of the workbook ('xlsx'), the long CSV ('csv') or the CSV
+    bundle ('zip': the long CSV and the facts tables) of the gemeenten in ``scope`` (all of
+    them, or ``gemeente_ids``). A gemeente id outside the scope raises NotFound, as everywhere
+    else. Anonymised exports leave the facts tables out: they are one-way."""
     if fmt not in FORMATS:
-        raise ValueError(f"Onbekend exportformaat '{fmt}': kies xlsx of csv.")
+        raise ValueError(f"Onbekend exportformaat '{fmt}': kies xlsx, csv of zip.")
+    if fmt == "zip" and anonymous:
+        raise ValueError("Een CSV-bundel is altijd volledig; kies csv voor een geanonimiseerde "
+                         "export.")
     today = today or date.today()
     gemeenten = [get_gemeente(session, scope, int(i)) for i in gemeente_ids or ()]
     ids = tuple(g.id for g in gemeenten) or None
-    long = scores_frame(session, scope, gemeente_ids=ids)
+    long = scores_frame(session, scope, gemeente_ids=ids, with_status=True)
     prefix, extension, mimetype = FORMATS[fmt]
+    citaten = None if anonymous else citaten_frame(session, scope, gemeente_ids=ids)
+    registers = None if anonymous else facts_tables(session, scope, ids, citaten)
     if fmt == "csv":
         data = long_csv(long, anonymous=anonymous, elements=instrument.codes)
+    elif fmt == "zip":
+        data = build_bundle(long_csv(long, elements=instrument.codes), registers, instrument,
+                            exported_on=today)
     else:
-        citaten = None if anonymous else citaten_frame(session, scope, gemeente_ids=ids)
         data = build_workbook(long, citaten, instrument, anonymous=anonymous,
                               filters_description=_describe(gemeenten, anonymous),
-                              settings=SETTINGS, exported_on=today)
+                              settings=SETTINGS, exported_on=today, registers=registers)
     parts = [prefix]
     if len(gemeenten) == 1 and not anonymous:
         parts.append(_slug(gemeenten[0].naam))
@@ -50,6 +62,19 @@ def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
         parts.append("anoniem")
     parts.append(today.isoformat())
     return "-".join(p for p in parts if p) + "." + extension, data, mimetype
+
+
+def facts_tables(session: Session, scope: Scope, gemeente_ids, citaten=None) -> dict:
+    """The facts tables (zet.interchange registers) of the gemeenten in scope, as cells."""
+    citaten = citaten if citaten is not None else citaten_frame(session, scope,
+                                                                gemeente_ids=gemeente_ids)
+    return register_tables({
+        "gemeenten": gemeenten_frame(session, scope, gemeente_ids=gemeente_ids),
+        "onderzoeken": onderzoeken_frame(session, scope, gemeente_ids=gemeente_ids),
+        "casussen": casussen_frame(session, scope, gemeente_ids=gemeente_ids),
+        "perspectieven": perspectieven_frame(session, scope, gemeente_ids=gemeente_ids),
+        "citaten": citaten.drop(columns=["casus_id"]),
+    })
 
 
 def gemeente_ids_by_name(session: Session, scope: Scope, names) -> list[int]:

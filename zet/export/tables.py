@@ -2,7 +2,8 @@
 
 The Data table is the long interchange format the import reads back as is (docs/importformaat.md):
 gemeente, onderzoek, casus, doelgroep, perspectief, rol, element (code), score (1-5 as a number,
-or 'nvt' / 'onbekend', or empty), toelichting. The long frame calls the answer ``antwoord``.
+or 'nvt' / 'onbekend', or empty), toelichting, status (of the perspective). The long frame calls
+the answer ``antwoord``.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pandas as pd
 import analysis
 
 DATA_COLUMNS = ("gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
-                "score", "toelichting")
+                "score", "toelichting", "status")
 _SCORES = {str(n): n for n in range(1, 6)}
 
 

@@ -2,7 +2,9 @@
 
 Sheets, in order: Gemeenten (element x gemeente, gemeentescore), one sheet per gemeente (element x
 casus, casusscore, last column Gemiddelde), Analyseschema (casus x element), Data (the long
-interchange format, importable again as is), Instrument, Over deze export.
+interchange format), the facts sheets of zet.interchange (Gemeentegegevens, Onderzoeken,
+Casussen, Perspectieven, Citaten), Instrument, Over deze export. Data and the facts sheets
+together hold everything ZET stores about the exported casussen and import back as they are.
 
 Written with openpyxl's write-only mode (rows streamed once, in order), so the national dataset
 costs little more than dumping its cells. User text never becomes a formula: see cells.py.
@@ -27,13 +29,15 @@ from analysis import AnalysisSettings
 from zet.export.cells import TextColumn, clean_text, looks_like_formula, text_column
 from zet.export.tables import (DATA_COLUMNS, anonymise_long, by_gemeente, data_order,
                                gemeente_order, label_order, score_values)
+from zet.interchange import DATE_COLUMNS, REGISTERS
 
 SHEET_GEMEENTEN = "Gemeenten"
 SHEET_SCHEMA = "Analyseschema"
 SHEET_DATA = "Data"
 SHEET_INSTRUMENT = "Instrument"
 SHEET_ABOUT = "Over deze export"
-FIXED_SHEETS = (SHEET_GEMEENTEN, SHEET_SCHEMA, SHEET_DATA, SHEET_INSTRUMENT, SHEET_ABOUT)
+FIXED_SHEETS = (SHEET_GEMEENTEN, SHEET_SCHEMA, SHEET_DATA, SHEET_INSTRUMENT, SHEET_ABOUT,
+                *(register.sheet for register in REGISTERS))
 SCHEMA_HEADERS = ("gemeente", "onderzoek", "casus", "doelgroep", "element", "werkzaam element",
                   "inwoner", "professional", "dossier", "casusscore", "verschil", "oordeel",
                   "toelichting", "citaten")
@@ -45,12 +49,14 @@ _INVALID_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="E8E8E8")
 _SCORE_FORMAT = "0.0"
+_DATE_FORMAT = "DD-MM-YYYY"
 
 
 def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument, *,
                    anonymous: bool = False, filters_description: str = "Alle gemeenten",
                    settings: AnalysisSettings = analysis.DEFAULT_SETTINGS,
-                   exported_on: date | None = None) -> bytes:
+                   exported_on: date | None = None,
+                   registers: dict[str, pd.DataFrame] | None = None) -> bytes:
     """The export workbook (.xlsx bytes).
 
     long: the long frame of zet.services.dataset.scores_frame (gemeente, onderzoek, casus,
@@ -58,7 +64,8 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
     (gemeente, casus, perspectief, rol, element, tekst, bron) or None; instrument: the
     zet.instrument.Instrument whose element order and names the sheets use. anonymous: gemeenten
     become 'Gemeente A', 'Gemeente B', ... on every sheet, casus codes 'A-01', ...; toelichting
-    and quotes are left out.
+    and quotes are left out. registers: per zet.interchange register name its frame of cells
+    (zet.export.registers.register_tables), written as the facts sheets; never with anonymous.
     """
     exported_on = exported_on or date.today()
     elements = pd.DataFrame({"code": [e.code for e in instrument.elements],
@@ -67,7 +74,7 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
         long, labels, scrub = anonymise_long(long)
         gemeenten = label_order(labels)
         filters_description = scrub(filters_description)
-        citaten = None
+        citaten = registers = None
     else:
         gemeenten = gemeente_order(long["gemeente"].unique())
     result = analysis.analyse(long, elements, settings, toelichting=not anonymous)
@@ -84,12 +91,14 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
                         comparison[gemeente].to_numpy(), with_images)
     _schema_sheet(workbook, result.schema, citaten, names, gemeenten, anonymous)
     _data_sheet(workbook, data_order(long, gemeenten, order))
+    for register in REGISTERS if registers else ():
+        _register_sheet(workbook, register, registers[register.name])
     _instrument_sheet(workbook, instrument, order, names)
     _about_sheet(workbook, exported_on=exported_on, filters=filters_description,
                  instrument=instrument, anonymous=anonymous, settings=settings,
                  n_gemeenten=len(gemeenten), n_casussen=len(result.schema) // max(len(order), 1),
                  long=long, with_images=with_images, n_citaten=_count(citaten),
-                 n_citaten_los=_count(citaten, loose=True))
+                 n_citaten_los=_count(citaten, loose=True), with_registers=bool(registers))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -329,6 +338,29 @@ def _data_sheet(workbook, long) -> None:
         ws.append(row)
 
 
+def _register_sheet(workbook, register, frame: pd.DataFrame) -> None:
+    """One facts sheet: the register's columns as the header (plain text, the import reads it
+    back), text cells guarded against formulas, dates as date cells."""
+    ws = workbook.create_sheet(register.sheet)
+    columns = []
+    for name in register.columns:
+        values = frame[name]
+        if name in DATE_COLUMNS:
+            columns.append([None if v is None else _cell(ws, v, number_format=_DATE_FORMAT)
+                            for v in values])
+        elif values.map(lambda v: v is None or isinstance(v, str)).all():
+            columns.append(_guarded(ws, text_column(values.reset_index(drop=True))))
+        else:
+            columns.append(values.to_numpy(dtype=object))
+    ws.freeze_panes = "A2"
+    _widths(ws, [{"toelichting": 80, "toegang": 60, "focus": 60, "hulpvraag": 60, "tekst": 60}.get(
+        name, _text_width([name] + [v for v in col[:200] if isinstance(v, str)], 10, 40))
+        for name, col in zip(register.columns, columns)])
+    ws.append(list(register.columns))
+    for row in zip(*columns):
+        ws.append(row)
+
+
 # --- Instrument and Over deze export ------------------------------------------------------
 
 def _instrument_sheet(workbook, instrument, order, names) -> None:
@@ -361,7 +393,8 @@ def _count(citaten, loose: bool = False) -> int:
 
 
 def _about_sheet(workbook, *, exported_on, filters, instrument, anonymous, settings,
-                 n_gemeenten, n_casussen, long, with_images, n_citaten, n_citaten_los) -> None:
+                 n_gemeenten, n_casussen, long, with_images, n_citaten, n_citaten_los,
+                 with_registers) -> None:
     ws = workbook.create_sheet(SHEET_ABOUT)
     ws.freeze_panes = "A2"
     _widths(ws, [32, 110])
@@ -380,11 +413,20 @@ def _about_sheet(workbook, *, exported_on, filters, instrument, anonymous, setti
         rows.append(("Anonimisering", "Gemeenten heten Gemeente A, B, ... (op naam gesorteerd, "
                      "in elk tabblad hetzelfde); casuscodes zijn vervangen door A-01, A-02, ...; "
                      "toelichtingen en citaten zijn weggelaten."))
+        rows.append(("Eenrichtingsverkeer", "Een geanonimiseerde export kan niet terug in ZET "
+                     "worden geïmporteerd: de namen en codes zijn vervangen en de gegevens van "
+                     "casussen en perspectieven zijn weggelaten. ZET weigert dit bestand bij "
+                     "een import."))
     else:
-        rows.append(("Citaten", f"{n_citaten} citaten bij een werkzaam element staan in de kolom "
-                     "'citaten' van het Analyseschema."
-                     + (f" {n_citaten_los} citaten zonder werkzaam element staan niet in dit "
-                        "werkboek." if n_citaten_los else "")))
+        rows.append(("Citaten", f"{n_citaten} citaten bij een werkzaam element staan ook in de "
+                     "kolom 'citaten' van het Analyseschema; alle citaten"
+                     + (f" (ook de {n_citaten_los} zonder werkzaam element)" if n_citaten_los
+                        else "") + " staan in tabblad Citaten."))
+    if with_registers:
+        rows.append(("Gegevens", "De tabbladen Gemeentegegevens, Onderzoeken, Casussen, "
+                     "Perspectieven en Citaten bevatten de overige gegevens van de casussen. "
+                     "Samen met tabblad Data is dit werkboek een volledige kopie die zo weer "
+                     "kan worden geïmporteerd (docs/importformaat.md)."))
     if not with_images:
         rows.append(("Heatmap-afbeeldingen", f"Weggelaten: meer dan {MAX_IMAGE_GEMEENTEN} "
                      "gemeenten. De kleuren in de tabellen tonen dezelfde heatmap."))
@@ -404,7 +446,8 @@ def _about_sheet(workbook, *, exported_on, filters, instrument, anonymous, setti
         ("Kleuren", "Oranje = laag (knelpunt, 1), wit = 3, blauw = hoog (succesfactor, 5); "
          "geschikt bij kleurenblindheid. Lege cel = geen score."),
         ("Data", "Tabblad Data is het importformaat (één rij per antwoord; element als code, "
-         "score 1-5, nvt, onbekend of leeg) en kan zo weer worden geïmporteerd."),
+         "score 1-5, nvt, onbekend of leeg; status van het perspectief) en kan zo weer worden "
+         "geïmporteerd."),
         ("Lange teksten", "Een tekst langer dan 32.767 tekens (de grens van Excel) is ingekort; "
          "de cel eindigt dan met '… [ingekort: N tekens weggelaten]'."),
     ]

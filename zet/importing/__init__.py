@@ -1,8 +1,9 @@
-"""Importing scores in the long interchange format (one row per score) from CSV or xlsx.
+"""Importing scores in the long interchange format (one row per score) from CSV, xlsx or a CSV
+bundle, with the facts tables beside them (zet.interchange) when the file has them.
 
-    gemeente, casus, doelgroep, perspectief, element, score, toelichting [, onderzoek, rol]
+    gemeente, casus, doelgroep, perspectief, element, score, toelichting [, onderzoek, rol, status]
 
-``read_table`` reads the file safely, ``plan_import`` validates every row and works out what
+``read_bundle`` reads the file safely, ``plan_import`` validates every row and works out what
 would change, ``apply_import`` writes it (flush, no commit). ``import_file`` does all three for
 the CLI and the upload page. The format is described in docs/importformaat.md.
 """
@@ -13,11 +14,11 @@ from sqlalchemy.orm import Session
 from zet.access import ALL, Scope
 from zet.importing.apply import (ImportPlan, ImportRefused, apply_import, count_rows,
                                  plan_import)
-from zet.importing.reader import ImportFileError, read_table
+from zet.importing.reader import Bundle, ImportFileError, read_bundle, read_table
 from zet.importing.validate import Problem, Validation, validate_table
 from zet.instrument import Instrument
 
-__all__ = ["ImportFileError", "ImportPlan", "ImportRefused", "Problem", "Validation",
+__all__ = ["Bundle", "read_bundle", "ImportFileError", "ImportPlan", "ImportRefused", "Problem", "Validation",
            "apply_import", "count_rows", "import_file", "plan_import", "read_table",
            "validate_table"]
 
@@ -31,8 +32,9 @@ def import_file(session: Session, instrument: Instrument, filename: str, data: b
     Flushes, never commits. ``options`` are those of plan_import (skip_invalid,
     allow_new_gemeenten, ignore_unknown_columns).
     """
-    frame = read_table(filename, data)
-    plan = plan_import(session, instrument, frame, scope, **options)
+    bundle = read_bundle(filename, data)
+    plan = plan_import(session, instrument, bundle.data, scope, registers=bundle.registers,
+                       **options)
     if dry_run or not plan.can_apply:
         return plan
     return apply_import(session, instrument, plan, scope)

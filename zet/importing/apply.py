@@ -22,6 +22,7 @@ from zet.instrument import Instrument
 from zet.models import Casus, Gemeente, Onderzoek, Perspectief, Score
 from zet.models.mixins import utcnow
 from zet.services.gemeenten import save_gemeente, save_onderzoek
+from zet.importing.facts import Facts, apply_facts, check_facts, read_facts
 from zet.importing.validate import (KnownState, Problem, StoredPerspectief, Table, Validation,
                                     validate_table)
 from zet.rules import state
@@ -64,6 +65,8 @@ class ImportPlan:
     scores_unchanged: int = 0
     to_concept: int = 0          # definitief perspectives set back to concept (status column)
     to_definitief: int = 0       # concept perspectives made definitief (status column)
+    facts: Facts | None = None   # the facts tables beside the scores, when the file has them
+    fact_changes: dict = field(default_factory=dict)   # register name -> rows that change
     # Internals for apply_import.
     _known: KnownState | None = field(default=None, repr=False)
     _table: Table | None = field(default=None, repr=False)
@@ -98,7 +101,8 @@ class ImportPlan:
     def changes_anything(self) -> bool:
         return bool(self.new_gemeenten or self.new_onderzoeken or self.new_casussen
                     or self.linked_casussen or self.new_perspectieven or self.scores_added
-                    or self.scores_changed or self._status_changes)
+                    or self.scores_changed or self._status_changes
+                    or any(self.fact_changes.values()))
 
     def summary_lines(self) -> list[str]:
         """The Dutch report: problems (with row numbers), then what was (or would be) done."""
@@ -114,16 +118,7 @@ class ImportPlan:
             lines.append(f"Overgeslagen: {skipped} van {self.total_rows} "
                          f"{'rij' if self.total_rows == 1 else 'rijen'}, om deze redenen:")
             lines += [f"- {p}" for p in self.problems]
-        added = (f"{_n(len(self.new_gemeenten), 'gemeente', 'gemeenten')}, "
-                 f"{_n(len(self.new_onderzoeken), 'onderzoek', 'onderzoeken')}, "
-                 f"{_n(len(self.new_casussen), 'casus', 'casussen')}, "
-                 f"{_n(self.new_perspectieven, 'perspectief', 'perspectieven')}, "
-                 f"{_n(self.scores_added, 'score', 'scores')}")
-        perspectieven = _n(self.changed_perspectieven, "bestaand perspectief",
-                           "bestaande perspectieven")
-        changed = (f"{_n(self.scores_changed, 'score', 'scores')} (in {perspectieven}), "
-                   f"{_n(len(self.linked_casussen), 'casus', 'casussen')} aan een onderzoek "
-                   "gekoppeld")
+        added, changed = self._added_text(), self._changed_text()
         if self.applied:
             lines.append(f"Toegevoegd: {added}.")
             lines.append(f"Gewijzigd: {changed}.")
@@ -137,6 +132,15 @@ class ImportPlan:
         if self.to_definitief:
             lines.append(f"{'Definitief gemaakt' if self.applied else 'Definitief te maken'} "
                          f"(kolom status): {_n(self.to_definitief, 'perspectief', 'perspectieven')}.")
+        if any(self.fact_changes.values()):
+            counts = self.fact_changes
+            parts = [_n(counts["gemeenten"], "gemeente", "gemeenten"),
+                     _n(counts["onderzoeken"], "onderzoek", "onderzoeken"),
+                     _n(counts["casussen"], "casus", "casussen"),
+                     _n(counts["perspectieven"], "perspectief", "perspectieven"),
+                     _n(counts["citaten"], "perspectief", "perspectieven") + " met citaten"]
+            lines.append(f"Gegevens {'aangevuld of gewijzigd' if self.applied else 'aan te vullen of te wijzigen'}"
+                         f" (naast de scores): {', '.join(parts)}.")
         lines += self.reading_lines()
         if self.new_gemeenten:
             lines.append("Nieuwe gemeenten: " + _shortened(self.new_gemeenten) + ".")
@@ -153,6 +157,31 @@ class ImportPlan:
                          if self.applied else "Er zou niets veranderen.")
         return lines
 
+
+    def _added_text(self) -> str:
+        return (f"{_n(len(self.new_gemeenten), 'gemeente', 'gemeenten')}, "
+                f"{_n(len(self.new_onderzoeken), 'onderzoek', 'onderzoeken')}, "
+                f"{_n(len(self.new_casussen), 'casus', 'casussen')}, "
+                f"{_n(self.new_perspectieven, 'perspectief', 'perspectieven')}, "
+                f"{_n(self.scores_added, 'score', 'scores')}")
+
+    def _changed_text(self) -> str:
+        perspectieven = _n(self.changed_perspectieven, "bestaand perspectief",
+                           "bestaande perspectieven")
+        return (f"{_n(self.scores_changed, 'score', 'scores')} (in {perspectieven}), "
+                f"{_n(len(self.linked_casussen), 'casus', 'casussen')} aan een onderzoek "
+                "gekoppeld")
+
+    def audit_summary(self) -> str:
+        """What the import did, in counts only: the audit log never quotes a value from the
+        file (a refused value may be a phone number)."""
+        parts = [f"toegevoegd: {self._added_text()}", f"gewijzigd: {self._changed_text()}"]
+        facts = sum(self.fact_changes.values())
+        if facts:
+            parts.append(f"gegevens bijgewerkt: {facts}")
+        if self.problems:
+            parts.append(f"overgeslagen: {_n(len(self.skipped_rows), 'rij', 'rijen')}")
+        return "; ".join(parts) + "."
 
     def reading_lines(self) -> list[str]:
         """How the file was read where it was not literal: element names, ignored columns."""
@@ -171,6 +200,9 @@ class ImportPlan:
         if readings:
             lines.append("Elementnamen gelezen zonder accenten en hoofdletters: " + ", ".join(
                 f"'{raw}' als '{name}'" for raw, name in readings[:LIST_SHOWN]) + ".")
+        if self.facts is not None and self.facts.present:
+            lines.append("Gelezen naast de scores: " + ", ".join(
+                f"{len(rows)} {name}" for name, rows in self.facts.rows.items()) + ".")
         if self.validation.ignored_columns:
             lines.append("Genegeerde kolommen (onbekend): "
                          + _shortened([f"'{c}'" for c in self.validation.ignored_columns]) + ".")
@@ -196,15 +228,18 @@ def _chunks(values, size: int = CHUNK):
         yield values[start:start + size]
 
 
-def load_known(session: Session, table: Table, scope: Scope = ALL) -> KnownState:
+def load_known(session: Session, table: Table, scope: Scope = ALL,
+               facts: Facts | None = None) -> KnownState:
     """The gemeenten (all: a name must not be taken twice), and the onderzoeken and casussen
-    of the gemeenten in the table that ``scope`` allows."""
+    of the gemeenten in the table (and in the facts tables) that ``scope`` allows."""
     known = KnownState()
     for gemeente_id, naam in session.execute(select(Gemeente.id, Gemeente.naam)):
         known.add_gemeente(gemeente_id, naam)
-    ids = [known.gemeenten[k][0] for k in table["gkey"].uniques
+    gkeys = set(table["gkey"].uniques.tolist()) | (facts.gemeente_keys() if facts else set())
+    ids = [known.gemeenten[k][0] for k in sorted(gkeys)
            if k in known.gemeenten and scope.allows(known.gemeenten[k][0])]
-    wanted_casussen = set(table["ckey"].uniques.tolist())
+    wanted_casussen = set(table["ckey"].uniques.tolist()) | (facts.casus_keys() if facts
+                                                               else set())
     casus_ids = []
     for chunk in _chunks(ids):
         for oid, gid, titel in session.execute(select(
@@ -221,6 +256,8 @@ def load_known(session: Session, table: Table, scope: Scope = ALL) -> KnownState
                 casus_ids.append(cid)
     statuses = {str(v).strip().casefold() for v in table["status_raw"].uniques}
     _load_perspectives(session, known, casus_ids, all_answers="definitief" in statuses)
+    if facts is not None:
+        known.file_meta = facts.perspective_meta()
     return known
 
 
@@ -283,30 +320,46 @@ def _value(coded, position):
 
 
 def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
-                scope: Scope = ALL, *, skip_invalid: bool = False,
-                allow_new_gemeenten: bool = False,
+                scope: Scope = ALL, *, registers: dict[str, pd.DataFrame] | None = None,
+                skip_invalid: bool = False, allow_new_gemeenten: bool = False,
                 ignore_unknown_columns: bool = False) -> ImportPlan:
-    """Validate ``frame`` (from read_table) and work out what an import would add and change.
+    """Validate ``frame`` (the scores, from read_bundle) and ``registers`` (its facts tables,
+    if any) and work out what an import would add and change.
 
     Reads the database, never writes. With ``skip_invalid`` the plan covers the valid rows and
-    the problems describe the skipped ones. ``allow_new_gemeenten`` confirms that gemeenten
-    looking like existing ones ('Duinwijk' beside 'Gemeente Duinwijk') are really new;
-    ``ignore_unknown_columns`` lists unknown columns instead of refusing the file.
+    the problems describe the skipped ones (a problem in a facts table is never skipped).
+    ``allow_new_gemeenten`` confirms that gemeenten looking like existing ones ('Duinwijk'
+    beside 'Gemeente Duinwijk') are really new; ``ignore_unknown_columns`` lists unknown
+    columns instead of refusing the file.
     """
     holder = {}
+    facts = read_facts(registers, instrument, ignore_unknown_columns) if registers else None
 
     def known_for(table):
-        holder["known"] = load_known(session, table, scope)
+        holder["known"] = load_known(session, table, scope, facts)
         return holder["known"]
 
     validation = validate_table(frame, instrument, scope, known_for,
                                 allow_new_gemeenten=allow_new_gemeenten,
-                                ignore_unknown_columns=ignore_unknown_columns)
+                                ignore_unknown_columns=ignore_unknown_columns,
+                                allow_empty=facts is not None and facts.present)
     plan = ImportPlan(validation=validation, skip_invalid=skip_invalid,
                       total_rows=validation.total_rows or len(frame.index),
-                      _known=holder.get("known"))
+                      _known=holder.get("known"), facts=facts)
+    if facts is not None:
+        validation.ignored_columns += facts.ignored_columns
+        problems = facts.problems
+        if not validation.fatal and holder.get("known") is not None:
+            problems = problems + check_facts(facts, validation, holder["known"], scope,
+                                              instrument,
+                                              allow_new_gemeenten=allow_new_gemeenten)
+        validation.lookalike_gemeenten |= facts.lookalike_gemeenten
+        validation.problems += problems
+        validation.column_problems += problems   # never skipped: they are not score rows
     if not plan.can_apply:
         return plan
+    if facts is not None:
+        plan.fact_changes = apply_facts(session, facts, instrument, write=False)
     known = plan._known
     table = validation.table.take(validation.valid_positions)
     plan._table = table
@@ -451,7 +504,19 @@ def apply_import(session: Session, instrument: Instrument, plan_or_frame,
     if not plan.changes_anything:
         plan.applied = True
         return plan
+    _apply_scores(session, instrument, plan, scope)
+    if plan.facts is not None:
+        plan.fact_changes = apply_facts(session, plan.facts, instrument, write=True)
+    plan.applied = True
+    return plan
+
+
+def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
+                  scope: Scope) -> None:
+    """The scores table's part: gemeenten, onderzoeken, casussen, perspectives, scores."""
     known, table = plan._known, plan._table
+    if table is None or len(table) == 0:
+        return
     cols = table.columns
 
     # Gemeenten and onderzoeken through the services (a few hundred at most).
@@ -560,8 +625,6 @@ def apply_import(session: Session, instrument: Instrument, plan_or_frame,
     session.flush()
     if plan._touched or plan.linked_casussen:
         session.expire_all()  # ORM objects loaded before must not keep the old versions
-    plan.applied = True
-    return plan
 
 
 def _score_params(cols, mask: np.ndarray, row_pid: np.ndarray, version: str) -> list[dict]:

@@ -1,4 +1,8 @@
-"""Reading an uploaded table (CSV or xlsx) into a frame of strings, refusing what is unsafe.
+"""Reading an uploaded file (CSV, xlsx or a CSV bundle) into frames of strings, refusing what is
+unsafe.
+
+``read_bundle`` returns the scores table (the Data sheet, the CSV, or data.csv of a bundle) and
+the facts tables of zet.interchange found beside it; ``read_table`` only the scores table.
 
 The frame keeps the file's own header texts as column names (trimmed) and uses the row number a
 spreadsheet shows as index: the header is row 1, so the first data row is 2. Every cell is a
@@ -12,12 +16,14 @@ import io
 import re
 import warnings
 import zipfile
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 import numpy as np
 import pandas as pd
 
 from zet.errors import DomainError
+from zet.interchange import DATA_FILE, REGISTERS
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024   # sum of the xlsx members, checked before openpyxl opens it
 MAX_RATIO = 100                        # uncompressed / compressed, per member over 1 MB
@@ -29,6 +35,14 @@ KNOWN_HEADERS = frozenset({"gemeente", "casus", "doelgroep", "perspectief", "ele
                            "antwoord", "toelichting", "onderzoek", "rol", "status"})
 MIN_KNOWN_HEADERS = 3
 
+ABOUT_SHEET = "Over deze export"
+_REGISTER_SHEETS = {register.sheet.casefold(): register for register in REGISTERS}
+_REGISTER_FILES = {register.file.casefold(): register for register in REGISTERS}
+_ANONYMOUS = ("'{name}' is een geanonimiseerde export van ZET. Die kan niet terug worden "
+              "geïmporteerd: gemeenten en casussen hebben er andere namen en de gegevens van "
+              "casussen en perspectieven ontbreken. Importeer een volledige (niet-"
+              "geanonimiseerde) export.")
+
 _SAVE_AS = ("Sla het bestand in Excel op als 'CSV UTF-8 (door lijstscheidingsteken gescheiden)' "
             "of als Excel-werkmap (.xlsx).")
 
@@ -37,8 +51,21 @@ class ImportFileError(DomainError):
     """The file cannot be read as an import table; the message is Dutch and says what to do."""
 
 
+@dataclass
+class Bundle:
+    """What a file holds: the scores table and, per zet.interchange register name, its facts
+    table (only those present)."""
+    data: pd.DataFrame
+    registers: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
 def read_table(filename: str, data: bytes) -> pd.DataFrame:
-    """The table in ``data`` (a .csv or .xlsx file called ``filename``) as a frame of strings."""
+    """The scores table in ``data`` (.csv, .xlsx or a .zip bundle) as a frame of strings."""
+    return read_bundle(filename, data).data
+
+
+def read_bundle(filename: str, data: bytes) -> Bundle:
+    """The scores table and the facts tables in ``data`` (a file called ``filename``)."""
     name = (filename or "").strip()
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if not data:
@@ -53,7 +80,11 @@ def read_table(filename: str, data: bytes) -> pd.DataFrame:
         if is_zip or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             raise ImportFileError(f"'{name}' heeft de extensie .csv maar is een Excel- of "
                                   f"zip-bestand. {_SAVE_AS}")
-        return _read_csv(name, data)
+        return Bundle(_read_csv(name, data))
+    if extension == "zip":
+        if not is_zip:
+            raise ImportFileError(f"'{name}' is geen geldig zip-bestand.")
+        return _read_zip(name, data)
     if extension == "xls":
         raise ImportFileError(f"'{name}' is een oud Excel-bestand (.xls). Open het in Excel en "
                               "kies Opslaan als > Excel-werkmap (.xlsx), of sla het op als CSV.")
@@ -62,16 +93,16 @@ def read_table(filename: str, data: bytes) -> pd.DataFrame:
                               "LibreOffice Bestand > Opslaan als > Excel 2007-365 (.xlsx), of "
                               "sla het op als CSV (tekst), en importeer dat bestand.")
     raise ImportFileError(f"'{name}' is geen CSV- of Excel-bestand: kies een bestand dat eindigt "
-                          f"op .csv of .xlsx. {_SAVE_AS}")
+                          f"op .csv of .xlsx (of een CSV-bundel .zip van ZET). {_SAVE_AS}")
 
 
 # --- CSV ------------------------------------------------------------------------------------
 
-def _read_csv(name: str, data: bytes) -> pd.DataFrame:
+def _read_csv(name: str, data: bytes, header_at: int | None = None) -> pd.DataFrame:
     if b"\x00" in data[:65536]:
         raise ImportFileError(f"'{name}' is geen tekstbestand (CSV). {_SAVE_AS}")
     text, encoding = decode_csv(name, data)
-    skipped = _title_lines(text[:65536])
+    skipped = _title_lines(text[:65536]) if header_at is None else header_at
     if skipped:
         text = text.split("\n", skipped)[-1]
     delimiter = sniff_delimiter(text[:65536])
@@ -141,17 +172,19 @@ def _parser_message(name: str, message: str, delimiter: str, skipped: int = 0) -
 
 # --- xlsx -----------------------------------------------------------------------------------
 
-def _check_zip(name: str, data: bytes) -> None:
-    """Refuse anything that is not a plausible, modestly sized xlsx, before openpyxl opens it."""
+def _check_zip(name: str, data: bytes, workbook: bool = True) -> None:
+    """Refuse anything that is not a plausible, modestly sized xlsx (or, with ``workbook``
+    off, zip bundle), before openpyxl or the CSV reader opens it."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise ImportFileError(f"'{name}' is geen geldig Excel-bestand (.xlsx): het bestand is "
+        kind = "Excel-bestand (.xlsx)" if workbook else "zip-bestand"
+        raise ImportFileError(f"'{name}' is geen geldig {kind}: het bestand is "
                               f"beschadigd. {_SAVE_AS}") from None
     with archive:
         members = archive.infolist()
         names = {m.filename for m in members}
-        if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        if workbook and ("xl/workbook.xml" not in names or "[Content_Types].xml" not in names):
             raise ImportFileError(f"'{name}' is geen Excel-werkmap (.xlsx): het is een ander "
                                   f"soort zip-bestand. {_SAVE_AS}")
         if len(members) > MAX_MEMBERS:
@@ -171,7 +204,27 @@ def _check_zip(name: str, data: bytes) -> None:
                     "en wordt niet geopend. Sla de gegevens opnieuw op in een nieuwe werkmap.")
 
 
-def _read_xlsx(name: str, data: bytes) -> pd.DataFrame:
+def _read_zip(name: str, data: bytes) -> Bundle:
+    """A CSV bundle as ZET exports it: data.csv and the facts files, each read as a CSV."""
+    _check_zip(name, data, workbook=False)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = {m.filename.rsplit("/", 1)[-1].casefold(): m for m in archive.infolist()
+                   if not m.is_dir()}
+        if DATA_FILE not in members:
+            raise ImportFileError(f"'{name}' is geen CSV-bundel van ZET: het bestand "
+                                  f"{DATA_FILE} ontbreekt. Importeer een losse CSV of een "
+                                  "Excel-werkmap, of zet de scores in data.csv.")
+        bundle = Bundle(_read_csv(f"{name}/{DATA_FILE}", archive.read(members[DATA_FILE])))
+        for file, register in _REGISTER_FILES.items():
+            if file in members:
+                frame = _read_csv(f"{name}/{register.file}", archive.read(members[file]),
+                                  header_at=0)
+                frame.attrs["file"] = register.file
+                bundle.registers[register.name] = frame
+    return bundle
+
+
+def _read_xlsx(name: str, data: bytes) -> Bundle:
     _check_zip(name, data)
     import openpyxl
     try:
@@ -182,19 +235,42 @@ def _read_xlsx(name: str, data: bytes) -> pd.DataFrame:
         raise ImportFileError(f"'{name}' kon niet als Excel-werkmap worden gelezen. "
                               f"{_SAVE_AS}") from None
     try:
+        if _is_anonymous(workbook):
+            raise ImportFileError(_ANONYMOUS.format(name=name))
         sheet, header_at = _pick_sheet(workbook)
-        rows, formulas = [], []
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for cells in sheet.iter_rows():
-                values = []
-                for cell in cells:
-                    if getattr(cell, "data_type", None) == "f":
-                        formulas.append(cell.coordinate)
-                    values.append(_cell_text(getattr(cell, "value", None)))
-                rows.append(values)
+        bundle = Bundle(_sheet_frame(name, sheet, header_at))
+        for other in workbook.worksheets:
+            register = _REGISTER_SHEETS.get(other.title.strip().casefold())
+            if register is not None:
+                bundle.registers[register.name] = _sheet_frame(name, other, 0)
     finally:
         workbook.close()
+    return bundle
+
+
+def _is_anonymous(workbook) -> bool:
+    """Whether the workbook is an anonymised ZET export (its 'Over deze export' says so)."""
+    about = next((s for s in workbook.worksheets if s.title == ABOUT_SHEET), None)
+    if about is None:
+        return False
+    for row in about.iter_rows(max_row=30, max_col=2, values_only=True):
+        if row and row[0] == "Geanonimiseerd":
+            return str(row[1] if len(row) > 1 else "").strip() == "ja"
+    return False
+
+
+def _sheet_frame(name: str, sheet, header_at: int) -> pd.DataFrame:
+    """One sheet as a frame of strings; a formula anywhere refuses the file."""
+    rows, formulas = [], []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for cells in sheet.iter_rows():
+            values = []
+            for cell in cells:
+                if getattr(cell, "data_type", None) == "f":
+                    formulas.append(cell.coordinate)
+                values.append(_cell_text(getattr(cell, "value", None)))
+            rows.append(values)
     if formulas:
         named = ", ".join(formulas[:MAX_FORMULAS_NAMED])
         more = (f" (en nog {len(formulas) - MAX_FORMULAS_NAMED} andere cellen)"
@@ -214,9 +290,13 @@ def _read_xlsx(name: str, data: bytes) -> pd.DataFrame:
 
 def _pick_sheet(workbook):
     """The sheet called 'Data', else the first sheet whose headers ZET recognises (also when
-    they sit below a title row), else the first sheet; with the header's row index."""
-    sheets = sorted(workbook.worksheets,
+    they sit below a title row), else the first sheet; with the header's row index. The facts
+    sheets (Casussen, Perspectieven, ...) are never taken for the scores."""
+    sheets = sorted((s for s in workbook.worksheets
+                     if s.title.strip().casefold() not in _REGISTER_SHEETS),
                     key=lambda s: s.title.strip().casefold() != PREFERRED_SHEET.casefold())
+    if not sheets:
+        sheets = list(workbook.worksheets)
     for sheet in sheets:
         header_at = _header_index(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True))
         if header_at is not None:

@@ -59,18 +59,20 @@ def format_rows(rows) -> str:
 
 @dataclass(frozen=True)
 class Problem:
-    """One Dutch message and the file rows it concerns (none for a problem with the columns)."""
+    """One Dutch message and the file rows it concerns (none for a problem with the columns);
+    ``where`` names the sheet or file when it is not the scores table ("tabblad 'Casussen'")."""
     message: str
     rows: tuple[int, ...] = ()
+    where: str = ""
 
     @property
     def first_row(self) -> int:
         return min(self.rows) if self.rows else 0
 
     def __str__(self) -> str:
-        if not self.rows:
+        where = ", ".join(part for part in (self.where, format_rows(self.rows)) if part)
+        if not where:
             return self.message
-        where = format_rows(self.rows)
         return f"{where[0].upper()}{where[1:]}: {self.message}"
 
 
@@ -97,6 +99,9 @@ class KnownState:
     casussen: dict[tuple[int, str], tuple[int, str, str, int | None]] = field(default_factory=dict)
     # (casus_id, soort, rol key) -> stored perspective
     perspectieven: dict[tuple[int, str, str], StoredPerspectief] = field(default_factory=dict)
+    # (gemeente key, casus key, soort, rol key) -> the perspective facts the file gives beside
+    # the scores (the Perspectieven sheet): datum, afnemer, toestemming, ...
+    file_meta: dict[tuple[str, str, str, str], dict] = field(default_factory=dict)
 
     def add_gemeente(self, gemeente_id: int, naam: str) -> None:
         self.gemeenten[gemeente_key(naam)] = (gemeente_id, naam)
@@ -658,6 +663,7 @@ def _check_perspective_states(c: _Collector, table: Table, known: KnownState, sc
         soort = _value_at(table, "perspectief", in_group[0])
         if stored is None:
             meta["rol"] = _value_at(table, "rol", in_group[0])
+        meta.update(known.file_meta.get(perspective_key(table, in_group[0]), {}))
         parts = list(state.definitief_meta_problems(
             soort, **{name: meta.get(name) for name in state.DEFINITIEF_FIELDS}).values())
         if answered_count[group] < len(instrument.elements):
@@ -670,8 +676,10 @@ def _check_perspective_states(c: _Collector, table: Table, known: KnownState, sc
         if not parts:
             continue
         if stored is None:
-            advice = (" Een nieuw perspectief wordt als concept geïmporteerd: laat de kolom "
-                      "status leeg of zet er 'concept' in, en maak het definitief in ZET.")
+            advice = (" Een nieuw perspectief is pas definitief met al zijn antwoorden en zijn "
+                      "gegevens (datum, afnemer en bij de inwoner de toestemming, in tabblad "
+                      "Perspectieven). Laat anders de kolom status leeg of zet er 'concept' in, "
+                      "en maak het definitief in ZET.")
         elif stored.status == "definitief" and not status_of.get(group):
             advice = (" Het perspectief is definitief in ZET. Vul de ontbrekende antwoorden in, "
                       "of zet in de kolom status 'concept' om het terug te zetten naar concept.")
@@ -684,6 +692,14 @@ def _check_perspective_states(c: _Collector, table: Table, known: KnownState, sc
 def _value_at(table: Table, name: str, position: int):
     col = table[name]
     return col.uniques[col.codes[position]]
+
+
+def perspective_key(table: Table, position: int) -> tuple[str, str, str, str]:
+    """(gemeente key, casus key, soort, rol key) of the perspective of one row: how the facts
+    sheets name a perspective too."""
+    soort = _value_at(table, "perspectief", position)
+    rkey = _value_at(table, "rkey", position) if soort == "professional" else ""
+    return (_value_at(table, "gkey", position), _value_at(table, "ckey", position), soort, rkey)
 
 
 def _perspective_label(table: Table, position: int) -> str:
@@ -709,11 +725,12 @@ def _stored_perspective(table: Table, known: KnownState, scope: Scope,
 
 def validate_table(frame: pd.DataFrame, instrument: Instrument, scope: Scope = ALL,
                    known=None, *, allow_new_gemeenten: bool = False,
-                   ignore_unknown_columns: bool = False) -> Validation:
+                   ignore_unknown_columns: bool = False, allow_empty: bool = False) -> Validation:
     """Normalise and check a frame from ``read_table``: every problem at once.
 
     ``known`` is a KnownState, or a function that gets the normalised table and returns one
-    (so the database is only asked about the gemeenten in the file).
+    (so the database is only asked about the gemeenten in the file). ``allow_empty``: a table
+    without rows is no problem (the file's facts tables carry the import).
     """
     table, problems, ignored = normalise(frame, ignore_unknown_columns)
     source = dict(frame.attrs)
@@ -721,7 +738,7 @@ def validate_table(frame: pd.DataFrame, instrument: Instrument, scope: Scope = A
         return Validation(table=None, problems=problems + [_where_read(source)],
                           column_problems=problems, total_rows=len(frame),
                           ignored_columns=ignored, source=source)
-    if len(table) == 0:
+    if len(table) == 0 and not allow_empty:
         problems = problems + [Problem("Het bestand bevat geen gegevensrijen onder de kopregel.")]
         return Validation(table=None, problems=problems, column_problems=problems,
                           ignored_columns=ignored)

@@ -2,9 +2,10 @@
 allowed values is written. Services, the bulk import and the forms all read them from here."""
 from __future__ import annotations
 
-from zet.rules.fields import MAX_CASUSCODE, MAX_KORT, MAX_LANG, ChoiceRule, TextRule
-from zet.vocabulary import (BEPERKINGEN, CASUS_STATUSSEN, DOELGROEPEN, LEEFGEBIEDEN,
-                            PERSPECTIEF_STATUSSEN, PERSPECTIEVEN)
+from zet.rules.fields import MAX_CASUSCODE, MAX_KORT, MAX_LANG, ChoiceRule, CountRule, TextRule
+from zet.vocabulary import (BEPERKINGEN, CASUS_STATUSSEN, DOELGROEPEN, GEINTERVIEWDEN,
+                            GROOTTEKLASSEN, LEEFGEBIEDEN, LEVENSFASEN, PERSPECTIEF_STATUSSEN,
+                            PERSPECTIEVEN, TOESTEMMING_VORMEN, WETTEN)
 
 MAX_TOELICHTING = 4000
 MAX_CITAAT = 1000
@@ -14,6 +15,7 @@ MAX_LEEFGEBIED_VRAAG = 500
 # Gemeente and onderzoek
 GEMEENTE_NAAM = TextRule("naam", "Gemeentenaam", MAX_KORT, name=True, identifying=False,
                          missing="Gemeente ontbreekt: vul de naam van de gemeente in.")
+GROOTTEKLASSE = ChoiceRule("grootteklasse", "Grootteklasse", GROOTTEKLASSEN)
 GEMEENTE_TOEGANG = TextRule("toegang", "Organisatie van de toegang", MAX_LANG, identifying=False)
 ONDERZOEK_TITEL = TextRule("titel", "Titel van het onderzoek", MAX_KORT, name=True,
                            missing="Vul een titel voor het onderzoek in.")
@@ -26,6 +28,12 @@ CASUS_CODE = TextRule("code", "Casuscode", MAX_CASUSCODE, name=True,
                       identifying_prefix="De casuscode moet een pseudoniem zijn. ")
 DOELGROEP = ChoiceRule("doelgroep", "Doelgroep", DOELGROEPEN,
                        missing="Doelgroep ontbreekt: kies jeugd of volwassenen.")
+WET = ChoiceRule("wet", "Wet", WETTEN)
+LEVENSFASE = ChoiceRule("levensfase", "Levensfase", LEVENSFASEN)
+INDICATIE_MAANDEN = CountRule("indicatie_maanden", "Looptijd indicatie", 0, 240,
+                              "Vul een aantal maanden van 0 tot en met 240 in.")
+WISSELINGEN = CountRule("wisselingen_contactpersoon", "Aantal wisselingen", 0, 99,
+                        "Vul een aantal van 0 tot en met 99 in.")
 HULPVRAAG = TextRule("hulpvraag", "Hulpvraag", MAX_HULPVRAAG)
 LEEFGEBIED_VRAAG = TextRule("leefgebieden", "Vraag bij leefgebied", MAX_LEEFGEBIED_VRAAG)
 BEPERKING = ChoiceRule("beperkingen", "Beperking", BEPERKINGEN)
@@ -38,6 +46,8 @@ PERSPECTIEF = ChoiceRule("soort", "Perspectief", PERSPECTIEVEN,
 PERSPECTIEF_STATUS = ChoiceRule("status", "Status", PERSPECTIEF_STATUSSEN)
 ROL = TextRule("rol", "Rol", MAX_KORT, name=True)
 AFNEMER = TextRule("afnemer", "Afnemer", MAX_KORT, name=True)
+GEINTERVIEWDE = ChoiceRule("geinterviewde", "Wie is geïnterviewd", GEINTERVIEWDEN)
+TOESTEMMING_VORM = ChoiceRule("toestemming_vorm", "Vorm van de toestemming", TOESTEMMING_VORMEN)
 TOELICHTING = TextRule("toelichting", "Toelichting", MAX_TOELICHTING)
 CITAAT = TextRule("tekst", "Citaat", MAX_CITAAT)
 CITAAT_BRON = TextRule("bron", "Bron van het citaat", MAX_KORT, name=True)

@@ -8,6 +8,7 @@ DomainError carrying the same message and the form field, for a service. Forms t
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, replace
 
 from zet.errors import DomainError
@@ -100,6 +101,44 @@ class ChoiceRule:
         if message:
             raise DomainError(message, field or self.field)
         return self.normalise(value)
+
+
+@dataclass(frozen=True)
+class CountRule:
+    """A whole number within limits (months, a number of changes), empty allowed."""
+    field: str
+    label: str
+    minimum: int
+    maximum: int
+    message: str
+
+    def parse(self, value) -> int | None:
+        """The number, None when empty; raises ValueError when it is not one."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, bool):
+            raise ValueError(value)
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        if not re.fullmatch(r"[+-]?\d+", text):
+            raise ValueError(value)
+        return int(text)
+
+    def problem(self, value) -> str | None:
+        try:
+            number = self.parse(value)
+        except ValueError:
+            return f"{self.label}: '{value}' is geen heel getal. {self.message}"
+        if number is not None and not self.minimum <= number <= self.maximum:
+            return self.message
+        return None
+
+    def require(self, value, field: str | None = None) -> int | None:
+        message = self.problem(value)
+        if message:
+            raise DomainError(message, field or self.field)
+        return self.parse(value)
 
 
 def _or_list(options) -> str:

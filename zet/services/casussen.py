@@ -11,6 +11,7 @@ from zet.errors import DomainError
 from zet.instrument import Instrument
 from zet.models import Casus, Gemeente, Perspectief, Score
 from zet.rules import catalog
+from zet.rules.dates import casus_dates_problem
 from zet.rules.identity import casus_taken_message
 from zet.rules.names import casus_key
 from zet.vocabulary import leefgebied_field_name
@@ -55,7 +56,15 @@ def save_casus(session: Session, gemeente: Gemeente, values: dict,
         raise DomainError(casus_taken_message(clash.code, gemeente.naam), "code")
     values = dict(values)
     values["doelgroep"] = catalog.DOELGROEP.require(values.get("doelgroep"))
-    _check_dates(values)
+    for rule in (catalog.WET, catalog.LEVENSFASE, catalog.CASUS_STATUS, catalog.INDICATIE_MAANDEN,
+                 catalog.WISSELINGEN):
+        if rule.field in values:
+            values[rule.field] = rule.require(values[rule.field])
+    if values.get("status") is None:
+        values.pop("status", None)
+    order = casus_dates_problem(values)
+    if order:
+        raise DomainError(order[1], order[0])
     _check_lists(values)
     values["hulpvraag"] = catalog.HULPVRAAG.require(values.get("hulpvraag")) or None
     casus = casus or Casus(gemeente=gemeente)
@@ -66,16 +75,6 @@ def save_casus(session: Session, gemeente: Gemeente, values: dict,
     session.add(casus)
     session.flush()
     return casus
-
-
-def _check_dates(values: dict) -> None:
-    order = [("datum_aanmelding", "aanmelding"), ("datum_eerste_contact", "eerste contact"),
-             ("datum_start_hulp", "start hulp")]
-    known = [(key, label, values.get(key)) for key, label in order if values.get(key)]
-    for (_, first_label, first), (key, label, later) in zip(known, known[1:]):
-        if later < first:
-            raise DomainError(f"De datum {label} ligt vóór de datum {first_label}. "
-                              "Controleer de data.", key)
 
 
 def _check_lists(values: dict) -> None:

@@ -34,9 +34,10 @@ def _filtered(stmt, scope: Scope, gemeente_ids=None, onderzoek_id=None, casus_id
 
 def scores_frame(session: Session, scope: Scope, *, gemeente_ids=None, onderzoek_id=None,
                  casus_id=None, doelgroep=None, with_ids: bool = False,
-                 toelichting: bool = True) -> pd.DataFrame:
+                 toelichting: bool = True, with_status: bool = False) -> pd.DataFrame:
     """The long frame: gemeente, onderzoek, casus, doelgroep, perspectief, rol, element,
-    antwoord ('1'..'5', 'nvt', 'onbekend', ''), toelichting; plus the *_id columns on request.
+    antwoord ('1'..'5', 'nvt', 'onbekend', ''), toelichting; plus the *_id columns and the
+    perspective's ``status`` (concept, definitief) on request.
 
     toelichting=False leaves the texts out (all ''): comparisons need only the scores, and the
     texts are most of the memory of a national frame."""
@@ -44,7 +45,7 @@ def scores_frame(session: Session, scope: Scope, *, gemeente_ids=None, onderzoek
     stmt = (select(Gemeente.naam, Onderzoek.titel, Casus.code, Casus.doelgroep, Perspectief.soort,
                    Perspectief.rol, Score.element_code, Score.score, Score.bijzonder,
                    text, Casus.gemeente_id, Casus.onderzoek_id, Casus.id,
-                   Perspectief.id)
+                   Perspectief.id, Perspectief.status if with_status else literal(""))
             .join(Perspectief, Score.perspectief_id == Perspectief.id)
             .join(Casus, Perspectief.casus_id == Casus.id)
             .join(Gemeente, Casus.gemeente_id == Gemeente.id)
@@ -53,19 +54,21 @@ def scores_frame(session: Session, scope: Scope, *, gemeente_ids=None, onderzoek
     stmt = _filtered(stmt, scope, gemeente_ids, onderzoek_id, casus_id, doelgroep)
     rows = [tuple(row) for row in session.execute(stmt)]  # pandas is slow on Row objects
     columns = ["gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
-               "score", "bijzonder", "toelichting"] + ID_COLUMNS
+               "score", "bijzonder", "toelichting"] + ID_COLUMNS + ["status"]
     frame = pd.DataFrame(rows, columns=columns)
     score_text = frame["score"].astype("Int64").astype("string")
     frame["antwoord"] = score_text.fillna(frame["bijzonder"].astype("string")).fillna("").astype(
         object)
     frame["toelichting"] = frame["toelichting"].fillna("")
     frame = frame.drop(columns=["score", "bijzonder"])
-    return frame[LONG_COLUMNS + (ID_COLUMNS if with_ids else [])]
+    return frame[LONG_COLUMNS + (ID_COLUMNS if with_ids else [])
+                 + (["status"] if with_status else [])]
 
 
 def citaten_frame(session: Session, scope: Scope, *, gemeente_ids=None, onderzoek_id=None,
                   casus_id=None) -> pd.DataFrame:
-    """Quotes as evidence: gemeente, casus, perspectief, rol, element, tekst, bron."""
+    """Quotes as evidence: gemeente, casus, perspectief, rol, element, tekst, bron (in the
+    order they were entered per perspective)."""
     stmt = (select(Gemeente.naam, Casus.code, Perspectief.soort, Perspectief.rol,
                    Citaat.element_code, Citaat.tekst, Citaat.bron, Casus.id)
             .join(Perspectief, Citaat.perspectief_id == Perspectief.id)
@@ -76,3 +79,58 @@ def citaten_frame(session: Session, scope: Scope, *, gemeente_ids=None, onderzoe
     return pd.DataFrame(session.execute(stmt).all(),
                         columns=["gemeente", "casus", "perspectief", "rol", "element", "tekst",
                                  "bron", "casus_id"])
+
+
+def gemeenten_frame(session: Session, scope: Scope, *, gemeente_ids=None) -> pd.DataFrame:
+    """The gemeenten in scope (also those without casussen): gemeente, grootteklasse, toegang."""
+    stmt = scope.restrict(select(Gemeente.naam, Gemeente.grootteklasse, Gemeente.toegang),
+                          Gemeente.id)
+    if gemeente_ids is not None:
+        stmt = stmt.where(Gemeente.id.in_(list(gemeente_ids)))
+    return pd.DataFrame(session.execute(stmt).all(),
+                        columns=["gemeente", "grootteklasse", "toegang"])
+
+
+def onderzoeken_frame(session: Session, scope: Scope, *, gemeente_ids=None) -> pd.DataFrame:
+    """Every onderzoek of those gemeenten: gemeente, onderzoek, periode_start, periode_eind,
+    focus."""
+    stmt = scope.restrict(select(Gemeente.naam, Onderzoek.titel, Onderzoek.periode_start,
+                                 Onderzoek.periode_eind, Onderzoek.focus)
+                          .join(Gemeente, Onderzoek.gemeente_id == Gemeente.id)
+                          .order_by(Onderzoek.id), Onderzoek.gemeente_id)
+    if gemeente_ids is not None:
+        stmt = stmt.where(Onderzoek.gemeente_id.in_(list(gemeente_ids)))
+    return pd.DataFrame(session.execute(stmt).all(),
+                        columns=["gemeente", "onderzoek", "periode_start", "periode_eind",
+                                 "focus"])
+
+
+CASUS_FACTS = ["doelgroep", "wet", "levensfase", "beperkingen", "leefgebieden", "hulpvraag",
+               "datum_aanmelding", "datum_eerste_contact", "datum_start_hulp",
+               "indicatie_maanden", "wisselingen_contactpersoon", "status"]
+PERSPECTIEF_FACTS = ["status", "datum", "afnemer", "geinterviewde", "toestemming",
+                     "toestemming_datum", "toestemming_vorm", "instrument_version"]
+
+
+def casussen_frame(session: Session, scope: Scope, *, gemeente_ids=None) -> pd.DataFrame:
+    """Every casus (also those without scores) with its facts: gemeente, casus, onderzoek and
+    the columns of CASUS_FACTS (beperkingen and leefgebieden as stored: lists)."""
+    stmt = (select(Gemeente.naam, Casus.code, Onderzoek.titel,
+                   *[getattr(Casus, name) for name in CASUS_FACTS])
+            .join(Gemeente, Casus.gemeente_id == Gemeente.id)
+            .outerjoin(Onderzoek, Casus.onderzoek_id == Onderzoek.id))
+    stmt = _filtered(stmt, scope, gemeente_ids)
+    return pd.DataFrame([tuple(row) for row in session.execute(stmt)],
+                        columns=["gemeente", "casus", "onderzoek"] + CASUS_FACTS)
+
+
+def perspectieven_frame(session: Session, scope: Scope, *, gemeente_ids=None) -> pd.DataFrame:
+    """Every perspective (also those without scores): gemeente, casus, perspectief, rol and
+    the columns of PERSPECTIEF_FACTS."""
+    stmt = (select(Gemeente.naam, Casus.code, Perspectief.soort, Perspectief.rol,
+                   *[getattr(Perspectief, name) for name in PERSPECTIEF_FACTS])
+            .join(Casus, Perspectief.casus_id == Casus.id)
+            .join(Gemeente, Casus.gemeente_id == Gemeente.id))
+    stmt = _filtered(stmt, scope, gemeente_ids)
+    return pd.DataFrame([tuple(row) for row in session.execute(stmt)],
+                        columns=["gemeente", "casus", "perspectief", "rol"] + PERSPECTIEF_FACTS)

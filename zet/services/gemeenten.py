@@ -8,6 +8,7 @@ from zet.access import Scope
 from zet.errors import DomainError, NeedsConfirmation
 from zet.models import Casus, Gemeente, Onderzoek
 from zet.rules import catalog
+from zet.rules.dates import period_problem
 from zet.rules.identity import gemeente_lookalike_problem, gemeente_taken_message
 from zet.rules.names import gemeente_key, gemeente_lookalike_key, onderzoek_key
 
@@ -59,10 +60,12 @@ def save_gemeente(session: Session, values: dict, gemeente: Gemeente | None = No
         if message:
             raise NeedsConfirmation(message, "naam")
     toegang = catalog.GEMEENTE_TOEGANG.require(values.get("toegang"))
+    grootteklasse = catalog.GROOTTEKLASSE.require(values.get("grootteklasse"))
     gemeente = gemeente or Gemeente()
     for key in GEMEENTE_FIELDS:
         setattr(gemeente, key, values.get(key))
     gemeente.naam, gemeente.toegang = naam, toegang or None
+    gemeente.grootteklasse = grootteklasse
     session.add(gemeente)
     session.flush()
     return gemeente
@@ -77,10 +80,9 @@ def save_onderzoek(session: Session, gemeente: Gemeente, values: dict,
                    onderzoek: Onderzoek | None = None) -> Onderzoek:
     titel = catalog.ONDERZOEK_TITEL.require(values.get("titel"))
     focus = catalog.ONDERZOEK_FOCUS.require(values.get("focus"))
-    start, eind = values.get("periode_start"), values.get("periode_eind")
-    if start and eind and eind < start:
-        raise DomainError("Het einde van de periode ligt vóór het begin. Controleer de data.",
-                          "periode_eind")
+    order = period_problem(values.get("periode_start"), values.get("periode_eind"))
+    if order:
+        raise DomainError(order[1], order[0])
     clash = find_onderzoek(session, gemeente, titel)
     if clash is not None and clash is not onderzoek:
         raise DomainError(f"Deze gemeente heeft al een onderzoek '{clash.titel}'.", "titel")

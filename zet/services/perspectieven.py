@@ -68,9 +68,10 @@ def save_perspectief(session: Session, instrument: Instrument, casus: Casus,
         raise DomainError(rol_taken_message(rol), "rol")
 
     perspectief.rol = rol
-    for key in ("datum", "geinterviewde", "toestemming", "toestemming_datum",
-                "toestemming_vorm"):
+    for key in ("datum", "toestemming", "toestemming_datum"):
         setattr(perspectief, key, getattr(data, key))
+    perspectief.geinterviewde = catalog.GEINTERVIEWDE.require(data.geinterviewde)
+    perspectief.toestemming_vorm = catalog.TOESTEMMING_VORM.require(data.toestemming_vorm)
     perspectief.afnemer = catalog.AFNEMER.clean(data.afnemer) or None
     perspectief.status = "definitief" if final else "concept"
     perspectief.instrument_version = instrument.version
@@ -122,7 +123,7 @@ def _check_input(instrument: Instrument, data: PerspectiefInput) -> None:
         message = catalog.TOELICHTING.problem(text)
         if message:
             errors[f"toelichting-{code}"] = message
-    for rule in (catalog.AFNEMER, catalog.ROL):
+    for rule in (catalog.AFNEMER, catalog.ROL, catalog.GEINTERVIEWDE, catalog.TOESTEMMING_VORM):
         message = rule.problem(getattr(data, rule.field))
         if message:
             errors[rule.field] = message

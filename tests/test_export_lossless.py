@@ -1,0 +1,156 @@
+"""Export -> import into an empty database -> export: every sheet the same, cell by cell.
+
+The dataset touches every fact ZET stores: gemeente facts, onderzoeken (one without casussen), a
+gemeente without casussen, casus facts with lists and dates, a casus without scores, definitief
+and concept perspectives with their metadata, a perspective without scores, citaten with and
+without element, and texts that look like formulas or hold semicolons, quotes and line breaks.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import delete, select
+
+from zet.access import ALL
+from zet.export.service import export_bytes
+from zet.importing import import_file
+from zet.models import Casus, Gemeente, Perspectief
+from zet.rules import parse_answer
+from zet.services.casussen import save_casus
+from zet.services.gemeenten import save_gemeente, save_onderzoek
+from zet.services.perspectieven import PerspectiefInput, save_perspectief
+
+TODAY = date(2026, 11, 30)
+LATER = date(2026, 12, 1)
+
+
+def make_full_dataset(session, instrument) -> None:
+    codes = instrument.codes
+    duinwijk = save_gemeente(session, {"naam": "Gemeente Duinwijk", "grootteklasse":
+                                       "20.000 - 50.000", "toegang": "Eén loket; wijkteams."})
+    save_gemeente(session, {"naam": "Gemeente Leegstad", "grootteklasse": "< 20.000"})
+    ronde = save_onderzoek(session, duinwijk, {"titel": "Ronde 2026", "periode_start":
+                                               date(2026, 1, 5), "periode_eind": date(2026, 6, 30),
+                                               "focus": "Jeugd met \"meervoudige\" vragen"})
+    save_onderzoek(session, duinwijk, {"titel": "Ronde 2027"})
+    j01 = save_casus(session, duinwijk, {
+        "code": "DW-J01", "onderzoek_id": ronde.id, "doelgroep": "jeugd", "wet": "Jeugdwet",
+        "levensfase": "tiener", "beperkingen": ["LVB", "autisme/ASS"],
+        "leefgebieden": [{"gebied": "onderwijs", "vraag": "Passend onderwijs; snel."},
+                         {"gebied": "gezin", "vraag": ""}],
+        "hulpvraag": "Steun bij school\nen thuis.", "datum_aanmelding": date(2025, 9, 1),
+        "datum_eerste_contact": date(2025, 9, 15), "datum_start_hulp": date(2025, 11, 1),
+        "indicatie_maanden": 12, "wisselingen_contactpersoon": 0, "status": "afgerond"})
+    save_casus(session, duinwijk, {"code": "DW-V02", "doelgroep": "volwassenen"})  # no scores
+    inwoner = PerspectiefInput(
+        soort="inwoner", datum=date(2026, 2, 3), afnemer="Onderzoeker Mira", geinterviewde="ouder",
+        toestemming=True, toestemming_datum=date(2026, 1, 20), toestemming_vorm="schriftelijk",
+        citaten=[{"element_code": codes[0], "tekst": "Ik moest alles drie keer vertellen.",
+                  "bron": "moeder"},
+                 {"element_code": None, "tekst": "=ze luisterden wel", "bron": ""}])
+    for i, code in enumerate(codes):
+        inwoner.answers[code] = parse_answer(["1", "2", "3", "4", "5", "nvt", "onbekend"][i % 7])
+    inwoner.toelichtingen[codes[0]] = "+31 is geen telefoonnummer hier; \"quote\""
+    inwoner.toelichtingen[codes[1]] = "Regel een\nregel twee"
+    save_perspectief(session, instrument, j01, inwoner, final=True)
+    professional = PerspectiefInput(soort="professional", rol="wijkteammedewerker",
+                                    afnemer="Onderzoeker Mira",
+                                    answers={codes[2]: parse_answer("4")},
+                                    toelichtingen={codes[3]: "Nog navragen"})
+    save_perspectief(session, instrument, j01, professional)
+    save_perspectief(session, instrument, j01, PerspectiefInput(
+        soort="dossier", datum=date(2026, 2, 10), afnemer="Onderzoeker Sem"))  # no scores
+    session.commit()
+
+
+def sheets(data: bytes) -> dict[str, list[tuple]]:
+    """Every sheet's cells; the export date is the one cell allowed to differ."""
+    workbook = load_workbook(io.BytesIO(data))
+    result = {}
+    for ws in workbook.worksheets:
+        rows = [tuple(cell.value for cell in row) for row in ws.iter_rows()]
+        if ws.title == "Over deze export":
+            rows = [row for row in rows if row[0] != "Exportdatum"]
+        result[ws.title] = rows
+    return result
+
+
+def empty_the_database(session) -> None:
+    session.execute(delete(Gemeente))  # cascades to everything ZET holds about casussen
+    session.commit()
+    session.expunge_all()
+    assert session.scalar(select(Casus.id)) is None
+
+
+def test_workbook_round_trip_into_an_empty_database_gives_identical_sheets(session, instrument):
+    make_full_dataset(session, instrument)
+    _, first, _ = export_bytes(session, ALL, instrument, today=TODAY)
+    empty_the_database(session)
+    plan = import_file(session, instrument, "export.xlsx", first)
+    assert plan.applied, plan.summary_lines()
+    session.commit()
+    _, second, _ = export_bytes(session, ALL, instrument, today=LATER)
+    before, after = sheets(first), sheets(second)
+    assert list(after) == list(before)
+    for name in before:
+        assert after[name] == before[name], name
+    # The facts really are there (not two equally empty exports).
+    casussen = dict((row[1], row) for row in before["Casussen"][1:])
+    assert casussen["DW-J01"][4:6] == ("Jeugdwet", "tiener")
+    assert "DW-V02" in casussen
+    assert ("Gemeente Leegstad", "< 20.000", None) in before["Gemeentegegevens"]
+    statuses = {(row[2], row[3]): row[4] for row in before["Perspectieven"][1:]}
+    assert statuses == {("inwoner", None): "definitief",
+                        ("professional", "wijkteammedewerker"): "concept",
+                        ("dossier", None): "concept"}
+    assert len(before["Citaten"]) == 3
+
+
+def test_importing_the_same_workbook_again_changes_nothing(session, instrument):
+    make_full_dataset(session, instrument)
+    _, data, _ = export_bytes(session, ALL, instrument, today=TODAY)
+    versions = dict(session.execute(select(Perspectief.id, Perspectief.version)).all())
+    plan = import_file(session, instrument, "export.xlsx", data)
+    assert not plan.problems, plan.summary_lines()
+    assert not plan.changes_anything, plan.summary_lines()
+    session.commit()
+    assert dict(session.execute(select(Perspectief.id, Perspectief.version)).all()) == versions
+
+
+def test_csv_bundle_round_trip_gives_identical_files(session, instrument):
+    make_full_dataset(session, instrument)
+    name, first, mimetype = export_bytes(session, ALL, instrument, fmt="zip", today=TODAY)
+    assert name == f"zet-bundel-{TODAY.isoformat()}.zip" and mimetype == "application/zip"
+    empty_the_database(session)
+    plan = import_file(session, instrument, name, first)
+    assert plan.applied, plan.summary_lines()
+    session.commit()
+    _, second, _ = export_bytes(session, ALL, instrument, fmt="zip", today=TODAY)
+    files = {}
+    for data in (first, second):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            files[len(files)] = {n: archive.read(n) for n in archive.namelist()}
+    assert sorted(files[0]) == ["LEESMIJ.txt", "casussen.csv", "citaten.csv", "data.csv",
+                                "gemeenten.csv", "instrument.csv", "onderzoeken.csv",
+                                "perspectieven.csv"]
+    assert files[0] == files[1]
+    casussen = files[0]["casussen.csv"].decode("utf-8-sig")
+    assert "DW-J01;Ronde 2026;jeugd;Jeugdwet;tiener;LVB, autisme/ASS;onderwijs, gezin" in casussen
+    assert "01-09-2025" in casussen
+    assert b"'=ze luisterden wel" in files[0]["citaten.csv"]
+
+
+def test_anonymised_workbook_is_one_way_and_says_so(session, instrument):
+    make_full_dataset(session, instrument)
+    _, data, _ = export_bytes(session, ALL, instrument, anonymous=True, today=TODAY)
+    content = sheets(data)
+    assert "Casussen" not in content and "Perspectieven" not in content
+    about = dict(row[:2] for row in content["Over deze export"] if row)
+    assert "niet terug in ZET" in about["Eenrichtingsverkeer"]
+    with pytest.raises(Exception) as refused:
+        import_file(session, instrument, "anoniem.xlsx", data)
+    assert "geanonimiseerde export" in str(refused.value)

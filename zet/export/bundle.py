@@ -1,0 +1,87 @@
+"""The CSV bundle for R and SPSS: one zip with data.csv and a CSV per facts table.
+
+Every file as the long CSV: UTF-8 with BOM, semicolons, a leading apostrophe before text a
+spreadsheet would read as a formula (undone on import). Dates as dd-mm-jjjj, lists inside a
+cell separated by ';'. LEESMIJ.txt explains the files and their columns; the bundle imports back
+into ZET like the workbook.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import pandas as pd
+
+from zet.export.cells import text_column
+from zet.interchange import (DATA_FILE, DATE_FORMAT, INSTRUMENT_FILE, README_FILE, REGISTERS,
+                             LIST_SEPARATOR)
+
+README = """ZET-export als CSV-bundel
+=========================
+
+Geëxporteerd op {datum}. Instrumentversie {versie}.
+
+Alle bestanden: UTF-8 met BOM, scheidingsteken puntkomma (;), eerste rij = kolomnamen.
+Datums als dd-mm-jjjj. Meerdere waarden in één cel (beperkingen, leefgebieden) staan achter
+elkaar met '{lijst}' ertussen. Een tekst die in een rekenblad als formule zou worden gelezen,
+begint met een apostrof ('); ZET haalt die bij een import weer weg.
+
+Bestanden
+- {data}: één rij per antwoord (gemeente, onderzoek, casus, doelgroep, perspectief, rol, element,
+  score, toelichting, status). score is 1-5, nvt, onbekend of leeg.
+- gemeenten.csv: grootteklasse en organisatie van de toegang per gemeente.
+- onderzoeken.csv: titel, periode en focus van elk onderzoek.
+- casussen.csv: de gegevens van elke casus, ook van casussen zonder scores.
+- perspectieven.csv: per perspectief de status, datum, afnemer, wie is geïnterviewd,
+  toestemming, rol en instrumentversie.
+- citaten.csv: alle citaten, met het werkzaam element (code, of leeg) en de bron.
+- {instrument}: de werkzame elementen (code en naam).
+
+In R: read.csv2("casussen.csv", fileEncoding = "UTF-8-BOM"); datums met
+as.Date(x, "%d-%m-%Y"). In SPSS: GET DATA /TYPE=TXT /DELIMITERS=";" /ARRANGEMENT=DELIMITED
+/FIRSTCASE=2.
+
+Dit bestand kan als geheel (de zip) weer in ZET worden geïmporteerd. De kolommen staan
+beschreven in docs/importformaat.md.
+"""
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """One frame as CSV: dates as dd-mm-jjjj, numbers as digits, text guarded, empty as ''."""
+    columns = {}
+    for name in frame.columns:
+        values = frame[name]
+        if values.map(lambda v: v is None or isinstance(v, str)).all():
+            columns[name] = text_column(values.reset_index(drop=True), cut=False).csv_rows()
+        else:
+            columns[name] = [_text(v) for v in values]
+    text = pd.DataFrame(columns, columns=list(frame.columns)).to_csv(
+        sep=";", index=False, lineterminator="\r\n")
+    return text.encode("utf-8-sig")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime(DATE_FORMAT)
+    return str(value)
+
+
+def build_bundle(data_csv: bytes, registers: dict[str, pd.DataFrame], instrument, *,
+                 exported_on: date) -> bytes:
+    """The zip: data.csv (the long CSV, already built), one file per register, the element list
+    and LEESMIJ.txt."""
+    elements = pd.DataFrame({"code": [e.code for e in instrument.elements],
+                             "naam": [e.name for e in instrument.elements]})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(README_FILE, README.format(
+            datum=exported_on.strftime("%d-%m-%Y"), versie=instrument.version,
+            lijst=LIST_SEPARATOR, data=DATA_FILE, instrument=INSTRUMENT_FILE).encode("utf-8"))
+        archive.writestr(DATA_FILE, data_csv)
+        for register in REGISTERS:
+            archive.writestr(register.file, csv_bytes(registers[register.name]))
+        archive.writestr(INSTRUMENT_FILE, csv_bytes(elements))
+    return buffer.getvalue()

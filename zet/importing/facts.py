@@ -1,0 +1,597 @@
+"""Importing the facts tables beside the scores: gemeenten, onderzoeken, casussen, perspectives
+and citaten (zet.interchange registers, the workbook's facts sheets or the bundle's CSV files).
+
+``read_facts`` checks every cell with the field rules of zet.rules.catalog (the services apply
+the same objects); ``check_facts`` checks what the rows say against the scores table and the
+database (known names, one status per perspective, what definitief requires);
+``apply_facts`` compares every row with what is stored and writes the differences through the
+services (save_gemeente, save_onderzoek, save_casus), so a second import of the same file
+changes nothing. A column that is left out leaves that fact as it is.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from zet.access import Scope
+from zet.export.cells import unguard
+from zet.importing.validate import KnownState, Problem, Validation, perspective_key
+from zet.instrument import Instrument
+from zet.interchange import (CASUSSEN, CITATEN, DATE_COLUMNS, GEMEENTEN, LIST_SEPARATOR, NO,
+                             ONDERZOEKEN, PERSPECTIEVEN, REGISTERS, VRAAG_COLUMNS, YES, Register)
+from zet.models import Casus, Citaat, Gemeente, Onderzoek, Perspectief
+from zet.rules import catalog, state
+from zet.rules.dates import casus_dates_problem, parse_date, period_problem
+from zet.rules.identity import gemeente_lookalike_problem
+from zet.rules.names import (casus_key, clean_name, gemeente_key, gemeente_lookalike_key,
+                             name_key, onderzoek_key, rol_key)
+from zet.services.casussen import CASUS_FIELDS, save_casus
+from zet.services.gemeenten import save_gemeente, save_onderzoek
+from zet.services.perspectieven import find_single
+
+PerspectiveKey = tuple[str, str, str, str]   # gemeente key, casus key, soort, rol key
+
+
+@dataclass
+class FactRow:
+    """One checked row of a facts table: its keys, and its facts (only the columns present) as
+    the model stores them."""
+    register: Register
+    row: int
+    where: str
+    gemeente: str
+    gkey: str
+    values: dict = field(default_factory=dict)
+    titel: str = ""        # onderzoek (Onderzoeken)
+    okey: str = ""
+    casus: str = ""
+    ckey: str = ""
+    soort: str = ""
+    rol: str = ""
+    rkey: str = ""
+
+    @property
+    def casus_ref(self) -> tuple[str, str]:
+        return self.gkey, self.ckey
+
+    @property
+    def perspective(self) -> PerspectiveKey:
+        return self.gkey, self.ckey, self.soort, self.rkey
+
+    def label(self) -> str:
+        if self.soort:
+            rol = f" ({self.rol})" if self.rol else ""
+            return f"{self.soort}{rol} van casus {self.casus} ({self.gemeente})"
+        if self.casus:
+            return f"{self.casus} ({self.gemeente})"
+        return self.gemeente
+
+
+@dataclass
+class Facts:
+    """The facts tables of a file, checked cell by cell."""
+    rows: dict[str, list[FactRow]] = field(default_factory=dict)   # register name -> rows
+    problems: list[Problem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    lookalike_gemeenten: bool = False
+
+    def of(self, register: Register) -> list[FactRow]:
+        return self.rows.get(register.name, [])
+
+    @property
+    def present(self) -> bool:
+        return bool(self.rows)
+
+    def gemeente_keys(self) -> set[str]:
+        return {row.gkey for rows in self.rows.values() for row in rows}
+
+    def casus_keys(self) -> set[str]:
+        return {row.ckey for rows in self.rows.values() for row in rows if row.ckey}
+
+    def perspective_meta(self) -> dict[PerspectiveKey, dict]:
+        """Per perspective the facts definitief needs, for the scores table's state check."""
+        return {row.perspective: {name: row.values[name] for name in state.DEFINITIEF_FIELDS
+                                  if name in row.values}
+                for row in self.of(PERSPECTIEVEN)}
+
+
+class _Problems:
+    """Problems collected per (place, message), each naming all its rows."""
+
+    def __init__(self):
+        self._rows: dict[tuple[str, str], list[int]] = defaultdict(list)
+
+    def add(self, where: str, row: int | None, message: str) -> None:
+        rows = self._rows[(where, message)]
+        if row is not None:
+            rows.append(row)
+
+    def __bool__(self) -> bool:
+        return bool(self._rows)
+
+    def as_list(self) -> list[Problem]:
+        return [Problem(message, tuple(rows), where) for (where, message), rows
+                in self._rows.items()]
+
+
+# --- reading: every cell through the field rules ---------------------------------------------
+
+def read_facts(frames: dict[str, pd.DataFrame], instrument: Instrument,
+               ignore_unknown: bool = False) -> Facts:
+    """Check the facts tables (frames from zet.importing.reader.read_bundle)."""
+    facts = Facts()
+    problems = _Problems()
+    for register in REGISTERS:
+        frame = frames.get(register.name)
+        if frame is None:
+            continue
+        where = (f"tabblad '{frame.attrs['sheet']}'" if frame.attrs.get("sheet")
+                 else f"bestand {frame.attrs.get('file', register.file)}")
+        columns = _columns(register, frame, where, problems, facts.ignored_columns,
+                           ignore_unknown)
+        if columns is None:
+            continue
+        rows: list[FactRow] = []
+        seen: dict[tuple, int] = {}
+        for number, cells in zip(frame.index.tolist(),
+                                 frame.iloc[:, list(columns.values())].itertuples(index=False)):
+            values = {name: unguard(str(cell).strip()) for name, cell in zip(columns, cells)}
+            if not any(values.values()):
+                continue
+            fact = _read_row(register, int(number), where, values, instrument, problems)
+            if fact is None:
+                continue
+            key = _identity(fact)
+            if register is not CITATEN and key in seen:
+                problems.add(where, fact.row, f"{fact.label()} staat meer dan één keer in "
+                             f"{where} (ook in rij {seen[key]}). Houd één rij over.")
+                continue
+            seen[key] = fact.row
+            rows.append(fact)
+        facts.rows[register.name] = rows
+    facts.problems = problems.as_list()
+    return facts
+
+
+def _columns(register: Register, frame: pd.DataFrame, where: str, problems: _Problems,
+             ignored: list[str], ignore_unknown: bool) -> dict[str, int] | None:
+    """Column name -> position; None (with a problem) when a key column is missing."""
+    positions: dict[str, int] = {}
+    for position, header in enumerate(frame.columns):
+        shown = str(header).strip()
+        key = name_key(shown).replace(" ", "_")
+        if key in register.columns and key not in positions:
+            positions[key] = position
+        elif key in positions:
+            problems.add(where, None, f"Kolom '{shown}' komt twee keer voor.")
+        elif ignore_unknown:
+            ignored.append(f"{shown} ({where})")
+        else:
+            problems.add(where, None, f"Kolom '{shown}' onbekend. Toegestane kolommen: "
+                         f"{', '.join(register.columns)}; of kies 'onbekende kolommen negeren'.")
+    required = [name for name in register.key if name != "rol"]
+    missing = [name for name in required if name not in positions]
+    if missing:
+        problems.add(where, None, f"Kolom '{missing[0]}' ontbreekt. Verplichte kolommen: "
+                     f"{', '.join(required)}.")
+        return None
+    return positions
+
+
+def _identity(fact: FactRow) -> tuple:
+    if fact.register is GEMEENTEN:
+        return (fact.gkey,)
+    if fact.register is ONDERZOEKEN:
+        return fact.gkey, fact.okey
+    if fact.register is CASUSSEN:
+        return fact.casus_ref
+    return fact.perspective
+
+
+def _read_row(register: Register, number: int, where: str, cells: dict[str, str],
+              instrument: Instrument, problems: _Problems) -> FactRow | None:
+    errors: list[str] = []
+
+    def check(rule, value, required: bool = False):
+        message = rule.problem(value)
+        if message is None and required and not clean_name(value):
+            message = getattr(rule, "missing", None) or f"{rule.label} ontbreekt."
+        if message:
+            errors.append(message)
+        return message is None
+
+    naam = clean_name(cells["gemeente"])
+    check(catalog.GEMEENTE_NAAM, naam)
+    fact = FactRow(register, number, where, naam, gemeente_key(naam))
+    if register is not GEMEENTEN and register is not ONDERZOEKEN:
+        fact.casus = clean_name(cells["casus"])
+        fact.ckey = casus_key(fact.casus)
+        check(catalog.CASUS_CODE, fact.casus)
+    if register in (PERSPECTIEVEN, CITATEN):
+        if check(catalog.PERSPECTIEF, cells["perspectief"]):
+            fact.soort = catalog.PERSPECTIEF.normalise(cells["perspectief"])
+            rol = cells.get("rol", "")
+            message = state.rol_problem(fact.soort, rol)
+            if message:
+                errors.append(message)
+            elif check(catalog.ROL, rol):
+                fact.rol = state.stored_rol(fact.soort, rol)
+                fact.rkey = rol_key(fact.rol)
+    values = fact.values
+    for name, text in cells.items():
+        if name in DATE_COLUMNS:
+            try:
+                values[name] = parse_date(text)
+            except ValueError as exc:
+                errors.append(f"{name.replace('_', ' ')}: {exc}")
+    if register is GEMEENTEN:
+        _choice(values, cells, "grootteklasse", catalog.GROOTTEKLASSE, check)
+        _text(values, cells, "toegang", catalog.GEMEENTE_TOEGANG, check)
+    elif register is ONDERZOEKEN:
+        fact.titel = clean_name(cells["onderzoek"])
+        fact.okey = onderzoek_key(fact.titel)
+        check(catalog.ONDERZOEK_TITEL, fact.titel)
+        _text(values, cells, "focus", catalog.ONDERZOEK_FOCUS, check)
+        order = period_problem(values.get("periode_start"), values.get("periode_eind"))
+        if order:
+            errors.append(order[1])
+    elif register is CASUSSEN:
+        _read_casus(values, cells, check, errors)
+    elif register is PERSPECTIEVEN:
+        if cells.get("status"):
+            _choice(values, cells, "status", catalog.PERSPECTIEF_STATUS, check)
+        _text(values, cells, "afnemer", catalog.AFNEMER, check)
+        _choice(values, cells, "geinterviewde", catalog.GEINTERVIEWDE, check)
+        _choice(values, cells, "toestemming_vorm", catalog.TOESTEMMING_VORM, check)
+        if "toestemming" in cells:
+            answer = cells["toestemming"].casefold()
+            if answer in (YES, "j", "1", "waar", "true"):
+                values["toestemming"] = True
+            elif answer in (NO, "n", "0", "onwaar", "false", ""):
+                values["toestemming"] = False
+            else:
+                errors.append(f"Toestemming '{cells['toestemming']}' onbekend: vul ja of nee in.")
+        if cells.get("instrumentversie"):
+            values["instrument_version"] = cells["instrumentversie"]
+    elif register is CITATEN:
+        code = cells.get("element", "")
+        if code:
+            element = instrument.find_element(code) or instrument.find_element_loosely(code)
+            if element is None:
+                errors.append(f"Element '{code}' onbekend in instrument {instrument.version}: "
+                              f"gebruik een code ({', '.join(instrument.codes)}) of laat het "
+                              "leeg.")
+            values["element_code"] = element.code if element else None
+        else:
+            values["element_code"] = None
+        if check(catalog.CITAAT, cells.get("tekst", ""), required=True):
+            values["tekst"] = catalog.CITAAT.clean(cells.get("tekst"))
+        if check(catalog.CITAAT_BRON, cells.get("bron", "")):
+            values["bron"] = catalog.CITAAT_BRON.clean(cells.get("bron"))
+    for message in errors:
+        problems.add(where, number, message)
+    return None if errors else fact
+
+
+def _choice(values, cells, name, rule, check) -> None:
+    if name in cells and check(rule, cells[name]):
+        values[name] = rule.normalise(cells[name]) if cells[name] else None
+
+
+def _text(values, cells, name, rule, check) -> None:
+    if name in cells and check(rule, cells[name]):
+        values[name] = rule.clean(cells[name]) or None
+
+
+def _read_casus(values: dict, cells: dict, check, errors: list) -> None:
+    if "onderzoek" in cells:
+        titel = clean_name(cells["onderzoek"])
+        if not titel or check(catalog.ONDERZOEK_TITEL, titel):
+            values["onderzoek"] = titel
+    if cells.get("doelgroep") and check(catalog.DOELGROEP, cells["doelgroep"]):
+        values["doelgroep"] = catalog.DOELGROEP.normalise(cells["doelgroep"])
+    _choice(values, cells, "wet", catalog.WET, check)
+    _choice(values, cells, "levensfase", catalog.LEVENSFASE, check)
+    if cells.get("status"):
+        _choice(values, cells, "status", catalog.CASUS_STATUS, check)
+    _text(values, cells, "hulpvraag", catalog.HULPVRAAG, check)
+    for rule in (catalog.INDICATIE_MAANDEN, catalog.WISSELINGEN):
+        if rule.field in cells and check(rule, cells[rule.field]):
+            values[rule.field] = rule.parse(cells[rule.field])
+    if "beperkingen" in cells:
+        beperkingen = _items(cells["beperkingen"])
+        if all(check(catalog.BEPERKING, b) for b in beperkingen):
+            values["beperkingen"] = [catalog.BEPERKING.normalise(b) for b in beperkingen]
+    vragen = {gebied: cells[column] for column, gebied in VRAAG_COLUMNS.items()
+              if column in cells}
+    if "leefgebieden" in cells or vragen:
+        listed = _items(cells.get("leefgebieden", ""))
+        if all(check(catalog.LEEFGEBIED, g) for g in listed):
+            gebieden = [catalog.LEEFGEBIED.normalise(g) for g in listed]
+            gebieden += [g for g, vraag in vragen.items() if vraag and g not in gebieden]
+            items = []
+            for gebied in gebieden:
+                vraag = vragen.get(gebied, "")
+                if check(catalog.LEEFGEBIED_VRAAG.labelled(f"Vraag bij {gebied}"), vraag):
+                    items.append({"gebied": gebied,
+                                  "vraag": catalog.LEEFGEBIED_VRAAG.clean(vraag)})
+            values["leefgebieden"] = items
+    order = casus_dates_problem(values)
+    if order:
+        errors.append(order[1])
+
+
+def _items(text: str) -> list[str]:
+    return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
+
+
+# --- checking against the scores table and the database --------------------------------------
+
+@dataclass
+class _DataView:
+    """What the (valid rows of the) scores table say about gemeenten, casussen, perspectives."""
+    gemeenten: set[str] = field(default_factory=set)
+    casussen: dict[tuple[str, str], tuple[str | None, str]] = field(default_factory=dict)
+    statuses: dict[PerspectiveKey, str | None] = field(default_factory=dict)  # file status
+
+
+def _data_view(validation: Validation) -> _DataView:
+    view = _DataView()
+    table = validation.table
+    if table is None or validation.invalid is None or not len(table):
+        return view
+    valid = np.flatnonzero(~validation.invalid)
+    cols = table.columns
+    for position in valid[np.unique(cols["casus_group"].codes[valid], return_index=True)[1]]:
+        gkey = cols["gkey"].uniques[cols["gkey"].codes[position]]
+        ckey = cols["ckey"].uniques[cols["ckey"].codes[position]]
+        view.gemeenten.add(gkey)
+        view.casussen[(gkey, ckey)] = (cols["doelgroep"].uniques[cols["doelgroep"].codes[position]],
+                                       "")
+    okey = cols["okey"]
+    for position in valid:
+        if okey.uniques[okey.codes[position]]:
+            ref = (cols["gkey"].uniques[cols["gkey"].codes[position]],
+                   cols["ckey"].uniques[cols["ckey"].codes[position]])
+            if ref in view.casussen and not view.casussen[ref][1]:
+                view.casussen[ref] = (view.casussen[ref][0], okey.uniques[okey.codes[position]])
+    groups = cols["perspectief_group"].codes
+    for group, position in zip(*np.unique(groups[valid], return_index=True)):
+        view.statuses[perspective_key(table, int(valid[position]))] = \
+            validation.file_status.get(int(group))
+    return view
+
+
+def check_facts(facts: Facts, validation: Validation, known: KnownState, scope: Scope,
+                instrument: Instrument, *, allow_new_gemeenten: bool = False) -> list[Problem]:
+    """The rows of the facts tables against each other, the scores table and the database."""
+    problems = _Problems()
+    data = _data_view(validation)
+    casus_rows = {row.casus_ref: row for row in facts.of(CASUSSEN)}
+    perspective_rows = {row.perspective: row for row in facts.of(PERSPECTIEVEN)}
+
+    def stored_gemeente(row: FactRow):
+        found = known.gemeenten.get(row.gkey)
+        return found if found is not None and scope.allows(found[0]) else None
+
+    def stored_casus(gkey: str, ckey: str):
+        found = known.gemeenten.get(gkey)
+        return known.casussen.get((found[0], ckey)) if found is not None else None
+
+    def stored_perspective(key: PerspectiveKey):
+        casus = stored_casus(key[0], key[1])
+        return known.perspectieven.get((casus[0], key[2], key[3])) if casus else None
+
+    for rows in facts.rows.values():
+        for row in rows:
+            found = known.gemeenten.get(row.gkey)
+            if (found is None and scope.gemeente_ids is not None) or (
+                    found is not None and not scope.allows(found[0])):
+                problems.add(row.where, row.row, f"Geen toegang tot gemeente {row.gemeente}.")
+            elif found is not None and row.gemeente != found[1]:
+                problems.add(row.where, row.row, f"Gemeente '{row.gemeente}' heet in ZET "
+                             f"'{found[1]}'. Gebruik dezelfde schrijfwijze als in ZET.")
+            elif found is None and row.gkey not in data.gemeenten and not allow_new_gemeenten:
+                message = gemeente_lookalike_problem(
+                    row.gemeente, known.lookalikes.get(gemeente_lookalike_key(row.gemeente), []))
+                if message:
+                    problems.add(row.where, row.row, message)
+                    facts.lookalike_gemeenten = True
+
+    for row in facts.of(CASUSSEN):
+        in_data = data.casussen.get(row.casus_ref)
+        doelgroep = row.values.get("doelgroep")
+        if in_data is not None:
+            if doelgroep and in_data[0] and doelgroep != in_data[0]:
+                problems.add(row.where, row.row, f"Casus {row.label()} heeft hier doelgroep "
+                             f"{doelgroep}, in de scores {in_data[0]}. Maak ze gelijk.")
+            titel = row.values.get("onderzoek")
+            if titel is not None and in_data[1] and onderzoek_key(titel) != in_data[1]:
+                problems.add(row.where, row.row, f"Casus {row.label()} staat hier bij onderzoek "
+                             f"'{titel}', in de scores bij een ander onderzoek. Maak ze gelijk.")
+        elif stored_casus(row.gkey, row.ckey) is None and not doelgroep:
+            problems.add(row.where, row.row, f"Casus {row.label()} is nieuw: "
+                         f"{catalog.DOELGROEP.missing}")
+
+    def casus_known(row: FactRow) -> bool:
+        return (row.casus_ref in data.casussen or row.casus_ref in casus_rows
+                or stored_casus(row.gkey, row.ckey) is not None)
+
+    for row in facts.of(PERSPECTIEVEN):
+        if not casus_known(row):
+            problems.add(row.where, row.row, _unknown_casus(row))
+            continue
+        stored = stored_perspective(row.perspective)
+        status = row.values.get("status")
+        if row.perspective in data.statuses:
+            final = data.statuses[row.perspective] or (stored.status if stored else "concept")
+            if status and status != final:
+                problems.add(row.where, row.row, f"Perspectief {row.label()} heeft hier status "
+                             f"{status}, in de scores {final}. Geef het perspectief op beide "
+                             "plaatsen dezelfde status (kolom status).")
+        else:
+            current = stored.status if stored else "concept"
+            if status == "definitief" and current != "definitief":
+                problems.add(row.where, row.row, f"Perspectief {row.label()} kan hier niet "
+                             "definitief worden: dat kan alleen samen met zijn antwoorden. Zet "
+                             "de status in de kolom status bij de scores, of maak het "
+                             "definitief in ZET.")
+            elif (status or current) == "definitief" and stored is not None:
+                meta = {**stored.meta, **facts.perspective_meta().get(row.perspective, {})}
+                parts = state.definitief_meta_problems(
+                    row.soort, **{name: meta.get(name) for name in state.DEFINITIEF_FIELDS})
+                if parts:
+                    problems.add(row.where, row.row, f"Perspectief {row.label()} is definitief: "
+                                 f"{' '.join(parts.values())} Of zet de status op concept.")
+        version = row.values.get("instrument_version")
+        expected = stored.instrument_version if stored else instrument.version
+        if version and version != expected:
+            problems.add(row.where, row.row, f"Perspectief {row.label()}: "
+                         f"{state.version_problem(expected, version)}")
+
+    for row in facts.of(CITATEN):
+        if not (row.perspective in data.statuses or row.perspective in perspective_rows
+                or stored_perspective(row.perspective) is not None):
+            problems.add(row.where, row.row, f"Perspectief {row.label()} bestaat niet in ZET, "
+                         "in de scores of in de perspectieven: voeg het toe of verwijder het "
+                         "citaat.")
+    return problems.as_list()
+
+
+def _unknown_casus(row: FactRow) -> str:
+    return (f"Casus {row.casus} ({row.gemeente}) bestaat niet in ZET, in de scores of bij de "
+            "casussen: voeg de casus toe of verwijder de rij.")
+
+
+# --- comparing and writing ---------------------------------------------------------------------
+
+def apply_facts(session: Session, facts: Facts, instrument: Instrument, *,
+                write: bool) -> dict[str, int]:
+    """How many gemeenten, onderzoeken, casussen, perspectives and quote lists the facts add
+    or change; with ``write`` also stored (through the services), else only counted. Call it
+    after the scores are written, so the casussen and perspectives they made are found."""
+    counts = dict.fromkeys(("gemeenten", "onderzoeken", "casussen", "perspectieven", "citaten"),
+                           0)
+    gemeenten = {g.naam_key: g for g in session.scalars(
+        select(Gemeente).where(Gemeente.naam_key.in_(sorted(facts.gemeente_keys()))))}
+    ids = [g.id for g in gemeenten.values()]
+    onderzoeken = {(o.gemeente_id, o.titel_key): o for o in session.scalars(
+        select(Onderzoek).where(Onderzoek.gemeente_id.in_(ids)))} if ids else {}
+    casussen = {(c.gemeente_id, c.code_key): c for c in session.scalars(
+        select(Casus).where(Casus.gemeente_id.in_(ids)).options(
+            selectinload(Casus.onderzoek),
+            selectinload(Casus.perspectieven).selectinload(Perspectief.citaten)))} if ids else {}
+
+    def gemeente_of(row: FactRow) -> Gemeente:
+        if row.gkey not in gemeenten:
+            gemeenten[row.gkey] = save_gemeente(session, {"naam": row.gemeente}, confirm_new=True)
+        return gemeenten[row.gkey]
+
+    def onderzoek_of(gemeente: Gemeente, titel: str) -> Onderzoek:
+        key = (gemeente.id, onderzoek_key(titel))
+        if key not in onderzoeken:
+            onderzoeken[key] = save_onderzoek(session, gemeente, {"titel": titel})
+        return onderzoeken[key]
+
+    def casus_of(row: FactRow) -> Casus | None:
+        gemeente = gemeenten.get(row.gkey)
+        return casussen.get((gemeente.id, row.ckey)) if gemeente is not None else None
+
+    for row in facts.of(GEMEENTEN):
+        gemeente = gemeenten.get(row.gkey)
+        if gemeente is not None and not _differs(gemeente, row.values):
+            continue
+        counts["gemeenten"] += 1
+        if write:
+            values = {"naam": row.gemeente, "grootteklasse": None, "toegang": None}
+            if gemeente is not None:
+                values.update(naam=gemeente.naam, grootteklasse=gemeente.grootteklasse,
+                              toegang=gemeente.toegang)
+            values.update(row.values)
+            gemeenten[row.gkey] = save_gemeente(session, values, gemeente, confirm_new=True)
+
+    for row in facts.of(ONDERZOEKEN):
+        gemeente = gemeenten.get(row.gkey)
+        onderzoek = onderzoeken.get((gemeente.id, row.okey)) if gemeente is not None else None
+        if onderzoek is not None and not _differs(onderzoek, row.values):
+            continue
+        counts["onderzoeken"] += 1
+        if write:
+            gemeente = gemeente_of(row)
+            values = {"titel": row.titel}
+            if onderzoek is not None:
+                values.update(titel=onderzoek.titel, periode_start=onderzoek.periode_start,
+                              periode_eind=onderzoek.periode_eind, focus=onderzoek.focus)
+            values.update(row.values)
+            onderzoeken[(gemeente.id, row.okey)] = save_onderzoek(session, gemeente, values,
+                                                                  onderzoek)
+
+    for row in facts.of(CASUSSEN):
+        casus = casus_of(row)
+        values = dict(row.values)
+        titel = values.pop("onderzoek", None)
+        if casus is not None and not _differs(casus, values) and (
+                titel is None or _onderzoek_titel(casus) == onderzoek_key(titel)):
+            continue
+        counts["casussen"] += 1
+        if write:
+            gemeente = gemeente_of(row)
+            merged = {name: getattr(casus, name) for name in CASUS_FIELDS} if casus else {}
+            merged.update(values, code=casus.code if casus else row.casus)
+            if titel is not None:
+                merged["onderzoek_id"] = onderzoek_of(gemeente, titel).id if titel else None
+            casus = save_casus(session, gemeente, merged, casus)
+            casussen[(gemeente.id, row.ckey)] = casus
+
+    for row in facts.of(PERSPECTIEVEN):
+        casus = casus_of(row)
+        perspectief = find_single(casus, row.soort, row.rol) if casus is not None else None
+        if perspectief is not None and not _differs(perspectief, row.values):
+            continue
+        counts["perspectieven"] += 1
+        if write:
+            if perspectief is None:
+                perspectief = Perspectief(casus=casus, soort=row.soort, rol=row.rol,
+                                          status="concept", toestemming=False,
+                                          instrument_version=instrument.version)
+                session.add(perspectief)
+            for name, value in row.values.items():
+                setattr(perspectief, name, value)
+
+    if CITATEN.name in facts.rows:
+        wanted: dict[PerspectiveKey, list[tuple]] = defaultdict(list)
+        for row in facts.of(PERSPECTIEVEN):
+            wanted[row.perspective]
+        for row in facts.of(CITATEN):
+            wanted[row.perspective].append((row.values.get("element_code"),
+                                            row.values.get("tekst", ""),
+                                            row.values.get("bron", "")))
+        owners = {row.perspective: row for row in facts.of(CITATEN) + facts.of(PERSPECTIEVEN)}
+        for key, quotes in wanted.items():
+            row = owners[key]
+            casus = casus_of(row)
+            perspectief = find_single(casus, row.soort, row.rol) if casus is not None else None
+            stored = [(c.element_code, c.tekst, c.bron) for c in perspectief.citaten] \
+                if perspectief is not None else []
+            if stored == quotes:
+                continue
+            counts["citaten"] += 1
+            if write and perspectief is not None:
+                perspectief.citaten = [Citaat(element_code=code, tekst=tekst, bron=bron)
+                                       for code, tekst, bron in quotes]
+    if write:
+        session.flush()
+    return counts
+
+
+def _differs(obj, values: dict) -> bool:
+    return any(getattr(obj, name) != value for name, value in values.items())
+
+
+def _onderzoek_titel(casus: Casus) -> str:
+    return onderzoek_key(casus.onderzoek.titel) if casus.onderzoek is not None else ""

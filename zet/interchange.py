@@ -1,0 +1,67 @@
+"""The interchange format beyond the scores: the facts sheets of the workbook and the files of
+the CSV bundle, defined once for the export that writes them and the import that reads them.
+
+Each register is one table with one row per gemeente, onderzoek, casus, perspective or quote,
+named by the same readable keys as the Data sheet (gemeente name, onderzoek title, casus code,
+perspective and rol), so a researcher can read and edit it in Excel, R or SPSS.
+docs/importformaat.md describes every column.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from zet.vocabulary import LEEFGEBIEDEN
+
+LIST_SEPARATOR = ","          # between values in one cell (beperkingen, leefgebieden)
+YES, NO = "ja", "nee"
+DATE_FORMAT = "%d-%m-%Y"       # dates in the CSV bundle; the workbook writes date cells
+DATA_FILE = "data.csv"
+README_FILE = "LEESMIJ.txt"
+INSTRUMENT_FILE = "instrument.csv"
+
+
+def vraag_column(gebied: str) -> str:
+    """The column with the question on one leefgebied: 'vraag_werk_dagbesteding' (letters,
+    digits and underscores only, so R and SPSS take it as a variable name)."""
+    ascii_text = unicodedata.normalize("NFKD", gebied).encode("ascii", "ignore").decode()
+    return "vraag_" + re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
+
+
+VRAAG_COLUMNS = {vraag_column(gebied): gebied for gebied in LEEFGEBIEDEN}
+
+
+@dataclass(frozen=True)
+class Register:
+    """One facts table: its sheet in the workbook, its file in the bundle, its columns (the
+    first ones name the row: ``key``)."""
+    name: str
+    sheet: str
+    file: str
+    key: tuple[str, ...]
+    columns: tuple[str, ...]
+
+
+GEMEENTEN = Register("gemeenten", "Gemeentegegevens", "gemeenten.csv", ("gemeente",),
+                     ("gemeente", "grootteklasse", "toegang"))
+ONDERZOEKEN = Register("onderzoeken", "Onderzoeken", "onderzoeken.csv", ("gemeente", "onderzoek"),
+                       ("gemeente", "onderzoek", "periode_start", "periode_eind", "focus"))
+CASUSSEN = Register("casussen", "Casussen", "casussen.csv", ("gemeente", "casus"),
+                    ("gemeente", "casus", "onderzoek", "doelgroep", "wet", "levensfase",
+                     "beperkingen", "leefgebieden", *VRAAG_COLUMNS, "hulpvraag",
+                     "datum_aanmelding", "datum_eerste_contact", "datum_start_hulp",
+                     "indicatie_maanden", "wisselingen_contactpersoon", "status"))
+PERSPECTIEVEN = Register("perspectieven", "Perspectieven", "perspectieven.csv",
+                         ("gemeente", "casus", "perspectief", "rol"),
+                         ("gemeente", "casus", "perspectief", "rol", "status", "datum", "afnemer",
+                          "geinterviewde", "toestemming", "toestemming_datum", "toestemming_vorm",
+                          "instrumentversie"))
+CITATEN = Register("citaten", "Citaten", "citaten.csv",
+                   ("gemeente", "casus", "perspectief", "rol"),
+                   ("gemeente", "casus", "perspectief", "rol", "element", "tekst", "bron"))
+REGISTERS = (GEMEENTEN, ONDERZOEKEN, CASUSSEN, PERSPECTIEVEN, CITATEN)
+DATE_COLUMNS = frozenset({"periode_start", "periode_eind", "datum_aanmelding",
+                          "datum_eerste_contact", "datum_start_hulp", "datum",
+                          "toestemming_datum"})
+NUMBER_COLUMNS = frozenset({"indicatie_maanden", "wisselingen_contactpersoon"})

@@ -1,0 +1,43 @@
+"""The import and export use cases, shared by the upload page, the download routes and the
+``zet import`` / ``zet export`` commands: each does the work and writes its audit event, so
+neither path can forget the trace."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from zet import audit
+from zet.access import Scope
+from zet.export.service import export_bytes
+from zet.importing import ImportPlan, import_file
+from zet.instrument import Instrument
+
+
+def preview_import(session: Session, instrument: Instrument, filename: str, data: bytes,
+                   scope: Scope, **options) -> ImportPlan:
+    """What importing the file would do, or every problem in it; stores nothing. Raises
+    ImportFileError when the file cannot be read."""
+    return import_file(session, instrument, filename, data, scope, dry_run=True, **options)
+
+
+def run_import(session: Session, instrument: Instrument, filename: str, data: bytes,
+               scope: Scope, *, dry_run: bool = False, **options) -> ImportPlan:
+    """Import the file (flush, no commit: the caller's transaction commits) and log it when it
+    changed anything. The log gets counts only, never a value from the file."""
+    plan = import_file(session, instrument, filename, data, scope, dry_run=dry_run, **options)
+    if plan.applied and plan.changes_anything:
+        audit.record("geïmporteerd", "import", None, f"{filename}: {plan.audit_summary()}")
+    return plan
+
+
+def run_export(session: Session, scope: Scope, instrument: Instrument, *, gemeente_ids=None,
+               anonymous: bool = False, fmt: str = "xlsx",
+               today: date | None = None) -> tuple[str, bytes, str]:
+    """(filename, bytes, mimetype) of an export (see zet.export.service.export_bytes), logged."""
+    filename, data, mimetype = export_bytes(session, scope, instrument,
+                                            gemeente_ids=gemeente_ids, anonymous=anonymous,
+                                            fmt=fmt, today=today)
+    audit.record("geëxporteerd", "export", None,
+                 f"{filename}; anoniem={'ja' if anonymous else 'nee'}")
+    return filename, data, mimetype
