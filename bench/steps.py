@@ -193,7 +193,7 @@ def import_product(args) -> dict:
     from zet.access import ALL
     from zet.audit import add_event
     from zet.db import get_session, transaction
-    from zet.web import active_instrument
+    from zet.instrument.current import active_instrument
 
     app = migrated_app(args.db)
     path = Path(args.csv)
@@ -237,7 +237,7 @@ def import_baseline(args) -> dict:
     from zet.db import get_engine, get_session
     from zet.models import Casus, Gemeente, Onderzoek, Perspectief, Score
     from zet.models.mixins import utcnow
-    from zet.web import active_instrument
+    from zet.instrument.current import active_instrument
 
     app = migrated_app(args.db)
     with app.app_context():
@@ -307,7 +307,7 @@ def read_long(app):
     from zet.access import ALL
     from zet.db import get_session
     from zet.services.analyse import elements_frame
-    from zet.web import active_instrument
+    from zet.instrument.current import active_instrument
     with app.app_context():
         start = time.perf_counter()
         long = scores_frame_all(get_session(), ALL)
@@ -427,7 +427,7 @@ def export_product(args) -> dict:
     from zet.export.service import facts_tables
     from zet.services.analyse import SETTINGS
     from zet.services.dataset import citaten_frame, scores_frame
-    from zet.web import active_instrument
+    from zet.instrument.current import active_instrument
     app = make_app(args.db)
     with app.app_context():
         session = get_session()

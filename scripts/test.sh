@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs the Python packages, Debian's chromium and PostgreSQL if missing,
 # starts a throw-away PostgreSQL server on loopback, and runs pytest against SQLite and PostgreSQL
-# (extra arguments go to pytest).
+# (extra arguments go to pytest). Without arguments it also checks that a plain, non-editable
+# `pip install .` in a fresh virtualenv serves every page (scripts/check_install.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh
@@ -31,3 +32,6 @@ trap cleanup EXIT
 export ZET_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/zet_test"
 export ZET_REQUIRE_POSTGRES=1 ZET_REQUIRE_BROWSER=1
 .venv/bin/python -m pytest -q "$@"
+if [ $# -eq 0 ]; then
+  scripts/check_install.sh 2> >(grep -v "^WARNING: Location" >&2)
+fi

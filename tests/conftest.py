@@ -82,6 +82,7 @@ def database_url(request, tmp_path):
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url,
+                      "INSTANCE_PATH": str(tmp_path / "instance"),
                       "SECRET_KEY": "test-secret", "AUTOSAVE_SECONDS": 30,
                       "CACHE_DIR": str(tmp_path / "cache"),
                       "PASSWORD_HASH_PROFILE": "CHEAPEST"})

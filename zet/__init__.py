@@ -1,6 +1,7 @@
 """ZET: Zorg en ondersteuning Evaluatie Tool. ``create_app`` builds the Flask application."""
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from flask import Flask
@@ -8,15 +9,28 @@ from flask import Flask
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def template_folder() -> Path:
+    """templates/ beside the zet package (a source checkout), else the installed copy
+    ``zet_templates`` (a plain ``pip install .``, see setup.py)."""
+    source = ROOT / "templates"
+    if source.is_dir():
+        return source
+    spec = importlib.util.find_spec("zet_templates")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("De templates van ZET ontbreken: installeer ZET opnieuw met "
+                           "'pip install .'.")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
 def create_app(config: dict | None = None) -> Flask:
     from zet import db, web
     from zet.config import load_config
     from zet.instrument import load_registry
 
-    app = Flask(__name__, template_folder=str(ROOT / "templates"),
-                static_folder="static")
-    app.config.update(load_config())
-    app.config.update(config or {})
+    settings = load_config(config)
+    app = Flask(__name__, template_folder=str(template_folder()), static_folder="static",
+                instance_path=settings["INSTANCE_PATH"])
+    app.config.update(settings)
     app.extensions["zet_instruments"] = load_registry(app.config["INSTRUMENT_DIR"],
                                                       app.config["INSTRUMENT_VERSION"])
     db.init_app(app)

@@ -1,6 +1,6 @@
 """The `zet` console script: init, demo, serve (and more as the product grows).
 
-ZET_DATABASE_URL selects the database for every subcommand.
+ZET_DATABASE_URL selects the database for every subcommand (see zet.config).
 """
 from __future__ import annotations
 
@@ -30,11 +30,13 @@ def main():
 @main.command("init")
 def init_command():
     """Maak de database aan of werk het schema bij naar de nieuwste versie."""
+    from flask import current_app
+
     from zet import migrate
     from zet.config import ensure_secret_key
     from zet.db import get_engine
     migrate.upgrade(get_engine())
-    ensure_secret_key()
+    ensure_secret_key(current_app.instance_path)
     click.echo(f"Database klaar: {get_engine().url.render_as_string(hide_password=True)}")
 
 
@@ -44,7 +46,7 @@ def demo_command():
     from zet import migrate
     from zet.db import get_engine, transaction
     from zet.demo import load_demo
-    from zet.web import active_instrument
+    from zet.instrument.current import active_instrument
     migrate.upgrade(get_engine())
     from zet.demo import DEMO_FILE
     from zet.demo.users import demo_gemeenten, load_demo_users
@@ -65,9 +67,11 @@ def demo_command():
 @click.option("--threads", default=4, show_default=True, type=int, help="Threads per proces.")
 def serve_command(host, port, workers, threads):
     """Start de productieserver (gunicorn)."""
-    from zet.config import DEFAULT_SECRET, secret_key
+    from flask import current_app
+
+    from zet.config import DEFAULT_SECRET
     from zet.server import run
-    if secret_key() in ("", DEFAULT_SECRET):
+    if current_app.config["SECRET_KEY"] in ("", DEFAULT_SECRET):
         raise Fout("Geen geheime sleutel: zet ZET_SECRET_KEY of draai eerst "
                                    "'zet init' (die maakt instance/secret_key aan).")
     sys.exit(run(host=host, port=port, workers=workers, threads=threads))
@@ -93,7 +97,7 @@ def export_command(out, csv_path, zip_path, gemeenten, anoniem):
     from zet.errors import NotFound
     from zet.export.service import gemeente_ids_by_name
     from zet.services.transfer import run_export
-    from zet.web import active_instrument
+    from zet.instrument.current import active_instrument
     if not out and not csv_path and not zip_path:
         raise Fout("Geef --out BESTAND.xlsx, --csv BESTAND.csv en/of --bundel BESTAND.zip op.")
     if zip_path and anoniem:
@@ -217,7 +221,7 @@ def import_command(bestand, dry_run, skip_invalid, allow_new, ignore_unknown):
     from zet.db import transaction
     from zet.importing import ImportFileError
     from zet.services.transfer import run_import
-    from zet.web import active_instrument
+    from zet.instrument.current import active_instrument
     path = Path(bestand)
     if not path.is_file():
         raise Fout(f"Niet geïmporteerd: bestand '{bestand}' bestaat niet (of is een map).")

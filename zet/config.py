@@ -1,6 +1,9 @@
-"""Configuration from environment variables with the ZET_ prefix.
+"""Configuration, read once: environment variables with the ZET_ prefix and the instance folder.
 
-The SQLite file and the secret key live under ``instance/``, which is never committed.
+``load_config`` is called once per app (by ``create_app``); everything else reads
+``app.config`` or ``app.instance_path``, never the environment. The SQLite file, the secret key,
+the analysis cache and waiting uploads live in the instance folder (ZET_INSTANCE_PATH, default
+``./instance``), which is never committed.
 """
 from __future__ import annotations
 
@@ -8,38 +11,40 @@ import os
 from pathlib import Path
 
 DEFAULT_SECRET = "dev-only-change-me"
+SECRET_FILE = "secret_key"
 
 
-def instance_path() -> Path:
-    return Path(os.environ.get("ZET_INSTANCE_PATH", Path.cwd() / "instance")).resolve()
+def instance_path(configured=None) -> Path:
+    """The instance folder: ``configured``, else ZET_INSTANCE_PATH, else ./instance."""
+    return Path(configured or os.environ.get("ZET_INSTANCE_PATH") or Path.cwd() / "instance"
+                ).resolve()
 
 
-def database_url() -> str:
-    """ZET_DATABASE_URL, or an embedded SQLite file under instance/."""
+def database_url(instance: Path) -> str:
+    """ZET_DATABASE_URL, or an embedded SQLite file in the instance folder."""
     url = os.environ.get("ZET_DATABASE_URL")
     if url:
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://"):]
         return url
-    path = instance_path()
-    path.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path / 'zet.sqlite3'}"
+    instance.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{instance / 'zet.sqlite3'}"
 
 
-def secret_key() -> str:
-    """ZET_SECRET_KEY, else the key `zet init` wrote to instance/secret_key, else the dev default."""
+def secret_key(instance: Path) -> str:
+    """ZET_SECRET_KEY, else the key `zet init` wrote to the instance folder, else the dev default."""
     if os.environ.get("ZET_SECRET_KEY"):
         return os.environ["ZET_SECRET_KEY"]
-    path = instance_path() / "secret_key"
+    path = instance / SECRET_FILE
     if path.exists():
         return path.read_text().strip()
     return DEFAULT_SECRET
 
 
-def ensure_secret_key() -> Path:
-    """Write a random secret key under instance/ once, readable only by its owner."""
+def ensure_secret_key(instance: Path) -> Path:
+    """Write a random secret key in the instance folder once, readable only by its owner."""
     import secrets
-    path = instance_path() / "secret_key"
+    path = Path(instance) / SECRET_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(48))
@@ -47,12 +52,18 @@ def ensure_secret_key() -> Path:
     return path
 
 
-def load_config() -> dict:
-    """The settings a fresh app gets before any test or caller overrides them."""
-    return {
-        "SECRET_KEY": secret_key(),
-        "DATABASE_URL": database_url(),
-        "CACHE_DIR": str(instance_path() / "cache"),  # analysis results shared by workers
+def load_config(overrides: dict | None = None) -> dict:
+    """The app's settings: the defaults (from the environment and the instance folder) with
+    ``overrides`` (a test's or caller's) on top. INSTANCE_PATH in ``overrides`` moves every
+    default that lives in the instance folder along."""
+    overrides = dict(overrides or {})
+    instance = instance_path(overrides.get("INSTANCE_PATH"))
+    config = {
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": overrides.get("SECRET_KEY") or secret_key(instance),
+        "DATABASE_URL": overrides.get("DATABASE_URL") or database_url(instance),
+        "CACHE_DIR": str(instance / "cache"),   # analysis results shared by workers
+        "IMPORT_DIR": str(instance / "imports"),   # uploads waiting for confirmation
         "INSTRUMENT_DIR": os.environ.get("ZET_INSTRUMENT_DIR"),
         "INSTRUMENT_VERSION": os.environ.get("ZET_INSTRUMENT_VERSION"),
         "WTF_I18N_ENABLED": False,
@@ -63,6 +74,8 @@ def load_config() -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         **session_settings(),
     }
+    config.update(overrides)
+    return config
 
 
 def session_settings() -> dict:

@@ -7,6 +7,7 @@ from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from zet.errors import NotFound
+from zet.instrument.current import active_instrument
 
 csrf = CSRFProtect()
 
@@ -40,14 +41,6 @@ def _init_accounts(app) -> None:
     app.after_request(audit.commit_pending)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(beheer.bp)
-
-
-def active_instrument():
-    return current_app.extensions["zet_instruments"].active
-
-
-def instruments():
-    return current_app.extensions["zet_instruments"]
 
 
 def format_datum(value) -> str:

@@ -12,7 +12,7 @@ from zet.db import get_session
 from zet.services import analyse as service
 from zet.views.common import comparison_scope, current_scope, must_anonymise
 from zet.vocabulary import DOELGROEPEN
-from zet.web import active_instrument
+from zet.instrument.current import active_instrument
 
 bp = Blueprint("analyse", __name__)
 

@@ -9,7 +9,7 @@ from zet.db import get_session, transaction
 from zet.errors import DomainError
 from zet.services.casussen import delete_casus, missing_facts, perspectief_overview, save_casus
 from zet.views.common import apply_domain_error, current_scope, flash_errors
-from zet.web import active_instrument
+from zet.instrument.current import active_instrument
 
 bp = Blueprint("casussen", __name__)
 

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, request, send_file
 from zet.db import get_session
 from zet.services.transfer import run_export
 from zet.views.common import comparison_scope, must_anonymise
-from zet.web import active_instrument
+from zet.instrument.current import active_instrument
 
 bp = Blueprint("export", __name__, url_prefix="/export")
 

@@ -10,7 +10,7 @@ from zet.services.casussen import answered_counts, list_casussen, perspectief_ov
 from zet.services.gemeenten import (counts_per_gemeente, list_gemeenten, save_gemeente,
                                     save_onderzoek)
 from zet.views.common import apply_domain_error, current_scope, flash_errors
-from zet.web import active_instrument
+from zet.instrument.current import active_instrument
 
 bp = Blueprint("gemeenten", __name__)
 

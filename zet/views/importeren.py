@@ -19,7 +19,7 @@ from zet.importing import ImportFileError
 from zet.importing.staging import UploadStore
 from zet.services.transfer import preview_import, run_import
 from zet.views.common import current_scope
-from zet.web import active_instrument
+from zet.instrument.current import active_instrument
 
 bp = Blueprint("importeren", __name__)
 
@@ -28,11 +28,7 @@ EXPIRED = "Dit importvoorbeeld is verlopen of al gebruikt. Upload het bestand op
 
 
 def uploads() -> UploadStore:
-    configured = current_app.config.get("IMPORT_DIR")
-    if configured:
-        return UploadStore(Path(configured))
-    from zet.config import instance_path
-    return UploadStore(instance_path() / "imports")
+    return UploadStore(Path(current_app.config["IMPORT_DIR"]))
 
 
 @bp.route("/importeren", methods=["GET", "POST"])

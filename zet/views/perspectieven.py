@@ -12,7 +12,7 @@ from zet.errors import ConflictError, DomainError, NotFound
 from zet.services.perspectieven import SINGLE_PERSPECTIVES, find_single, save_perspectief
 from zet.views.common import apply_domain_error, current_scope
 from zet.vocabulary import PERSPECTIEVEN
-from zet.web import active_instrument, instruments
+from zet.instrument.current import active_instrument, instruments
 
 bp = Blueprint("perspectieven", __name__)
 AUTOSAVE_AUDIT_MINUTES = 10  # one audit event per user and perspective per 10 minutes of autosave

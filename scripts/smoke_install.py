@@ -1,0 +1,87 @@
+"""Crawl a running ZET as the demo beheerder: every page reachable by links, and every
+stylesheet and script they load, must answer 200. Used by scripts/check_install.sh against a
+plain (non-editable) install, so missing templates or static files fail CI.
+
+Standard library only: it runs in the fresh virtualenv of that check.
+"""
+from __future__ import annotations
+
+import re
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from html.parser import HTMLParser
+from http.cookiejar import CookieJar
+
+MAX_PAGES = 400
+SKIP = re.compile(r"/(uitloggen|logout)|/export/|\.png$|\.xlsx$|\.csv$|\.zip$")
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.pages, self.assets, self.csrf = [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.pages.append(attrs["href"])
+        elif tag == "link" and attrs.get("href"):
+            self.assets.append(attrs["href"])
+        elif tag == "script" and attrs.get("src"):
+            self.assets.append(attrs["src"])
+        elif tag == "input" and attrs.get("name") == "csrf_token":
+            self.csrf = attrs.get("value")
+
+
+def main(base: str, username: str, password: str) -> int:
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+    def fetch(path: str, data: dict | None = None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with opener.open(urllib.parse.urljoin(base, path), data=body, timeout=60) as r:
+                return r.status, r.read().decode("utf-8", "replace"), r.geturl()
+        except urllib.error.HTTPError as error:
+            return error.code, "", path
+
+    status, page, _ = fetch("/login")
+    form = Links()
+    form.feed(page)
+    status, page, where = fetch("/login", {"csrf_token": form.csrf or "", "username": username,
+                                           "password": password})
+    if status != 200 or "/login" in urllib.parse.urlsplit(where).path:
+        print(f"Inloggen mislukt (status {status}).")
+        return 1
+    seen, queue, assets, failed = set(), ["/"], set(), []
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        status, page, _ = fetch(path)
+        if status != 200:
+            failed.append(f"{status} {path}")
+            continue
+        links = Links()
+        links.feed(page)
+        assets.update(links.assets)
+        for href in links.pages:
+            target = urllib.parse.urlsplit(urllib.parse.urljoin(base + path, href))
+            if target.netloc == urllib.parse.urlsplit(base).netloc and not SKIP.search(
+                    target.path):
+                queue.append(target.path + (f"?{target.query}" if target.query else ""))
+    for asset in sorted(assets):
+        status, _, _ = fetch(asset)
+        if status != 200:
+            failed.append(f"{status} {asset}")
+    print(f"{len(seen)} pagina's en {len(assets)} bestanden (css, js) opgevraagd; "
+          f"{len(failed)} fout.")
+    for line in failed:
+        print(f"  {line}")
+    return 1 if failed or len(seen) < 10 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:4]))
