@@ -10,7 +10,7 @@ from zet.importing import count_rows, import_file
 
 COLUMNS = ["gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
            "score", "toelichting"]
-SCORES = ["4", "2", "nvt", "5", "onbekend", "3", "", "1"]
+SCORES = ["4", "2", "nvt", "5", "onbekend", "3", "1", ""]  # the empty one has a toelichting
 
 
 def rows_for(instrument, gemeente="Duinwijk", casus="DW-J01", doelgroep="jeugd",

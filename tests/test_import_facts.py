@@ -43,6 +43,11 @@ def test_an_edited_fact_is_imported_and_only_that_changes(session, instrument):
     data = edited(exported(session, instrument), "Casussen",
                   {(2, "hulpvraag"): "Steun bij school.", (2, "wisselingen_contactpersoon"): 2})
     versions = dict(session.execute(select(Perspectief.id, Perspectief.version)).all())
+    trial = import_file(session, instrument, "bewerkt.xlsx", data, dry_run=True)
+    assert trial.fact_changes["casussen"] == 1 and not trial.applied
+    session.rollback()
+    assert session.scalar(select(Casus.hulpvraag).where(Casus.code == "DW-J01")) == \
+        "Steun bij school\nen thuis."  # the dry run stored nothing
     plan = import_file(session, instrument, "bewerkt.xlsx", data)
     assert plan.applied, report(plan)
     assert plan.fact_changes["casussen"] == 1 and plan.scores_changed == 0

@@ -216,3 +216,39 @@ def test_facts_tables_and_forms_give_the_same_message(session, instrument, tmp_p
     wanted = [part.removeprefix("Citaat 1: ") for part in message.split(" | ")]
     assert any(part in [p.removeprefix("Citaat: ") for p in problems] for part in wanted), (
         name, message, problems)
+
+
+def test_an_element_left_empty_is_not_stored_and_clears_an_answer_on_both_paths(
+        session, instrument, tmp_path):
+    from sqlalchemy import select
+
+    from zet.importing import import_file
+    from zet.models import Score
+    gemeente = make_gemeente(session)
+    form_casus = make_casus(session, gemeente, code="T-08")
+    import_casus = make_casus(session, gemeente, code="T-09")
+    first, second = instrument.codes[0], instrument.codes[1]
+    answers = {first: parse_answer("4"), second: parse_answer("2")}
+    for casus in (form_casus, import_casus):
+        save_perspectief(session, instrument, casus, inwoner(answers=dict(answers)))
+    session.commit()
+    # The form: the first element emptied, without toelichting.
+    stored = form_casus.perspectieven[0]
+    save_perspectief(session, instrument, form_casus, inwoner(answers={second: answers[second]}),
+                     perspectief=stored)
+    session.commit()
+    # The import: the same, as a row with an empty score and no toelichting.
+    rows = [{"gemeente": "Gemeente Testdorp", "casus": "T-09", "doelgroep": "jeugd",
+             "perspectief": "inwoner", "element": first, "score": "", "toelichting": ""},
+            {"gemeente": "Gemeente Testdorp", "casus": "T-09", "doelgroep": "jeugd",
+             "perspectief": "inwoner", "element": instrument.codes[2], "score": "",
+             "toelichting": ""}]
+    path = write_csv(tmp_path / "leeg.csv", rows)
+    plan = import_file(session, instrument, path.name, path.read_bytes())
+    assert plan.applied and plan.scores_changed == 1 and plan.scores_added == 0
+    session.commit()
+
+    def codes(casus):
+        return sorted(session.scalars(select(Score.element_code).where(
+            Score.perspectief_id == casus.perspectieven[0].id)))
+    assert codes(form_casus) == codes(import_casus) == [second]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from zet.access import ALL, Scope
@@ -26,6 +26,7 @@ from zet.importing.facts import Facts, apply_facts, check_facts, read_facts
 from zet.importing.validate import (KnownState, Problem, StoredPerspectief, Table, Validation,
                                     validate_table)
 from zet.rules import state
+from zet.rules.answers import worth_storing
 from zet.rules.names import casus_key, onderzoek_key, rol_key
 
 CHUNK = 5000          # ids per IN (...) list
@@ -34,7 +35,7 @@ LIST_SHOWN = 20       # names listed in the report before "en nog N"
 _SCORE = Score.__table__
 _PERSPECTIEF = Perspectief.__table__
 _CASUS = Casus.__table__
-ADDED, CHANGED, UNCHANGED = 0, 1, 2
+ADDED, CHANGED, UNCHANGED, REMOVED = 0, 1, 2, 3
 
 
 class ImportRefused(DomainError):
@@ -474,9 +475,18 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
             & (toelichting == old_toelichting)
         status[hit] = np.where(same, UNCHANGED, CHANGED)
         score_ids[hit] = ids[which].astype(np.int64)
+    # zet.rules.answers.worth_storing, per distinct (answer, toelichting) pair: a row with
+    # neither is not stored, and removes a stored answer (as saving the form empty does).
+    answer_empty = (cols["score"].values().astype(np.int64) == 0) \
+        & cols["bijzonder"].where(lambda b: b is None)
+    pairs, inverse = np.unique(cols["toelichting"].codes * 2 + answer_empty, return_inverse=True)
+    kept = np.array([worth_storing(bool(pair % 2), cols["toelichting"].uniques[pair // 2])
+                     for pair in pairs.tolist()], dtype=bool)[inverse.ravel()]
+    status[~kept & (status == ADDED)] = UNCHANGED        # nothing there, nothing to store
+    status[~kept & (status == CHANGED)] = REMOVED
     plan._row_pid, plan._status, plan._score_ids = row_pid, status, score_ids
     plan.scores_added = int((status == ADDED).sum())
-    plan.scores_changed = int((status == CHANGED).sum())
+    plan.scores_changed = int(np.isin(status, (CHANGED, REMOVED)).sum())
     plan.scores_unchanged = int((status == UNCHANGED).sum())
     touched = row_pid[(status != UNCHANGED) & (row_pid >= 0)]
     plan.changed_perspectieven = len(set(touched.tolist()))
@@ -598,6 +608,9 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
     added = status == ADDED
     if added.any():
         session.execute(insert(_SCORE), _score_params(cols, added, row_pid, instrument.version))
+    removed = plan._score_ids[status == REMOVED].tolist()
+    for chunk in _chunks(removed):
+        session.execute(delete(_SCORE).where(_SCORE.c.id.in_(chunk)))
     changed = status == CHANGED
     if changed.any():
         params = _score_params(cols, changed, row_pid, instrument.version)

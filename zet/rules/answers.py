@@ -33,6 +33,12 @@ class Answer:
         return self.special or ""
 
 
+def worth_storing(answer_empty: bool, toelichting: str) -> bool:
+    """An element with neither an answer nor a toelichting is not stored: saving it empty
+    removes what was there (the form and the import alike)."""
+    return not answer_empty or bool(toelichting)
+
+
 def parse_answer(raw) -> Answer:
     """Read a score as a user or a file gives it: 1-5, '4', '4.0', 'nvt', 'onbekend' or empty."""
     if raw is None:

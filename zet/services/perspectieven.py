@@ -12,6 +12,7 @@ from zet.instrument import Instrument
 from zet.models import Casus, Citaat, Perspectief, Score
 from zet.models.mixins import utcnow
 from zet.rules import Answer, catalog, state
+from zet.rules.answers import worth_storing
 from zet.rules.identity import rol_taken_message
 from zet.rules.names import rol_key
 
@@ -97,7 +98,7 @@ def _store_scores(perspectief: Perspectief, instrument: Instrument, data: Perspe
         answer = data.answers.get(element.code, Answer())
         toelichting = catalog.TOELICHTING.clean(data.toelichtingen.get(element.code))
         score = by_code.get(element.code)
-        if answer.is_empty and not toelichting:
+        if not worth_storing(answer.is_empty, toelichting):
             if score is not None:
                 perspectief.scores.remove(score)
             continue
