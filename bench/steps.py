@@ -141,10 +141,10 @@ def fresh_database(url: str) -> None:
         return
     from sqlalchemy import text
 
-    from zet.config import database_url
+    from zet.config import database_url, instance_path
     from zet.db import make_engine
     os.environ["ZET_DATABASE_URL"] = url
-    engine = make_engine(database_url())
+    engine = make_engine(database_url(instance_path()))
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))

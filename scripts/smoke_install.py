@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from http.cookiejar import CookieJar
 
 MAX_PAGES = 400
+DOWNLOADS = ("/export/werkboek.xlsx", "/export/bundel.zip")
 SKIP = re.compile(r"/(uitloggen|logout)|/export/|\.png$|\.xlsx$|\.csv$|\.zip$")
 
 
@@ -33,6 +34,14 @@ class Links(HTMLParser):
             self.assets.append(attrs["src"])
         elif tag == "input" and attrs.get("name") == "csrf_token":
             self.csrf = attrs.get("value")
+
+
+def fetch_bytes(opener, url: str) -> tuple[int, bytes]:
+    try:
+        with opener.open(url, timeout=120) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
 
 
 def main(base: str, username: str, password: str) -> int:
@@ -76,8 +85,12 @@ def main(base: str, username: str, password: str) -> int:
         status, _, _ = fetch(asset)
         if status != 200:
             failed.append(f"{status} {asset}")
-    print(f"{len(seen)} pagina's en {len(assets)} bestanden (css, js) opgevraagd; "
-          f"{len(failed)} fout.")
+    for download in DOWNLOADS:  # the exports use the installed code paths too
+        status, body = fetch_bytes(opener, urllib.parse.urljoin(base, download))
+        if status != 200 or not body.startswith(b"PK"):
+            failed.append(f"{status} {download}")
+    print(f"{len(seen)} pagina's, {len(assets)} bestanden (css, js) en {len(DOWNLOADS)} "
+          f"exports opgevraagd; {len(failed)} fout.")
     for line in failed:
         print(f"  {line}")
     return 1 if failed or len(seen) < 10 else 0

@@ -71,3 +71,13 @@ def test_long_csv_keeps_the_score_of_every_row():
     frame = read(long_csv(long))
     assert list(frame["score"]) == ["3", "nvt", ""]
     assert list(frame["toelichting"]) == ["a;b \"c\"", "", "'-"]
+
+
+def test_the_csv_guard_and_its_undoing_give_back_every_text():
+    from zet.export.cells import needs_guard, unguard
+    texts = ["=1+1", "'=al met apostrof", "''-twee apostroffen", "'gewoon citaat", "+31 tekst",
+             "@noemer", "gewone tekst", "'", ""]
+    for text in texts:
+        written = "'" + text if needs_guard(text) else text
+        assert unguard(written) == text, (text, written)
+    assert needs_guard("=1+1") and not needs_guard("'gewoon citaat")

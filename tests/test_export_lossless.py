@@ -3,7 +3,8 @@
 The dataset touches every fact ZET stores: gemeente facts, onderzoeken (one without casussen), a
 gemeente without casussen, casus facts with lists and dates, a casus without scores, definitief
 and concept perspectives with their metadata, a perspective without scores, citaten with and
-without element, and texts that look like formulas or hold semicolons, quotes and line breaks.
+without element, and texts that look like formulas (or already start with the CSV's guard apostrophe) or hold
+semicolons, quotes and line breaks.
 """
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def make_full_dataset(session, instrument) -> None:
         "code": "DW-J01", "onderzoek_id": ronde.id, "doelgroep": "jeugd", "wet": "Jeugdwet",
         "levensfase": "tiener", "beperkingen": ["LVB", "autisme/ASS"],
         "leefgebieden": [{"gebied": "onderwijs", "vraag": "Passend onderwijs; snel."},
-                         {"gebied": "gezin", "vraag": ""}],
+                         {"gebied": "gezin", "vraag": "Rust thuis?"}],
         "hulpvraag": "Steun bij school\nen thuis.", "datum_aanmelding": date(2025, 9, 1),
         "datum_eerste_contact": date(2025, 9, 15), "datum_start_hulp": date(2025, 11, 1),
         "indicatie_maanden": 12, "wisselingen_contactpersoon": 0, "status": "afgerond"})
@@ -56,6 +57,7 @@ def make_full_dataset(session, instrument) -> None:
         inwoner.answers[code] = parse_answer(["1", "2", "3", "4", "5", "nvt", "onbekend"][i % 7])
     inwoner.toelichtingen[codes[0]] = "+31 is geen telefoonnummer hier; \"quote\""
     inwoner.toelichtingen[codes[1]] = "Regel een\nregel twee"
+    inwoner.toelichtingen[codes[2]] = "'-begint al met de apostrof van de CSV"
     save_perspectief(session, instrument, j01, inwoner, final=True)
     professional = PerspectiefInput(soort="professional", rol="wijkteammedewerker",
                                     afnemer="Onderzoeker Mira",
@@ -142,6 +144,7 @@ def test_csv_bundle_round_trip_gives_identical_files(session, instrument):
     assert "DW-J01;Ronde 2026;jeugd;Jeugdwet;tiener;LVB, autisme/ASS;onderwijs, gezin" in casussen
     assert "01-09-2025" in casussen
     assert b"'=ze luisterden wel" in files[0]["citaten.csv"]
+    assert b"''-begint al met de apostrof" in files[0]["data.csv"]
 
 
 def test_anonymised_workbook_is_one_way_and_says_so(session, instrument):

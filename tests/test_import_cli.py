@@ -22,7 +22,10 @@ def test_import_reports_what_was_added_then_nothing_the_second_time(app, session
         in result.output
     assert stored(session) == STANDARD_COUNTS
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "geïmporteerd"))
-    assert event is not None and event.object_type == "import" and "scores.csv" in event.detail
+    assert event is not None and event.object_type == "import"
+    assert event.detail == ("csv-bestand: toegevoegd: 2 gemeenten, 1 onderzoek, 3 casussen, "
+                            "6 perspectieven, 90 scores; gewijzigd: 0 scores (in 0 bestaande "
+                            "perspectieven), 0 casussen aan een onderzoek gekoppeld.")
     again = run(app, path)
     assert again.exit_code == 0, again.output
     assert "Toegevoegd: 0 gemeenten, 0 onderzoeken, 0 casussen, 0 perspectieven, 0 scores." \

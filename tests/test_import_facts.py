@@ -154,8 +154,8 @@ def test_upload_page_previews_the_facts_and_confirm_stores_them(app, client, ses
     assert session.scalar(select(Gemeente.toegang).where(
         Gemeente.naam == "Gemeente Duinwijk")) == "Sociaal team per wijk."
     detail = session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "geïmporteerd"))
-    assert detail.startswith("export.xlsx: toegevoegd: 0 gemeenten") and "gegevens bijgewerkt: 1" \
-        in detail
+    assert detail.startswith("xlsx-bestand: toegevoegd: 0 gemeenten") and \
+        "gegevens bijgewerkt: 1" in detail and "export.xlsx" not in detail
 
 
 def test_cli_export_writes_the_bundle_and_an_audit_event(app, session, instrument, tmp_path):
@@ -193,3 +193,129 @@ def test_a_gemeente_without_scores_exports_and_imports_through_its_facts(session
     session.commit()
     casus = session.scalar(select(Casus))
     assert (casus.code, casus.wet, casus.gemeente.toegang) == ("T-01", "Wmo", "Eén centraal loket.")
+
+
+def test_a_new_professional_with_its_facts_and_quotes_on_an_existing_casus(session, instrument,
+                                                                            tmp_path):
+    """The perspective the scores add is the one the facts describe: no second insert, no lost
+    quote (the facts are compared after the scores are written)."""
+    make_full_dataset(session, instrument)
+    rows = rows_for(instrument, gemeente="Gemeente Duinwijk", casus="DW-J01",
+                    perspectief="professional", rol="jeugd- en gezinscoach", onderzoek="")
+    key = {"gemeente": "Gemeente Duinwijk", "casus": "DW-J01", "perspectief": "professional",
+           "rol": "jeugd- en gezinscoach"}
+    path = write_bundle(tmp_path / "coach.zip", rows, {
+        "perspectieven.csv": [dict(key, afnemer="Onderzoeker Sem", datum="02-03-2026")],
+        "citaten.csv": [dict(key, element="CON", tekst="We zagen elkaar elke week.")]})
+    plan = import_file(session, instrument, path.name, path.read_bytes())
+    assert plan.applied, report(plan)
+    session.commit()
+    coach = session.scalar(select(Perspectief).where(Perspectief.rol == "jeugd- en gezinscoach"))
+    assert (coach.afnemer, coach.datum) == ("Onderzoeker Sem", date(2026, 3, 2))
+    assert [c.tekst for c in coach.citaten] == ["We zagen elkaar elke week."]
+
+
+def test_facts_without_a_rol_column_never_make_a_professional_up(session, instrument, tmp_path):
+    make_full_dataset(session, instrument)
+    rows = rows_for(instrument, gemeente="Gemeente Duinwijk", casus="DW-J01", onderzoek="")
+    path = write_bundle(tmp_path / "zonder-rol.zip", rows, {"perspectieven.csv": [
+        {"gemeente": "Gemeente Duinwijk", "casus": "DW-J01", "perspectief": "professional",
+         "afnemer": "Onderzoeker Sem"}]})
+    before = count_rows(session)
+    plan = import_file(session, instrument, path.name, path.read_bytes())
+    assert not plan.applied
+    assert "Bestand perspectieven.csv, rij 2: Kolom 'rol' ontbreekt" in report(plan)
+    session.rollback()
+    assert count_rows(session) == before
+
+
+def test_leefgebieden_columns_left_out_keep_what_zet_has(session, instrument, tmp_path):
+    make_full_dataset(session, instrument)
+    rows = rows_for(instrument, gemeente="Gemeente Duinwijk", casus="DW-J01",
+                    onderzoek="Ronde 2026", score="4")
+    casus_key = {"gemeente": "Gemeente Duinwijk", "casus": "DW-J01"}
+
+    def leefgebieden(facts_row):
+        path = write_bundle(tmp_path / "leef.zip", rows, {"casussen.csv": [facts_row]})
+        plan = import_file(session, instrument, path.name, path.read_bytes())
+        assert plan.applied, report(plan)
+        session.commit()
+        session.expire_all()
+        return plan, session.scalar(select(Casus.leefgebieden).where(Casus.code == "DW-J01"))
+    # Only the list: the stored questions stay.
+    plan, stored = leefgebieden(dict(casus_key, leefgebieden="onderwijs, gezin"))
+    assert stored == [{"gebied": "onderwijs", "vraag": "Passend onderwijs; snel."},
+                      {"gebied": "gezin", "vraag": "Rust thuis?"}], report(plan)
+    # One question: that one changes (or is added), the others stay.
+    plan, stored = leefgebieden(dict(casus_key, vraag_wonen="Een eigen kamer?"))
+    assert [item["gebied"] for item in stored] == ["onderwijs", "gezin", "wonen"], report(plan)
+    # A question emptied: that leefgebied is no longer chosen, as on the form.
+    plan, stored = leefgebieden(dict(casus_key, vraag_gezin=""))
+    assert [item["gebied"] for item in stored] == ["onderwijs", "wonen"]
+    # A listed leefgebied without any question is refused, as the form would.
+    path = write_bundle(tmp_path / "leef.zip", rows, {"casussen.csv": [
+        dict(casus_key, leefgebieden="onderwijs, veiligheid")]})
+    plan = import_file(session, instrument, path.name, path.read_bytes())
+    assert not plan.applied
+    assert "Casus DW-J01 (Gemeente Duinwijk): Bij leefgebied veiligheid staat geen vraag" in \
+        report(plan)
+
+
+def test_changed_quotes_give_the_perspective_a_new_version(session, instrument):
+    data = edited(exported(session, instrument), "Citaten",
+                  {(2, "tekst"): "Ik moest alles twee keer vertellen."})
+    inwoner = session.scalar(select(Perspectief).where(Perspectief.soort == "inwoner"))
+    version = inwoner.version
+    plan = import_file(session, instrument, "citaat.xlsx", data)
+    assert plan.applied and plan.fact_changes["citaten"] == 1, report(plan)
+    session.commit()
+    session.expire_all()
+    inwoner = session.get(Perspectief, inwoner.id)
+    assert inwoner.version == version + 1
+    assert inwoner.citaten[0].tekst == "Ik moest alles twee keer vertellen."
+
+
+def test_a_sheet_named_like_a_facts_sheet_is_only_read_as_one_when_it_is_one(session, instrument,
+                                                                           tmp_path):
+    from openpyxl import load_workbook as open_book
+
+    from tests.import_helpers import write_xlsx
+    rows = rows_for(instrument, onderzoek="")
+    # Scores on the only sheet, which happens to be called 'Casussen': read as the scores.
+    path = write_xlsx(tmp_path / "casussen.xlsx", rows, sheet="Casussen")
+    plan = import_file(session, instrument, path.name, path.read_bytes(), dry_run=True)
+    assert not plan.problems and plan.scores_added == len(rows), report(plan)
+    # Notes on a sheet called 'Perspectieven' beside Data: left alone, and said so; an empty
+    # 'Citaten' sheet is simply nothing.
+    path = write_xlsx(tmp_path / "notities.xlsx", rows)
+    book = open_book(path)
+    book.create_sheet("Perspectieven").append(["Aantekening", "Interview liep uit"])
+    book.create_sheet("Citaten")
+    book.save(path)
+    plan = import_file(session, instrument, path.name, path.read_bytes(), dry_run=True)
+    assert not plan.problems, report(plan)
+    assert "Niet gelezen als gegevens: tabblad 'Perspectieven' (geen kolom gemeente of casus " \
+           "of perspectief)." in report(plan)
+
+
+def test_a_damaged_or_doubled_bundle_gets_a_dutch_message(session, instrument, tmp_path):
+    import zipfile
+
+    import pytest
+
+    from zet.importing import ImportFileError
+    rows = rows_for(instrument, onderzoek="")
+    good = write_bundle(tmp_path / "goed.zip", rows, {}).read_bytes()
+    damaged = bytearray(good)
+    start = good.index(b"gemeente")  # inside data.csv's stored bytes: the CRC no longer fits
+    damaged[start:start + 8] = b"GEMEENTE"
+    with pytest.raises(ImportFileError) as error:
+        import_file(session, instrument, "kapot.zip", bytes(damaged))
+    assert "is beschadigd of met een wachtwoord beveiligd" in error.value.message
+    doubled = tmp_path / "dubbel.zip"
+    with zipfile.ZipFile(doubled, "w") as archive:
+        archive.writestr("a/data.csv", "gemeente;casus\r\n")
+        archive.writestr("b/data.csv", "gemeente;casus\r\n")
+    with pytest.raises(ImportFileError) as error:
+        import_file(session, instrument, doubled.name, doubled.read_bytes())
+    assert "bevat het bestand data.csv meer dan eens" in error.value.message

@@ -2,7 +2,7 @@
 
 Every file as the long CSV: UTF-8 with BOM, semicolons, a leading apostrophe before text a
 spreadsheet would read as a formula (undone on import). Dates as dd-mm-jjjj, lists inside a
-cell separated by ';'. LEESMIJ.txt explains the files and their columns; the bundle imports back
+cell separated by ','. LEESMIJ.txt explains the files and their columns; the bundle imports back
 into ZET like the workbook.
 """
 from __future__ import annotations

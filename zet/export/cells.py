@@ -77,15 +77,23 @@ def text_column(series: pd.Series, cut: bool = True) -> TextColumn:
         text = clean_text(unique, cut) if unique is not None else ""
         if text:
             values[i] = text
-            risky[i] = looks_like_formula(text)
+            risky[i] = needs_guard(text)
     codes = np.asarray(codes, dtype=np.int64)
     codes[codes < 0] = n  # missing -> the final None
     return TextColumn(codes=codes, values=values, risky=risky)
 
 
 def unguard(text: str) -> str:
-    """Undo the formula guard: "'=x" read back from a spreadsheet or CSV is "=x" again, so an
-    export → import round trip never changes a text. Other leading quotes stay."""
-    if text.startswith("'") and looks_like_formula(text[1:]):
+    """Undo the CSV formula guard: "'=x" read back from a CSV is "=x" again, so an export →
+    import round trip never changes a text. Other leading quotes stay. (A text that itself
+    starts with "'=" was written "''=" by needs_guard, and so comes back whole.)"""
+    if text.startswith("'") and looks_like_formula(text.lstrip("'")):
         return text[1:]
     return text
+
+
+def needs_guard(text: str) -> bool:
+    """Whether a CSV must write ``text`` with one more leading apostrophe: it looks like a
+    formula, also once the apostrophes it starts with are left out (which unguard takes one of
+    away again)."""
+    return looks_like_formula(text.lstrip("'"))

@@ -44,8 +44,9 @@ def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
     ids = tuple(g.id for g in gemeenten) or None
     long = scores_frame(session, scope, gemeente_ids=ids, with_status=True)
     prefix, extension, mimetype = FORMATS[fmt]
-    citaten = None if anonymous else citaten_frame(session, scope, gemeente_ids=ids)
-    registers = None if anonymous else facts_tables(session, scope, ids, citaten)
+    complete = not anonymous and fmt != "csv"   # the long CSV holds the scores only
+    citaten = citaten_frame(session, scope, gemeente_ids=ids) if complete else None
+    registers = facts_tables(session, scope, ids, citaten) if complete else None
     if fmt == "csv":
         data = long_csv(long, anonymous=anonymous, elements=instrument.codes)
     elif fmt == "zip":

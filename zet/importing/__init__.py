@@ -18,9 +18,9 @@ from zet.importing.reader import Bundle, ImportFileError, read_bundle, read_tabl
 from zet.importing.validate import Problem, Validation, validate_table
 from zet.instrument import Instrument
 
-__all__ = ["Bundle", "read_bundle", "ImportFileError", "ImportPlan", "ImportRefused", "Problem", "Validation",
-           "apply_import", "count_rows", "import_file", "plan_import", "read_table",
-           "validate_table"]
+__all__ = ["Bundle", "ImportFileError", "ImportPlan", "ImportRefused", "Problem", "Validation",
+           "apply_import", "count_rows", "import_file", "plan_import", "read_bundle",
+           "read_table", "validate_table"]
 
 
 def import_file(session: Session, instrument: Instrument, filename: str, data: bytes,

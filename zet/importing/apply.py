@@ -151,7 +151,8 @@ class ImportPlan:
         if self.new_casussen:
             lines.append("Nieuwe casussen: " + _shortened(
                 [f"{code} ({gemeente})" for gemeente, code in self.new_casussen]) + ".")
-        if self.validation.table is not None and len(self.skipped_rows) == self.total_rows:
+        if self.validation.table is not None and self.total_rows and \
+                len(self.skipped_rows) == self.total_rows:
             lines.append("Er waren geen geldige rijen om te importeren.")
         elif not self.changes_anything:
             lines.append("Niets veranderd: alles in het bestand stond al zo in ZET."
@@ -197,6 +198,9 @@ class ImportPlan:
             where.append("tekenset Windows-1252 (CSV uit Excel)")
         if where:
             lines.append("Gelezen: " + ", ".join(where) + ".")
+        if source.get("skipped_sheets"):
+            lines.append("Niet gelezen als gegevens: " + ", ".join(source["skipped_sheets"])
+                         + ".")
         readings = self.validation.element_readings
         if readings:
             lines.append("Elementnamen gelezen zonder accenten en hoofdletters: " + ", ".join(
@@ -360,7 +364,12 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
     if not plan.can_apply:
         return plan
     if facts is not None:
-        plan.fact_changes = apply_facts(session, facts, instrument, write=False)
+        changes = apply_facts(session, facts, instrument, write=False)
+        if changes.problems:
+            validation.problems += changes.problems
+            validation.column_problems += changes.problems
+            return plan
+        plan.fact_changes = changes.counts
     known = plan._known
     table = validation.table.take(validation.valid_positions)
     plan._table = table
@@ -516,7 +525,11 @@ def apply_import(session: Session, instrument: Instrument, plan_or_frame,
         return plan
     _apply_scores(session, instrument, plan, scope)
     if plan.facts is not None:
-        plan.fact_changes = apply_facts(session, plan.facts, instrument, write=True)
+        session.expire_all()  # the facts compare with what the scores just wrote
+        changes = apply_facts(session, plan.facts, instrument, write=True)
+        if changes.problems:  # the data changed between plan and apply
+            raise ImportRefused(plan)
+        plan.fact_changes = changes.counts
     plan.applied = True
     return plan
 

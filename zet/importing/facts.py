@@ -25,8 +25,9 @@ from zet.instrument import Instrument
 from zet.interchange import (CASUSSEN, CITATEN, DATE_COLUMNS, GEMEENTEN, LIST_SEPARATOR, NO,
                              ONDERZOEKEN, PERSPECTIEVEN, REGISTERS, VRAAG_COLUMNS, YES, Register)
 from zet.models import Casus, Citaat, Gemeente, Onderzoek, Perspectief
+from zet.models.mixins import utcnow
 from zet.rules import catalog, state
-from zet.rules.dates import casus_dates_problem, parse_date, period_problem
+from zet.rules.dates import CASUS_DATES, casus_dates_problem, parse_date, period_problem
 from zet.rules.identity import gemeente_lookalike_problem
 from zet.rules.names import (casus_key, clean_name, gemeente_key, gemeente_lookalike_key,
                              name_key, onderzoek_key, rol_key)
@@ -35,6 +36,25 @@ from zet.services.gemeenten import save_gemeente, save_onderzoek
 from zet.services.perspectieven import find_single
 
 PerspectiveKey = tuple[str, str, str, str]   # gemeente key, casus key, soort, rol key
+
+
+@dataclass(frozen=True)
+class LeefgebiedenPatch:
+    """What a Casussen row says about the leefgebieden: the ``leefgebieden`` column (None when
+    absent) and the questions of the vraag_ columns present. Columns left out keep what ZET
+    has, so the patch is resolved against the stored list when it is applied."""
+    listed: tuple[str, ...] | None
+    vragen: tuple[tuple[str, str], ...]
+
+    def resolve(self, stored: list | None) -> list[dict]:
+        have = {item.get("gebied"): item.get("vraag") or "" for item in stored or []}
+        vragen = dict(self.vragen)
+        if self.listed is not None:
+            gebieden = list(self.listed)
+        else:  # as on the form: a gebied whose question is emptied is no longer chosen
+            gebieden = [g for g in have if vragen.get(g, have[g])]
+        gebieden += [g for g, vraag in vragen.items() if vraag and g not in gebieden]
+        return [{"gebied": g, "vraag": vragen.get(g, have.get(g, ""))} for g in gebieden]
 
 
 @dataclass
@@ -138,9 +158,11 @@ def read_facts(frames: dict[str, pd.DataFrame], instrument: Instrument,
             continue
         rows: list[FactRow] = []
         seen: dict[tuple, int] = {}
+        # The formula guard is a CSV thing; a spreadsheet cell holds the text itself.
+        undo = unguard if not frame.attrs.get("sheet") else (lambda text: text)
         for number, cells in zip(frame.index.tolist(),
                                  frame.iloc[:, list(columns.values())].itertuples(index=False)):
-            values = {name: unguard(str(cell).strip()) for name, cell in zip(columns, cells)}
+            values = {name: undo(str(cell).strip()) for name, cell in zip(columns, cells)}
             if not any(values.values()):
                 continue
             fact = _read_row(register, int(number), where, values, instrument, problems)
@@ -215,6 +237,9 @@ def _read_row(register: Register, number: int, where: str, cells: dict[str, str]
     if register in (PERSPECTIEVEN, CITATEN):
         if check(catalog.PERSPECTIEF, cells["perspectief"]):
             fact.soort = catalog.PERSPECTIEF.normalise(cells["perspectief"])
+            if fact.soort == "professional" and "rol" not in cells:
+                errors.append("Kolom 'rol' ontbreekt: daaraan herkent ZET welke professional "
+                              "het is. Voeg de kolom rol toe (leeg bij inwoner en dossier).")
             rol = cells.get("rol", "")
             message = state.rol_problem(fact.soort, rol)
             if message:
@@ -310,17 +335,15 @@ def _read_casus(values: dict, cells: dict, check, errors: list) -> None:
     vragen = {gebied: cells[column] for column, gebied in VRAAG_COLUMNS.items()
               if column in cells}
     if "leefgebieden" in cells or vragen:
-        listed = _items(cells.get("leefgebieden", ""))
-        if all(check(catalog.LEEFGEBIED, g) for g in listed):
-            gebieden = [catalog.LEEFGEBIED.normalise(g) for g in listed]
-            gebieden += [g for g, vraag in vragen.items() if vraag and g not in gebieden]
-            items = []
-            for gebied in gebieden:
-                vraag = vragen.get(gebied, "")
-                if check(catalog.LEEFGEBIED_VRAAG.labelled(f"Vraag bij {gebied}"), vraag):
-                    items.append({"gebied": gebied,
-                                  "vraag": catalog.LEEFGEBIED_VRAAG.clean(vraag)})
-            values["leefgebieden"] = items
+        listed = _items(cells["leefgebieden"]) if "leefgebieden" in cells else None
+        known = all(check(catalog.LEEFGEBIED, g) for g in listed or ())
+        asked = all(check(catalog.LEEFGEBIED_VRAAG.labelled(f"Vraag bij {gebied}"), vraag)
+                    for gebied, vraag in vragen.items())
+        if known and asked:
+            values["leefgebieden"] = LeefgebiedenPatch(
+                None if listed is None else tuple(catalog.LEEFGEBIED.normalise(g)
+                                                  for g in listed),
+                tuple((g, catalog.LEEFGEBIED_VRAAG.clean(v)) for g, v in vragen.items()))
     order = casus_dates_problem(values)
     if order:
         errors.append(order[1])
@@ -374,10 +397,7 @@ def check_facts(facts: Facts, validation: Validation, known: KnownState, scope: 
     data = _data_view(validation)
     casus_rows = {row.casus_ref: row for row in facts.of(CASUSSEN)}
     perspective_rows = {row.perspective: row for row in facts.of(PERSPECTIEVEN)}
-
-    def stored_gemeente(row: FactRow):
-        found = known.gemeenten.get(row.gkey)
-        return found if found is not None and scope.allows(found[0]) else None
+    file_meta = facts.perspective_meta()
 
     def stored_casus(gkey: str, ckey: str):
         found = known.gemeenten.get(gkey)
@@ -442,7 +462,7 @@ def check_facts(facts: Facts, validation: Validation, known: KnownState, scope: 
                              "de status in de kolom status bij de scores, of maak het "
                              "definitief in ZET.")
             elif (status or current) == "definitief" and stored is not None:
-                meta = {**stored.meta, **facts.perspective_meta().get(row.perspective, {})}
+                meta = {**stored.meta, **file_meta.get(row.perspective, {})}
                 parts = state.definitief_meta_problems(
                     row.soort, **{name: meta.get(name) for name in state.DEFINITIEF_FIELDS})
                 if parts:
@@ -470,22 +490,36 @@ def _unknown_casus(row: FactRow) -> str:
 
 # --- comparing and writing ---------------------------------------------------------------------
 
+@dataclass
+class FactChanges:
+    """What the facts change (per register name, how many rows), and the problems found once
+    a row is combined with what ZET already has (a leefgebied left without its question, dates
+    out of order with a stored date)."""
+    counts: dict[str, int]
+    problems: list[Problem]
+
+
 def apply_facts(session: Session, facts: Facts, instrument: Instrument, *,
-                write: bool) -> dict[str, int]:
-    """How many gemeenten, onderzoeken, casussen, perspectives and quote lists the facts add
-    or change; with ``write`` also stored (through the services), else only counted. Call it
-    after the scores are written, so the casussen and perspectives they made are found."""
+                write: bool) -> FactChanges:
+    """Compare every row of the facts with what is stored; with ``write`` also store the
+    differences (through the services). Call it after the scores are written, so the casussen
+    and perspectives they made are found."""
     counts = dict.fromkeys(("gemeenten", "onderzoeken", "casussen", "perspectieven", "citaten"),
                            0)
+    problems = _Problems()
+    fresh = {"populate_existing": True}   # never an object loaded before the scores were written
     gemeenten = {g.naam_key: g for g in session.scalars(
-        select(Gemeente).where(Gemeente.naam_key.in_(sorted(facts.gemeente_keys()))))}
+        select(Gemeente).where(Gemeente.naam_key.in_(sorted(facts.gemeente_keys()))),
+        execution_options=fresh)}
     ids = [g.id for g in gemeenten.values()]
     onderzoeken = {(o.gemeente_id, o.titel_key): o for o in session.scalars(
-        select(Onderzoek).where(Onderzoek.gemeente_id.in_(ids)))} if ids else {}
+        select(Onderzoek).where(Onderzoek.gemeente_id.in_(ids)),
+        execution_options=fresh)} if ids else {}
     casussen = {(c.gemeente_id, c.code_key): c for c in session.scalars(
         select(Casus).where(Casus.gemeente_id.in_(ids)).options(
             selectinload(Casus.onderzoek),
-            selectinload(Casus.perspectieven).selectinload(Perspectief.citaten)))} if ids else {}
+            selectinload(Casus.perspectieven).selectinload(Perspectief.citaten)),
+        execution_options=fresh)} if ids else {}
 
     def gemeente_of(row: FactRow) -> Gemeente:
         if row.gkey not in gemeenten:
@@ -535,6 +569,13 @@ def apply_facts(session: Session, facts: Facts, instrument: Instrument, *,
         casus = casus_of(row)
         values = dict(row.values)
         titel = values.pop("onderzoek", None)
+        if isinstance(values.get("leefgebieden"), LeefgebiedenPatch):
+            values["leefgebieden"] = values["leefgebieden"].resolve(
+                casus.leefgebieden if casus is not None else [])
+        message = _combined_problem(casus, values)
+        if message:
+            problems.add(row.where, row.row, f"Casus {row.label()}: {message}")
+            continue
         if casus is not None and not _differs(casus, values) and (
                 titel is None or _onderzoek_titel(casus) == onderzoek_key(titel)):
             continue
@@ -584,9 +625,24 @@ def apply_facts(session: Session, facts: Facts, instrument: Instrument, *,
             if write and perspectief is not None:
                 perspectief.citaten = [Citaat(element_code=code, tekst=tekst, bron=bron)
                                        for code, tekst, bron in quotes]
+                # A new version, so a form opened before the import gets a conflict instead
+                # of silently putting the old quotes back.
+                perspectief.updated_at = utcnow()
     if write:
         session.flush()
-    return counts
+    return FactChanges(counts, problems.as_list())
+
+
+def _combined_problem(casus: Casus | None, values: dict) -> str | None:
+    """The casus rules that need the stored facts too (zet.rules, as save_casus applies them)."""
+    for item in values.get("leefgebieden") or []:
+        if not item.get("vraag"):
+            return catalog.leefgebied_without_question(item["gebied"])
+    dates = {name: getattr(casus, name) if casus is not None else None
+             for name, _ in CASUS_DATES}
+    dates.update({name: values[name] for name, _ in CASUS_DATES if name in values})
+    order = casus_dates_problem(dates)
+    return order[1] if order else None
 
 
 def _differs(obj, values: dict) -> bool:

@@ -16,6 +16,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -24,6 +25,7 @@ import pandas as pd
 
 from zet.errors import DomainError
 from zet.interchange import DATA_FILE, REGISTERS
+from zet.rules.names import name_key
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024   # sum of the xlsx members, checked before openpyxl opens it
 MAX_RATIO = 100                        # uncompressed / compressed, per member over 1 MB
@@ -208,20 +210,37 @@ def _read_zip(name: str, data: bytes) -> Bundle:
     """A CSV bundle as ZET exports it: data.csv and the facts files, each read as a CSV."""
     _check_zip(name, data, workbook=False)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        members = {m.filename.rsplit("/", 1)[-1].casefold(): m for m in archive.infolist()
-                   if not m.is_dir()}
+        members: dict[str, zipfile.ZipInfo] = {}
+        for member in archive.infolist():
+            file = member.filename.rsplit("/", 1)[-1].casefold()
+            if member.is_dir() or (file != DATA_FILE and file not in _REGISTER_FILES):
+                continue
+            if file in members:
+                raise ImportFileError(f"'{name}' bevat het bestand {file} meer dan eens. Laat "
+                                      "er één over (of maak de bundel opnieuw met ZET).")
+            members[file] = member
         if DATA_FILE not in members:
             raise ImportFileError(f"'{name}' is geen CSV-bundel van ZET: het bestand "
                                   f"{DATA_FILE} ontbreekt. Importeer een losse CSV of een "
                                   "Excel-werkmap, of zet de scores in data.csv.")
-        bundle = Bundle(_read_csv(f"{name}/{DATA_FILE}", archive.read(members[DATA_FILE])))
-        for file, register in _REGISTER_FILES.items():
-            if file in members:
-                frame = _read_csv(f"{name}/{register.file}", archive.read(members[file]),
-                                  header_at=0)
-                frame.attrs["file"] = register.file
-                bundle.registers[register.name] = frame
+        contents = {file: _member(name, archive, member) for file, member in members.items()}
+    bundle = Bundle(_read_csv(f"{name}/{DATA_FILE}", contents[DATA_FILE]))
+    for file, register in _REGISTER_FILES.items():
+        if file in contents and contents[file].strip(b"\xef\xbb\xbf \t\r\n"):
+            frame = _read_csv(f"{name}/{register.file}", contents[file], header_at=0)
+            frame.attrs["file"] = register.file
+            bundle.registers[register.name] = frame
     return bundle
+
+
+def _member(name: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+    try:
+        return archive.read(member)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError,
+            zlib.error):
+        raise ImportFileError(f"'{name}' is beschadigd of met een wachtwoord beveiligd: "
+                              f"{member.filename} kan niet worden uitgepakt. Maak de bundel "
+                              "opnieuw met ZET.") from None
 
 
 def _read_xlsx(name: str, data: bytes) -> Bundle:
@@ -239,10 +258,21 @@ def _read_xlsx(name: str, data: bytes) -> Bundle:
             raise ImportFileError(_ANONYMOUS.format(name=name))
         sheet, header_at = _pick_sheet(workbook)
         bundle = Bundle(_sheet_frame(name, sheet, header_at))
+        skipped = []
         for other in workbook.worksheets:
             register = _REGISTER_SHEETS.get(other.title.strip().casefold())
-            if register is not None:
-                bundle.registers[register.name] = _sheet_frame(name, other, 0)
+            if register is None or other.title == sheet.title:
+                continue
+            first = next(other.iter_rows(max_row=1, values_only=True), None) or ()
+            headers = {name_key(str(v)).replace(" ", "_") for v in first if v is not None}
+            if not headers:
+                continue   # an empty sheet: nothing to read
+            missing = [c for c in register.key if c != "rol" and c not in headers]
+            if missing:
+                skipped.append(f"tabblad '{other.title}' (geen kolom {' of '.join(missing)})")
+                continue
+            bundle.registers[register.name] = _sheet_frame(name, other, 0)
+        bundle.data.attrs["skipped_sheets"] = skipped
     finally:
         workbook.close()
     return bundle
@@ -295,20 +325,26 @@ def _pick_sheet(workbook):
     sheets = sorted((s for s in workbook.worksheets
                      if s.title.strip().casefold() not in _REGISTER_SHEETS),
                     key=lambda s: s.title.strip().casefold() != PREFERRED_SHEET.casefold())
-    if not sheets:
-        sheets = list(workbook.worksheets)
     for sheet in sheets:
         header_at = _header_index(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True))
         if header_at is not None:
             return sheet, header_at
-    return sheets[0], 0
+    for sheet in workbook.worksheets:  # scores on a sheet that happens to be called 'Casussen'
+        if sheet.title.strip().casefold() in _REGISTER_SHEETS:
+            header_at = _header_index(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS,
+                                                      values_only=True), scores=True)
+            if header_at is not None:
+                return sheet, header_at
+    return (sheets or list(workbook.worksheets))[0], 0
 
 
-def _header_index(rows) -> int | None:
-    """Index of the first row holding at least three of the interchange format's headers."""
+def _header_index(rows, scores: bool = False) -> int | None:
+    """Index of the first row holding at least three of the interchange format's headers
+    (with ``scores``: among them 'element', which only the scores table has)."""
     for i, row in enumerate(rows):
         cells = {str(v).strip().casefold() for v in row if v is not None}
-        if len(cells & KNOWN_HEADERS) >= MIN_KNOWN_HEADERS:
+        if len(cells & KNOWN_HEADERS) >= MIN_KNOWN_HEADERS and (
+                not scores or "element" in cells):
             return i
     return None
 

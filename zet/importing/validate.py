@@ -191,7 +191,8 @@ def normalise(frame: pd.DataFrame, ignore_unknown: bool = False
     Columns of the table: the cleaned names ``gemeente``, ``casus``, ``onderzoek``, ``rol``
     (zet.rules.names.clean_name), the trimmed ``toelichting``; the raw ``doelgroep_raw``,
     ``perspectief_raw``, ``element_raw``, ``score_raw``, ``status_raw``; and the keys ``gkey``,
-    ``ckey``, ``okey``, ``rkey``. A formula guard (a leading ' before = + - @) is undone. Rows
+    ``ckey``, ``okey``, ``rkey``. In a CSV the formula guard (a leading ' before = + - @) is
+    undone. Rows
     with only blanks are left out. With ``ignore_unknown`` unknown columns are listed (third
     value) instead of refused.
     """
@@ -229,7 +230,9 @@ def normalise(frame: pd.DataFrame, ignore_unknown: bool = False
         return None, problems, ignored
 
     n = len(frame)
-    strip = lambda v: "" if v is None or v != v else unguard(str(v).strip())  # noqa: E731
+    # The formula guard is a CSV thing; a spreadsheet cell holds the text itself.
+    undo = unguard if not frame.attrs.get("sheet") else (lambda text: text)
+    strip = lambda v: "" if v is None or v != v else undo(str(v).strip())  # noqa: E731
     columns: dict[str, Coded] = {}
     for name in COLUMNS:
         raw = (Coded.of(frame.iloc[:, positions[name]].to_numpy(dtype=object))

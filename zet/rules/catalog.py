@@ -38,6 +38,12 @@ HULPVRAAG = TextRule("hulpvraag", "Hulpvraag", MAX_HULPVRAAG)
 LEEFGEBIED_VRAAG = TextRule("leefgebieden", "Vraag bij leefgebied", MAX_LEEFGEBIED_VRAAG)
 BEPERKING = ChoiceRule("beperkingen", "Beperking", BEPERKINGEN)
 LEEFGEBIED = ChoiceRule("leefgebieden", "Leefgebied", LEEFGEBIEDEN)
+
+
+def leefgebied_without_question(gebied: str) -> str:
+    """A leefgebied is chosen by writing the question that played there (as on the form)."""
+    return (f"Bij leefgebied {gebied} staat geen vraag: vul de vraag in die speelde, of laat het "
+            "leefgebied weg.")
 CASUS_STATUS = ChoiceRule("status", "Casusstatus", CASUS_STATUSSEN)
 
 # Perspective

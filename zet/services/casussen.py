@@ -84,6 +84,9 @@ def _check_lists(values: dict) -> None:
         gebied = catalog.LEEFGEBIED.require(item.get("gebied"))
         item["vraag"] = catalog.LEEFGEBIED_VRAAG.labelled(f"Vraag bij {gebied}").require(
             item.get("vraag"), leefgebied_field_name(gebied))
+        if not item["vraag"]:
+            raise DomainError(catalog.leefgebied_without_question(gebied),
+                              leefgebied_field_name(gebied))
 
 
 def delete_casus(session: Session, casus: Casus) -> None:

@@ -24,10 +24,12 @@ def preview_import(session: Session, instrument: Instrument, filename: str, data
 def run_import(session: Session, instrument: Instrument, filename: str, data: bytes,
                scope: Scope, *, dry_run: bool = False, **options) -> ImportPlan:
     """Import the file (flush, no commit: the caller's transaction commits) and log it when it
-    changed anything. The log gets counts only, never a value from the file."""
+    changed anything. The log gets the kind of file and counts only: never a value from the
+    file, nor its name (a user may have put a name in it)."""
     plan = import_file(session, instrument, filename, data, scope, dry_run=dry_run, **options)
     if plan.applied and plan.changes_anything:
-        audit.record("geïmporteerd", "import", None, f"{filename}: {plan.audit_summary()}")
+        kind = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bestand"
+        audit.record("geïmporteerd", "import", None, f"{kind}-bestand: {plan.audit_summary()}")
     return plan
 
 
