@@ -79,3 +79,35 @@ def test_migration_0003_refuses_names_that_become_the_same_and_says_which(databa
     if engine.dialect.name == "postgresql":
         from tests import conftest
         conftest._pg_schema_ready = False
+
+
+def test_migration_0004_drops_scores_without_answer_or_toelichting(database_url):
+    engine = make_engine(database_url)
+    _fresh_at(engine, "0003")
+    now = "CURRENT_TIMESTAMP"
+    with engine.begin() as connection:
+        connection.execute(text(f"INSERT INTO gemeente (id, naam, naam_key, created_at, "
+                                f"updated_at) VALUES (1, 'Testdorp', 'testdorp', {now}, {now})"))
+        connection.execute(text(f"INSERT INTO casus (id, gemeente_id, code, code_key, doelgroep, "
+                                f"beperkingen, leefgebieden, status, created_at, updated_at) "
+                                f"VALUES (1, 1, 'T-01', 't-01', 'jeugd', '[]', '[]', 'lopend', "
+                                f"{now}, {now})"))
+        connection.execute(text(f"INSERT INTO perspectief (id, casus_id, soort, rol, rol_key, "
+                                f"toestemming, status, instrument_version, version, created_at, "
+                                f"updated_at) VALUES (1, 1, 'inwoner', '', '', false, "
+                                f"'concept', '2026.1', 1, {now}, {now})"))
+        for i, (score, bijzonder, toelichting) in enumerate(
+                [("3", "NULL", "''"), ("NULL", "'nvt'", "''"), ("NULL", "NULL", "'Uitleg'"),
+                 ("NULL", "NULL", "''")]):
+            connection.execute(text(
+                f"INSERT INTO score (perspectief_id, element_code, score, bijzonder, toelichting, "
+                f"instrument_version) VALUES (1, 'E{i}', {score}, {bijzonder}, {toelichting}, "
+                f"'2026.1')"))
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT element_code FROM score ORDER BY element_code"))
+        assert [row[0] for row in kept] == ["E0", "E1", "E2"]
+    engine.dispose()
+    if engine.dialect.name == "postgresql":
+        from tests import conftest
+        conftest._pg_schema_ready = False
