@@ -287,6 +287,9 @@ def import_baseline(args) -> dict:
 
                 number = pd.to_numeric(df["score"], errors="coerce").astype("Int64")
                 special = df["score"].where(df["score"].isin(["nvt", "onbekend"]))
+                # Neither an answer nor a toelichting: not stored (zet.rules.answers).
+                keep = (number.notna() | special.notna() | (df["toelichting"] != "")).to_numpy()
+                df, number, special = df[keep], number[keep], special[keep]
                 conn.execute(insert(s), [
                     {"perspectief_id": a, "element_code": e, "score": n, "bijzonder": b,
                      "toelichting": t, "instrument_version": version}
