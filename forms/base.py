@@ -1,11 +1,11 @@
 """The base form: Dutch messages from WTForms' own translations, and shared field helpers."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectMultipleField, StringField
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from zet.rules.dates import FORMATS as DATE_FORMATS, parse_date
 
 
 class ZetForm(FlaskForm):
@@ -22,7 +22,7 @@ class DutchDateField(DateField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("render_kw", {"placeholder": "dd-mm-jjjj", "inputmode": "numeric"})
-        super().__init__(label, validators, format=["%d-%m-%Y", "%Y-%m-%d"], **kwargs)
+        super().__init__(label, validators, format=list(DATE_FORMATS), **kwargs)
 
     def _value(self):
         if self.raw_data:
@@ -30,18 +30,9 @@ class DutchDateField(DateField):
         return self.data.strftime("%d-%m-%Y") if self.data else ""
 
     def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        text = valuelist[0].strip()
-        for fmt in self.format:
-            try:
-                self.data = datetime.strptime(text, fmt).date()
-                return
-            except ValueError:
-                continue
+        """zet.rules.dates.parse_date: the same formats and message as the import."""
         self.data = None
-        raise ValueError(f"'{text}' is geen geldige datum: schrijf dd-mm-jjjj, bijv. 05-03-2026.")
+        self.data = parse_date(valuelist[0] if valuelist else None)
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -73,7 +73,7 @@ def test_status_definitief_for_a_complete_stored_perspective(session, instrument
     assert session.get(Perspectief, perspectief.id).status == "definitief"
 
 
-def test_new_perspective_cannot_be_imported_as_definitief(session, instrument, tmp_path):
+def test_new_perspective_cannot_be_imported_as_definitief_without_its_facts(session, instrument, tmp_path):
     rows = [dict(r, status="definitief") for r in rows_for(instrument, onderzoek="", score="4")]
     plan = run_import(session, instrument, write_csv(tmp_path / "nieuw.csv", rows,
                                                      STATUS_COLUMNS))

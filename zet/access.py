@@ -21,6 +21,11 @@ class Scope:
     def allows(self, gemeente_id: int) -> bool:
         return self.gemeente_ids is None or gemeente_id in self.gemeente_ids
 
+    def may_import_into(self, gemeente_id: int | None) -> bool:
+        """A stored gemeente (its id) in scope, or a new one (None) for an unrestricted user:
+        only a beheerder creates gemeenten."""
+        return self.allows(gemeente_id) if gemeente_id is not None else self.gemeente_ids is None
+
     def restrict(self, stmt: Select, gemeente_id_column) -> Select:
         if self.gemeente_ids is None:
             return stmt

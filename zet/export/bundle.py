@@ -13,9 +13,8 @@ from datetime import date
 
 import pandas as pd
 
-from zet.export.cells import text_column
-from zet.interchange import (DATA_FILE, DATE_FORMAT, INSTRUMENT_FILE, README_FILE, REGISTERS,
-                             LIST_SEPARATOR)
+from zet.export.csv import csv_bytes
+from zet.interchange import DATA_FILE, INSTRUMENT_FILE, LIST_SEPARATOR, README_FILE, REGISTERS
 
 README = """ZET-export als CSV-bundel
 =========================
@@ -45,28 +44,6 @@ as.Date(x, "%d-%m-%Y"). In SPSS: GET DATA /TYPE=TXT /DELIMITERS=";" /ARRANGEMENT
 Dit bestand kan als geheel (de zip) weer in ZET worden geïmporteerd. De kolommen staan
 beschreven in docs/importformaat.md.
 """
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """One frame as CSV: dates as dd-mm-jjjj, numbers as digits, text guarded, empty as ''."""
-    columns = {}
-    for name in frame.columns:
-        values = frame[name]
-        if values.map(lambda v: v is None or isinstance(v, str)).all():
-            columns[name] = text_column(values.reset_index(drop=True), cut=False).csv_rows()
-        else:
-            columns[name] = [_text(v) for v in values]
-    text = pd.DataFrame(columns, columns=list(frame.columns)).to_csv(
-        sep=";", index=False, lineterminator="\r\n")
-    return text.encode("utf-8-sig")
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.strftime(DATE_FORMAT)
-    return str(value)
 
 
 def build_bundle(data_csv: bytes, registers: dict[str, pd.DataFrame], instrument, *,

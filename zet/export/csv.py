@@ -2,15 +2,18 @@
 
 UTF-8 with BOM (so Excel recognises the encoding), semicolon separator (Dutch Excel's list
 separator), the same columns as the workbook's Data sheet. Text that a spreadsheet could read as a
-formula gets a leading apostrophe.
+formula gets a leading apostrophe. ``csv_bytes`` writes any table so; the CSV bundle uses it too.
 """
 from __future__ import annotations
+
+from datetime import date
 
 import pandas as pd
 
 from zet.export.cells import text_column
 from zet.export.tables import (DATA_COLUMNS, anonymise_long, data_order, gemeente_order,
                                label_order, score_values)
+from zet.interchange import DATE_FORMAT
 
 
 def long_csv(long: pd.DataFrame, anonymous: bool = False, elements=None) -> bytes:
@@ -26,12 +29,37 @@ def long_csv(long: pd.DataFrame, anonymous: bool = False, elements=None) -> byte
     columns = {}
     for name in DATA_COLUMNS:
         if name == "score":
-            scores = score_values(long["antwoord"])
-            columns[name] = [("" if v is None else str(v)) for v in scores]
+            columns[name] = pd.Series(score_values(long["antwoord"]), dtype=object)
         elif name in long.columns:
-            columns[name] = text_column(long[name], cut=False).csv_rows()
+            columns[name] = long[name].reset_index(drop=True)
         else:
-            columns[name] = [""] * len(long)
-    frame = pd.DataFrame(columns, columns=list(DATA_COLUMNS))
-    text = frame.to_csv(sep=";", index=False, lineterminator="\r\n")
+            columns[name] = pd.Series([None] * len(long), dtype=object)
+    return csv_bytes(pd.DataFrame(columns, columns=list(DATA_COLUMNS)))
+
+
+def is_text(values: pd.Series) -> bool:
+    """Whether a column holds only text (and empties): it is then guarded against formulas."""
+    return pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """Any frame as ZET writes CSV: text guarded (see the module docstring), dates as
+    dd-mm-jjjj, numbers as digits, empty as ''."""
+    columns = {}
+    for name in frame.columns:
+        values = frame[name].reset_index(drop=True)
+        if is_text(values):
+            columns[name] = text_column(values, cut=False).csv_rows()
+        else:
+            columns[name] = [_text(v) for v in values]
+    text = pd.DataFrame(columns, columns=list(frame.columns)).to_csv(
+        sep=";", index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, date):
+        return value.strftime(DATE_FORMAT)
+    return str(value)

@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 import analysis
 from analysis import AnalysisSettings
 from zet.export.cells import TextColumn, clean_text, looks_like_formula, text_column
+from zet.export.csv import is_text
 from zet.export.tables import (DATA_COLUMNS, anonymise_long, by_gemeente, data_order,
                                gemeente_order, label_order, score_values)
 from zet.interchange import DATE_COLUMNS, REGISTERS
@@ -348,7 +349,7 @@ def _register_sheet(workbook, register, frame: pd.DataFrame) -> None:
         if name in DATE_COLUMNS:
             columns.append([None if v is None else _cell(ws, v, number_format=_DATE_FORMAT)
                             for v in values])
-        elif values.map(lambda v: v is None or isinstance(v, str)).all():
+        elif is_text(values):
             columns.append(_guarded(ws, text_column(values.reset_index(drop=True))))
         else:
             columns.append(values.to_numpy(dtype=object))

@@ -360,14 +360,14 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
                                               allow_new_gemeenten=allow_new_gemeenten)
         validation.lookalike_gemeenten |= facts.lookalike_gemeenten
         validation.problems += problems
-        validation.column_problems += problems   # never skipped: they are not score rows
+        validation.blocking_problems += problems
     if not plan.can_apply:
         return plan
     if facts is not None:
         changes = apply_facts(session, facts, instrument, write=False)
         if changes.problems:
             validation.problems += changes.problems
-            validation.column_problems += changes.problems
+            validation.blocking_problems += changes.problems
             return plan
         plan.fact_changes = changes.counts
     known = plan._known

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from zet.access import Scope
-from zet.export.cells import unguard
-from zet.importing.validate import KnownState, Problem, Validation, perspective_key
+from zet.importing.validate import (KnownState, Problem, Validation, element_code,
+                                    element_message, perspective_key)
 from zet.instrument import Instrument
 from zet.interchange import (CASUSSEN, CITATEN, DATE_COLUMNS, GEMEENTEN, LIST_SEPARATOR, NO,
                              ONDERZOEKEN, PERSPECTIEVEN, REGISTERS, VRAAG_COLUMNS, YES, Register)
@@ -28,7 +28,8 @@ from zet.models import Casus, Citaat, Gemeente, Onderzoek, Perspectief
 from zet.models.mixins import utcnow
 from zet.rules import catalog, state
 from zet.rules.dates import CASUS_DATES, casus_dates_problem, parse_date, period_problem
-from zet.rules.identity import gemeente_lookalike_problem
+from zet.rules.identity import (gemeente_lookalike_problem, gemeente_spelling_message,
+                                no_access_message)
 from zet.rules.names import (casus_key, clean_name, gemeente_key, gemeente_lookalike_key,
                              name_key, onderzoek_key, rol_key)
 from zet.services.casussen import CASUS_FIELDS, save_casus
@@ -158,11 +159,9 @@ def read_facts(frames: dict[str, pd.DataFrame], instrument: Instrument,
             continue
         rows: list[FactRow] = []
         seen: dict[tuple, int] = {}
-        # The formula guard is a CSV thing; a spreadsheet cell holds the text itself.
-        undo = unguard if not frame.attrs.get("sheet") else (lambda text: text)
         for number, cells in zip(frame.index.tolist(),
                                  frame.iloc[:, list(columns.values())].itertuples(index=False)):
-            values = {name: undo(str(cell).strip()) for name, cell in zip(columns, cells)}
+            values = {name: str(cell).strip() for name, cell in zip(columns, cells)}
             if not any(values.values()):
                 continue
             fact = _read_row(register, int(number), where, values, instrument, problems)
@@ -284,16 +283,10 @@ def _read_row(register: Register, number: int, where: str, cells: dict[str, str]
         if cells.get("instrumentversie"):
             values["instrument_version"] = cells["instrumentversie"]
     elif register is CITATEN:
-        code = cells.get("element", "")
-        if code:
-            element = instrument.find_element(code) or instrument.find_element_loosely(code)
-            if element is None:
-                errors.append(f"Element '{code}' onbekend in instrument {instrument.version}: "
-                              f"gebruik een code ({', '.join(instrument.codes)}) of laat het "
-                              "leeg.")
-            values["element_code"] = element.code if element else None
-        else:
-            values["element_code"] = None
+        raw = cells.get("element", "")
+        values["element_code"] = element_code(instrument, raw)   # empty: not tied to one
+        if raw and values["element_code"] is None:
+            errors.append(element_message(instrument, raw))
         if check(catalog.CITAAT, cells.get("tekst", ""), required=True):
             values["tekst"] = catalog.CITAAT.clean(cells.get("tekst"))
         if check(catalog.CITAAT_BRON, cells.get("bron", "")):
@@ -410,12 +403,11 @@ def check_facts(facts: Facts, validation: Validation, known: KnownState, scope: 
     for rows in facts.rows.values():
         for row in rows:
             found = known.gemeenten.get(row.gkey)
-            if (found is None and scope.gemeente_ids is not None) or (
-                    found is not None and not scope.allows(found[0])):
-                problems.add(row.where, row.row, f"Geen toegang tot gemeente {row.gemeente}.")
+            if not scope.may_import_into(found[0] if found is not None else None):
+                problems.add(row.where, row.row, no_access_message(row.gemeente))
             elif found is not None and row.gemeente != found[1]:
-                problems.add(row.where, row.row, f"Gemeente '{row.gemeente}' heet in ZET "
-                             f"'{found[1]}'. Gebruik dezelfde schrijfwijze als in ZET.")
+                problems.add(row.where, row.row,
+                             gemeente_spelling_message(row.gemeente, found[1]))
             elif found is None and row.gkey not in data.gemeenten and not allow_new_gemeenten:
                 message = gemeente_lookalike_problem(
                     row.gemeente, known.lookalikes.get(gemeente_lookalike_key(row.gemeente), []))

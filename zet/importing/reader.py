@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from zet.errors import DomainError
+from zet.export.cells import unguard
 from zet.interchange import DATA_FILE, REGISTERS
 from zet.rules.names import name_key
 
@@ -117,8 +118,26 @@ def _read_csv(name: str, data: bytes, header_at: int | None = None) -> pd.DataFr
     except pd.errors.ParserError as exc:
         raise ImportFileError(_parser_message(name, str(exc), delimiter, skipped)) from None
     frame = _finish(name, frame, 0, row_offset=skipped)
+    if _GUARDED_CELL.search(text):   # one scan of the text; most files have no guarded cell
+        _unguard_columns(frame)
     frame.attrs["encoding"] = encoding
     return frame
+
+
+# An apostrophe before a formula sign somewhere in the text: then some cell may be guarded.
+_GUARDED_CELL = re.compile(r"'[ ]*[=+\-@\t\r]")
+
+
+def _unguard_columns(frame: pd.DataFrame) -> None:
+    """Undo the formula guard a CSV export writes ("'=x" is "=x"; see zet.export.cells): only a
+    CSV has it, a spreadsheet cell holds the text itself. Only the few cells that start with an
+    apostrophe are looked at."""
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        guarded = column.str.lstrip().str.startswith("'").fillna(False).to_numpy(dtype=bool)
+        if guarded.any():
+            frame.iloc[np.flatnonzero(guarded), position] = [
+                unguard(text.strip()) for text in column[guarded]]
 
 
 # Bytes that Windows-1252 leaves undefined: a file holding them is not Windows-1252 either.

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from zet.access import ALL, Scope
-from zet.export.cells import unguard
 from zet.instrument import Instrument
 from zet.rules import InvalidAnswer, catalog, parse_answer, state
-from zet.rules.identity import gemeente_lookalike_problem
+from zet.rules.identity import (gemeente_lookalike_problem, gemeente_spelling_message,
+                                no_access_message)
 from zet.rules.names import (casus_key, clean_name, gemeente_key, gemeente_lookalike_key,
                              name_key, onderzoek_key, rol_key)
 
@@ -191,9 +191,8 @@ def normalise(frame: pd.DataFrame, ignore_unknown: bool = False
     Columns of the table: the cleaned names ``gemeente``, ``casus``, ``onderzoek``, ``rol``
     (zet.rules.names.clean_name), the trimmed ``toelichting``; the raw ``doelgroep_raw``,
     ``perspectief_raw``, ``element_raw``, ``score_raw``, ``status_raw``; and the keys ``gkey``,
-    ``ckey``, ``okey``, ``rkey``. In a CSV the formula guard (a leading ' before = + - @) is
-    undone. Rows
-    with only blanks are left out. With ``ignore_unknown`` unknown columns are listed (third
+    ``ckey``, ``okey``, ``rkey`` (a CSV's formula guard was undone by the reader). Rows with
+    only blanks are left out. With ``ignore_unknown`` unknown columns are listed (third
     value) instead of refused.
     """
     problems: list[Problem] = []
@@ -230,9 +229,7 @@ def normalise(frame: pd.DataFrame, ignore_unknown: bool = False
         return None, problems, ignored
 
     n = len(frame)
-    # The formula guard is a CSV thing; a spreadsheet cell holds the text itself.
-    undo = unguard if not frame.attrs.get("sheet") else (lambda text: text)
-    strip = lambda v: "" if v is None or v != v else undo(str(v).strip())  # noqa: E731
+    strip = lambda v: "" if v is None or v != v else str(v).strip()  # noqa: E731
     columns: dict[str, Coded] = {}
     for name in COLUMNS:
         raw = (Coded.of(frame.iloc[:, positions[name]].to_numpy(dtype=object))
@@ -267,7 +264,9 @@ class Validation:
     table: Table | None
     problems: list[Problem]
     invalid: np.ndarray | None = None   # bool per table row
-    column_problems: list[Problem] = field(default_factory=list)
+    # Problems that stop the whole import, also with skip_invalid: the columns, the facts
+    # tables (they are not score rows that can be skipped).
+    blocking_problems: list[Problem] = field(default_factory=list)
     total_rows: int = 0
     ignored_columns: list[str] = field(default_factory=list)
     source: dict = field(default_factory=dict)   # how the reader read it: sheet, header_row, ..
@@ -277,9 +276,9 @@ class Validation:
 
     @property
     def fatal(self) -> bool:
-        """A problem with the columns (or no rows at all): nothing is imported, not even with
+        """A blocking problem (or no rows at all): nothing is imported, not even with
         --skip-invalid, since a misspelled column would silently lose its data."""
-        return self.table is None or bool(self.column_problems)
+        return self.table is None or bool(self.blocking_problems)
 
     @property
     def valid_positions(self) -> np.ndarray:
@@ -357,9 +356,9 @@ def check(table: Table, instrument: Instrument, scope: Scope = ALL,
     cols["perspectief"] = cols["perspectief_raw"].map(catalog.PERSPECTIEF.normalise).distinct()
     readings: list[tuple[str, str]] = []
     cols["element"] = cols["element_raw"].map(
-        lambda v: _element_code(instrument, v, readings)).distinct()
-    c.per_value(cols["element_raw"], lambda v: None if _element_code(instrument, v)
-                else _element_message(instrument, v))
+        lambda v: element_code(instrument, v, readings)).distinct()
+    c.per_value(cols["element_raw"], lambda v: None if element_code(instrument, v)
+                else element_message(instrument, v))
     parsed = cols["score_raw"].map(_parse)
     c.per_value(parsed, lambda p: p if isinstance(p, str) else None)
     cols["score"] = parsed.map(lambda p: 0 if isinstance(p, str) or p[0] is None else p[0])
@@ -391,7 +390,7 @@ def check(table: Table, instrument: Instrument, scope: Scope = ALL,
                       lookalike_gemeenten=c.lookalike_gemeenten, file_status=c.file_status)
 
 
-def _element_code(instrument: Instrument, raw, readings: list | None = None) -> str | None:
+def element_code(instrument: Instrument, raw, readings: list | None = None) -> str | None:
     """The element's code: by code or exact name, else by the one name that matches with
     accents ignored (noted in ``readings`` so the summary can say how it was read)."""
     if not raw:
@@ -404,7 +403,7 @@ def _element_code(instrument: Instrument, raw, readings: list | None = None) -> 
     return element.code if element else None
 
 
-def _element_message(instrument: Instrument, raw) -> str:
+def element_message(instrument: Instrument, raw) -> str:
     if not raw:
         return "Element ontbreekt: vul de code of de naam van het werkzaam element in."
     options = {e.code.lower(): e.code for e in instrument.elements}
@@ -455,17 +454,13 @@ def _check_gemeenten(c: _Collector, table: Table, known: KnownState, scope: Scop
             continue
         in_file = lambda: gkey.codes == g  # noqa: E731 - only computed when reporting
         stored = known.gemeenten.get(gkey.uniques[g])
-        # Unknown and out of scope read the same, so nobody learns which gemeenten exist; a
-        # restricted user cannot create gemeenten.
-        if (scope.gemeente_ids is not None and stored is None) or (
-                stored is not None and not scope.allows(stored[0])):
-            c.add(f"Geen toegang tot gemeente {spellings[0][1]}.", in_file())
+        if not scope.may_import_into(stored[0] if stored is not None else None):
+            c.add(no_access_message(spellings[0][1]), in_file())
             continue
         if stored is not None:
             for n, spelling in spellings:
                 if spelling != stored[1]:
-                    c.add(f"Gemeente '{spelling}' heet in ZET '{stored[1]}'. Gebruik dezelfde "
-                          "schrijfwijze als in ZET.", naam.codes == n)
+                    c.add(gemeente_spelling_message(spelling, stored[1]), naam.codes == n)
         elif len(spellings) > 1:
             parts = [f"'{spelling}' ({format_rows(c.rows[naam.codes == n])})"
                      for n, spelling in spellings]
@@ -739,17 +734,17 @@ def validate_table(frame: pd.DataFrame, instrument: Instrument, scope: Scope = A
     source = dict(frame.attrs)
     if table is None:
         return Validation(table=None, problems=problems + [_where_read(source)],
-                          column_problems=problems, total_rows=len(frame),
+                          blocking_problems=problems, total_rows=len(frame),
                           ignored_columns=ignored, source=source)
     if len(table) == 0 and not allow_empty:
         problems = problems + [Problem("Het bestand bevat geen gegevensrijen onder de kopregel.")]
-        return Validation(table=None, problems=problems, column_problems=problems,
+        return Validation(table=None, problems=problems, blocking_problems=problems,
                           ignored_columns=ignored)
     if callable(known):
         known = known(table)
     validation = check(table, instrument, scope, known, allow_new_gemeenten=allow_new_gemeenten)
     validation.problems[:0] = problems
-    validation.column_problems = problems
+    validation.blocking_problems = problems
     validation.ignored_columns = ignored
     validation.source = source
     return validation

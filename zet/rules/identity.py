@@ -20,6 +20,16 @@ def gemeente_lookalike_problem(naam: str, lookalikes: list[str]) -> str | None:
             "het een nieuwe gemeente is.")
 
 
+def gemeente_spelling_message(spelling: str, stored: str) -> str:
+    """A known gemeente written otherwise than ZET writes it ('duinwijk' for 'Duinwijk')."""
+    return f"Gemeente '{spelling}' heet in ZET '{stored}'. Gebruik dezelfde schrijfwijze als in ZET."
+
+
+def no_access_message(naam: str) -> str:
+    """Unknown and out of scope read the same, so nobody learns which gemeenten exist."""
+    return f"Geen toegang tot gemeente {naam}."
+
+
 def casus_taken_message(code: str, gemeente: str) -> str:
     return f"Casuscode '{code}' is in {gemeente} al in gebruik. Kies een andere code."
 
