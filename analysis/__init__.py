@@ -15,6 +15,15 @@ from .aggregate import (
     perspectief_scores,
 )
 from .analyseschema import PERSPECTIEF_STATUS, SCHEMA_COLUMNS, analyseschema
+from .completeness import (
+    BASIS_COLUMNS,
+    COMPLETENESS_COLUMNS,
+    STANDEN,
+    casus_completeness,
+    gemeente_basis,
+    is_indicatief,
+    only_complete,
+)
 from .anonymise import anonymise_gemeenten, gemeente_labels, letter_code, suppress_small
 from .frames import (
     DOELGROEPEN,
@@ -42,7 +51,8 @@ def heatmap_png(*args, **kwargs) -> bytes:
 
 
 __all__ = [
-    "AnalysisResult", "AnalysisSettings", "DEFAULT_SETTINGS", "DOELGROEPEN", "LONG_COLUMNS", "OORDELEN",
+    "AnalysisResult", "AnalysisSettings", "BASIS_COLUMNS", "COMPLETENESS_COLUMNS", "DEFAULT_SETTINGS",
+    "STANDEN", "casus_completeness", "gemeente_basis", "is_indicatief", "only_complete", "DOELGROEPEN", "LONG_COLUMNS", "OORDELEN",
     "PERSPECTIEF_STATUS", "PERSPECTIEVEN", "SCHEMA_COLUMNS", "SCORE_COLUMNS",
     "analyse", "analyseschema", "anonymise_gemeenten", "doelgroep_element_scores", "dossier_onbekend",
     "element_categorical", "element_labels", "element_matrix", "element_order", "element_scores",

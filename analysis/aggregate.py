@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .completeness import is_indicatief
 from .encode import Encoded, encode
 from .frames import PERSPECTIEVEN
 from .grouping import group_ids
@@ -19,6 +20,7 @@ from .settings import DEFAULT_SETTINGS, AnalysisSettings
 
 SCORE_COLUMNS: tuple[str, ...] = (
     "score", "n_casussen", "oordeel", "n_knelpunt", "n_gemengd", "n_succesfactor", "n_afwijkend",
+    "n_compleet", "indicatief",
 )
 
 
@@ -43,8 +45,9 @@ def element_scores(
     Expects the analyseschema columns `by`, element, casusscore, afwijkend.
     Returns columns *by, element, score (mean casusscore, NaN when none), n_casussen (casussen with
     a casusscore), oordeel (of score), n_knelpunt, n_gemengd, n_succesfactor (casussen per oordeel),
-    n_afwijkend (casussen whose perspectives differ >= afwijkend_min); sorted by `by` (missing
-    last) and element order. by=() gives one row per element over all casussen. Every group x
+    n_afwijkend (casussen whose perspectives differ >= afwijkend_min), n_compleet (of the
+    n_casussen, the complete ones), indicatief (n_compleet < min_compleet); sorted by `by`
+    (missing last) and element order. by=() gives one row per element over all casussen. Every group x
     element present in the schema gets a row, also when no casus has a casusscore (score NaN, n 0).
     """
     keys = _keys(by) + ["element"]
@@ -58,7 +61,17 @@ def element_scores(
         result[column] = np.bincount(ids[codes == code], minlength=n_groups).astype(np.int64)
     afwijkend = schema["afwijkend"].to_numpy(dtype=bool)
     result["n_afwijkend"] = np.bincount(ids[afwijkend], minlength=n_groups).astype(np.int64)
+    counted = _compleet(schema) & ~np.isnan(casusscore)
+    result["n_compleet"] = np.bincount(ids[counted], minlength=n_groups).astype(np.int64)
+    result["indicatief"] = is_indicatief(result["n_compleet"].to_numpy(), settings)
     return result[keys + list(SCORE_COLUMNS)]
+
+
+def _compleet(schema: pd.DataFrame) -> np.ndarray:
+    """The schema's compleet column (every casus complete in a schema built without one)."""
+    if "compleet" not in schema.columns:
+        return np.ones(len(schema), dtype=bool)
+    return schema["compleet"].to_numpy(dtype=bool)
 
 
 def gemeente_element_scores(schema: pd.DataFrame, settings: AnalysisSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
@@ -91,16 +104,20 @@ def perspectief_scores(
     Expects the analyseschema columns `by`, element, inwoner, professional, dossier.
     Returns columns *by, element, perspectief (ordered Categorical inwoner < professional <
     dossier), score (mean; NaN when no casus has a value), n_casussen (casussen with a value),
-    oordeel (of score); three rows per group and element, sorted by `by`, element, perspectief.
+    oordeel (of score), n_compleet (of those casussen the complete ones), indicatief; three
+    rows per group and element, sorted by `by`, element, perspectief.
     """
     keys = _keys(by) + ["element"]
     ids, groups = group_ids(schema, keys)
     n_groups = len(groups)
-    means, counts = [], []
+    means, counts, complete = [], [], []
+    compleet = _compleet(schema)
     for name in PERSPECTIEVEN:
-        mean, count = _mean_and_count(ids, schema[name].to_numpy(dtype=float), n_groups)
+        values = schema[name].to_numpy(dtype=float)
+        mean, count = _mean_and_count(ids, values, n_groups)
         means.append(mean)
         counts.append(count)
+        complete.append(np.bincount(ids[compleet & ~np.isnan(values)], minlength=n_groups))
     result = groups.iloc[np.repeat(np.arange(n_groups), 3)].reset_index(drop=True)
     result["perspectief"] = pd.Categorical.from_codes(
         np.tile(np.arange(3), n_groups), categories=list(PERSPECTIEVEN), ordered=True
@@ -108,6 +125,8 @@ def perspectief_scores(
     result["score"] = np.column_stack(means).ravel()
     result["n_casussen"] = np.column_stack(counts).ravel()
     result["oordeel"] = pd.array(oordeel_labels(oordeel_codes(result["score"].to_numpy(), settings)), dtype="str")
+    result["n_compleet"] = np.column_stack(complete).ravel().astype(np.int64)
+    result["indicatief"] = is_indicatief(result["n_compleet"].to_numpy(), settings)
     return result
 
 
@@ -151,27 +170,31 @@ def knelpunten_succesfactoren(
     """Knelpunten and succesfactoren per group, ranked.
 
     Expects element_scores output (columns *by, element, score, n_casussen, oordeel, n_knelpunt,
-    n_gemengd, n_succesfactor). An element is listed as knelpunt when at least one casus has oordeel
-    knelpunt for it, ranked by score lowest first (ties: more knelpunt casussen first, then element
-    order); as succesfactor when at least one casus has oordeel succesfactor, ranked by score highest
-    first. An element can appear in both lists. `top` keeps the first n per list.
+    n_gemengd, n_succesfactor, n_compleet, indicatief). An element is a knelpunt when its score
+    is at or below settings.knelpunt_max, ranked lowest score first (ties: more knelpunt
+    casussen first, then element order); a succesfactor when its score is at or above
+    settings.succesfactor_min, ranked highest first. 'Gemengd' elements and elements without a
+    score are in neither list. `top` keeps the first n per list.
     Returns columns *by, soort ('knelpunt' | 'succesfactor'), rang (1 = most pronounced), element,
-    score, oordeel, n_casussen, n_knelpunt, n_gemengd, n_succesfactor; sorted by `by`, soort, rang.
-    `settings` is accepted for a uniform signature; the oordelen were set by element_scores.
+    score, oordeel, n_casussen, n_knelpunt, n_gemengd, n_succesfactor, n_compleet, indicatief;
+    sorted by `by`, soort, rang.
     """
     keys = _keys(by)
-    columns = ["element", "score", "oordeel", "n_casussen", "n_knelpunt", "n_gemengd", "n_succesfactor"]
+    columns = ["element", "score", "oordeel", "n_casussen", "n_knelpunt", "n_gemengd",
+               "n_succesfactor", "n_compleet", "indicatief"]
     # Sorting integer codes with numpy, then one take: the pandas sort/groupby/concat version
     # cost ~15 ms per call even on one gemeente, a third of the whole analysis of a totaalbeeld.
     n = len(scores)
     group = group_ids(scores, keys)[0] if keys and n else np.zeros(n, dtype=np.int64)
     position = scores["element"].cat.codes.to_numpy().astype(np.int64)
     score = scores["score"].to_numpy(dtype=float)
+    codes = oordeel_codes(score, settings)
     rows, soort, rang = [], [], []
-    for code, count_column, ascending in ((0, "n_knelpunt", True), (1, "n_succesfactor", False)):
+    for code, (oordeel_code, count_column, ascending) in enumerate(
+            ((1, "n_knelpunt", True), (3, "n_succesfactor", False))):
         count = scores[count_column].to_numpy().astype(np.int64)
-        chosen = np.flatnonzero(count > 0)
-        signed = score[chosen] if ascending else -score[chosen]  # NaN sorts last either way
+        chosen = np.flatnonzero(codes == oordeel_code)
+        signed = score[chosen] if ascending else -score[chosen]
         chosen = chosen[np.lexsort((position[chosen], -count[chosen], signed, group[chosen]))]
         rank = _rank_within(group[chosen])
         if top is not None:

@@ -7,6 +7,7 @@ import pandas as pd
 
 from .encode import Encoded, encode
 from .frames import PERSPECTIEVEN
+from .completeness import is_compleet
 from .grouping import factorize
 from .oordeel import oordeel_codes, oordeel_labels
 from .settings import DEFAULT_SETTINGS, AnalysisSettings
@@ -21,7 +22,7 @@ SCHEMA_COLUMNS: tuple[str, ...] = (
     "gemeente", "onderzoek", "casus", "doelgroep", "element",
     "inwoner", "professional", "dossier", "n_professionals", "n_perspectieven",
     "casusscore", "verschil", "afwijkend", "oordeel",
-    "inwoner_status", "professional_status", "dossier_status", "toelichting",
+    "inwoner_status", "professional_status", "dossier_status", "toelichting", "compleet",
 )
 
 
@@ -45,7 +46,8 @@ def analyseschema(
       oordeel: 'knelpunt' / 'gemengd' / 'succesfactor', '' without casusscore;
       <perspectief>_status: one of PERSPECTIEF_STATUS;
       toelichting: 'Inwoner: ... | Professional (rol): ... | Dossier: ...' (non-empty parts only;
-        '' everywhere when toelichting=False, which skips the string work).
+        '' everywhere when toelichting=False, which skips the string work);
+      compleet: the casus is complete (see completeness).
     element is an ordered Categorical in instrument order.
     """
     return schema_from_encoded(encode(long, elements), settings, toelichting)
@@ -117,6 +119,7 @@ def schema_from_encoded(enc: Encoded, settings: AnalysisSettings = DEFAULT_SETTI
         columns[f"{name}_status"] = pd.array(_STATUS_LABELS[status[i]], dtype="str")
     text = _toelichting(enc, n_cells) if toelichting else np.full(n_cells, "", dtype=object)
     columns["toelichting"] = pd.array(text, dtype="str")
+    columns["compleet"] = is_compleet(enc.standen)[casus_rows]
     for name in ("gemeente", "casus", "doelgroep"):
         columns[name] = pd.array(columns[name], dtype="str")
     return pd.DataFrame(columns)

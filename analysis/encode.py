@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .frames import DOELGROEPEN, PERSPECTIEVEN, antwoord_codes, check_columns, element_order
+from .frames import (DOELGROEPEN, PERSPECTIEVEN, antwoord_codes, check_columns, definitief_rows,
+                     element_order)
 from .grouping import factorize, first_rows
 
 
@@ -19,7 +20,10 @@ class Encoded:
     """The long frame as arrays (one entry per row) plus the casus table.
 
     casussen: one row per casus, sorted by gemeente, onderzoek, casus; columns gemeente,
-    onderzoek, casus, doelgroep, gemeente_idx (index into gemeenten).
+    onderzoek, casus, doelgroep, casus_status, gemeente_idx (index into gemeenten).
+    standen: per perspective (rows: inwoner, professional, dossier) and casus (columns) what
+    the casus has of it, as an index into completeness.STANDEN: 2 when one of them is
+    definitief, 1 when it has concept ones only, 0 when it has none.
     """
 
     frame: pd.DataFrame
@@ -31,6 +35,7 @@ class Encoded:
     perspectief_idx: np.ndarray  # per row: position in PERSPECTIEVEN
     kind: np.ndarray  # per row: position in ANTWOORD_SOORTEN
     score: np.ndarray  # per row: float score or NaN
+    standen: np.ndarray  # int8, shape (3, n_casussen)
 
     @property
     def n_casussen(self) -> int:
@@ -87,6 +92,7 @@ def encode(frame: pd.DataFrame, elements=None) -> Encoded:
             "onderzoek": onderzoek,
             "casus": at_first("casus"),
             "doelgroep": at_first("doelgroep"),
+            "casus_status": at_first("casus_status", ""),
         }
     )
     unknown = set(pd.unique(casussen["doelgroep"].to_numpy())) - set(DOELGROEPEN)
@@ -94,6 +100,7 @@ def encode(frame: pd.DataFrame, elements=None) -> Encoded:
         raise ValueError(f"unknown doelgroep value(s): {sorted(map(str, unknown))}")
     casussen["gemeente"] = casussen["gemeente"].astype(str)
     casussen["casus"] = casussen["casus"].astype(str)
+    casussen["casus_status"] = casussen["casus_status"].fillna("").astype(str)
     sort_key = casussen["onderzoek"].fillna("").astype(str)
     position = np.lexsort((casussen["casus"].to_numpy(), sort_key.to_numpy(), casussen["gemeente"].to_numpy()))
     casussen = casussen.iloc[position].reset_index(drop=True)
@@ -112,6 +119,8 @@ def encode(frame: pd.DataFrame, elements=None) -> Encoded:
 
     perspectief_idx = _lookup(frame["perspectief"], PERSPECTIEVEN, "perspectief")
     kind, score = antwoord_codes(frame["antwoord"])
+    standen = perspective_standen(casus_idx, len(casussen), perspectief_idx,
+                                  definitief_rows(frame))
     return Encoded(
         frame=frame,
         order=order,
@@ -122,4 +131,15 @@ def encode(frame: pd.DataFrame, elements=None) -> Encoded:
         perspectief_idx=perspectief_idx,
         kind=kind,
         score=score,
+        standen=standen,
     )
+
+
+def perspective_standen(casus_idx: np.ndarray, n_casussen: int, perspectief_idx: np.ndarray,
+                        definitief: np.ndarray) -> np.ndarray:
+    """Encoded.standen from the rows' casus, perspective and whether it is definitief."""
+    slot = perspectief_idx.astype(np.int64) * n_casussen + casus_idx
+    size = 3 * n_casussen
+    present = np.bincount(slot, minlength=size).reshape(3, n_casussen) > 0
+    final = np.bincount(slot[definitief], minlength=size).reshape(3, n_casussen) > 0
+    return present.astype(np.int8) + final.astype(np.int8)

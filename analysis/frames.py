@@ -1,8 +1,10 @@
 """The input ("long") frame: its columns, validation, numeric scores and element order.
 
 The long frame has one row per score: gemeente, onderzoek, casus, doelgroep, perspectief, rol,
-element, antwoord, toelichting. onderzoek (default None), rol (default '') and toelichting
-(default '') may be left out.
+element, antwoord, toelichting, and the perspective's status ('concept' / 'definitief'). The
+optional columns (OPTIONAL_DEFAULTS) may be left out: onderzoek (None), rol and toelichting
+(''), status ('definitief': a frame without it counts as finished data, as the published
+reference data are) and casus_status ('lopend' / 'afgerond', '').
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ SCORE_ANTWOORDEN: tuple[str, ...] = ("1", "2", "3", "4", "5")
 ANTWOORD_SOORTEN: tuple[str, ...] = ("score", "onbekend", "nvt", "leeg")
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("gemeente", "casus", "doelgroep", "perspectief", "element", "antwoord")
-OPTIONAL_DEFAULTS: dict[str, object] = {"onderzoek": None, "rol": "", "toelichting": ""}
+OPTIONAL_DEFAULTS: dict[str, object] = {"onderzoek": None, "rol": "", "toelichting": "",
+                                         "status": "definitief", "casus_status": ""}
 LONG_COLUMNS: tuple[str, ...] = (
     "gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element", "antwoord", "toelichting",
 )
@@ -36,6 +39,15 @@ def check_columns(frame: pd.DataFrame) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"long frame lacks column(s): {', '.join(missing)}")
+
+
+def definitief_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Per row: does its perspective have status 'definitief'? (All rows without a status
+    column, see OPTIONAL_DEFAULTS.)"""
+    if "status" not in frame.columns:
+        return np.ones(len(frame), dtype=bool)
+    codes, uniques = factorize(frame["status"])
+    return np.array([u == "definitief" for u in uniques], dtype=bool)[codes]
 
 
 def normalise_antwoord(value: object) -> str | None:

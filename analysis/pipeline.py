@@ -15,6 +15,7 @@ from .aggregate import (
     perspectief_scores,
 )
 from .analyseschema import schema_from_encoded
+from .completeness import completeness_from_encoded, gemeente_basis
 from .encode import encode
 from .settings import DEFAULT_SETTINGS, AnalysisSettings
 
@@ -30,6 +31,8 @@ class AnalysisResult:
     perspectief_scores: pd.DataFrame  # perspectief_scores (per gemeente)
     dossier: pd.DataFrame  # dossier_onbekend
     samenvatting: pd.DataFrame  # knelpunten_succesfactoren (per gemeente)
+    casussen: pd.DataFrame  # casus_completeness
+    basis: pd.DataFrame  # gemeente_basis: per gemeente casussen, complete ones, indicatief
 
 
 def analyse(
@@ -43,6 +46,7 @@ def analyse(
     encoded = encode(long, elements)
     schema = schema_from_encoded(encoded, settings, toelichting)
     gemeente_scores = gemeente_element_scores(schema, settings)
+    casussen = completeness_from_encoded(encoded)
     return AnalysisResult(
         schema=schema,
         gemeente_scores=gemeente_scores,
@@ -51,4 +55,6 @@ def analyse(
         perspectief_scores=perspectief_scores(schema, ("gemeente",), settings),
         dossier=dossier_from_encoded(encoded),
         samenvatting=knelpunten_succesfactoren(gemeente_scores, ("gemeente",), settings),
+        casussen=casussen,
+        basis=gemeente_basis(casussen, settings),
     )

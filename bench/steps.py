@@ -357,7 +357,8 @@ def bare_analysis(long: pd.DataFrame, with_text: bool = True) -> dict:
     """Every figure of analysis.analyse the plainest pandas way: perspective values (mean over
     professionals), casusscore, verschil, afwijkend, oordeel (and the joined toelichting), then
     the element scores per gemeente, per gemeente and doelgroep, per onderzoek and gemeente,
-    per perspective, the dossier's onbekend share and the knelpunten / succesfactoren."""
+    per perspective, the dossier's onbekend share, the knelpunten / succesfactoren, and which
+    casussen are complete (with the complete ones per figure and per gemeente)."""
     keys = ["gemeente", "onderzoek", "casus", "doelgroep", "element"]
     f = long.assign(s=pd.to_numeric(long["antwoord"], errors="coerce"))
     schema = f.pivot_table(index=keys, columns="perspectief", values="s", aggfunc="mean")
@@ -375,22 +376,28 @@ def bare_analysis(long: pd.DataFrame, with_text: bool = True) -> dict:
         text = (label + ": " + t["toelichting"]).groupby([t[k] for k in keys]).agg(" | ".join)
         schema = schema.merge(text.rename("toelichting").reset_index(), on=keys, how="left")
 
+    casus_keys = keys[:-1]
+    final = (f["status"] == "definitief").groupby([f[k] for k in casus_keys] + [f["perspectief"]],
+                                                  observed=True).any().unstack()
+    complete = final.reindex(columns=PERSPECTIEVEN).fillna(False).all(axis=1).rename("compleet")
+    schema = schema.merge(complete.reset_index(), on=casus_keys, how="left")
     flags = schema.assign(k=schema["oordeel"] == "knelpunt", m=schema["oordeel"] == "gemengd",
-                          v=schema["oordeel"] == "succesfactor")
+                          v=schema["oordeel"] == "succesfactor",
+                          c=schema["compleet"] & schema["casusscore"].notna())
 
     def element_scores(by):
-        return flags.groupby(by + ["element"]).agg(
+        scores = flags.groupby(by + ["element"]).agg(
             score=("casusscore", "mean"), n_casussen=("casusscore", "count"),
             n_knelpunt=("k", "sum"), n_gemengd=("m", "sum"), n_succesfactor=("v", "sum"),
-            n_afwijkend=("afwijkend", "sum")).reset_index()
+            n_afwijkend=("afwijkend", "sum"), n_compleet=("c", "sum")).reset_index()
+        return scores.assign(indicatief=scores["n_compleet"] < 3)
 
     gemeente = element_scores(["gemeente"])
     dossier = f[f["perspectief"] == "dossier"]
     parts = []
-    for soort, column, ascending in (("knelpunt", "n_knelpunt", True),
-                                     ("succesfactor", "n_succesfactor", False)):
-        chosen = gemeente[gemeente[column] > 0].sort_values(["gemeente", "score"],
-                                                            ascending=[True, ascending])
+    for soort, chosen, ascending in (("knelpunt", gemeente["score"] <= 2.5, True),
+                                     ("succesfactor", gemeente["score"] >= 3.5, False)):
+        chosen = gemeente[chosen].sort_values(["gemeente", "score"], ascending=[True, ascending])
         parts.append(chosen.assign(soort=soort,
                                    rang=chosen.groupby("gemeente").cumcount() + 1))
     return {
@@ -403,6 +410,7 @@ def bare_analysis(long: pd.DataFrame, with_text: bool = True) -> dict:
         "dossier": (dossier["antwoord"] == "onbekend").groupby(
             [dossier["gemeente"], dossier["element"]]).agg(["sum", "count"]),
         "samenvatting": pd.concat(parts, ignore_index=True),
+        "basis": complete.groupby(level="gemeente").agg(["size", "sum"]),
     }
 
 
@@ -435,7 +443,7 @@ def export_product(args) -> dict:
     with app.app_context():
         session = get_session()
         start = time.perf_counter()
-        long = scores_frame(session, ALL, with_status=True)
+        long = scores_frame(session, ALL)
         citaten = citaten_frame(session, ALL)
         registers = facts_tables(session, ALL, None, citaten)
         read_seconds = time.perf_counter() - start

@@ -52,9 +52,12 @@ def test_totaalbeeld_lists_knelpunten_and_succesfactoren_with_evidence(client, s
         as_text=True))
     knelpunten = page.split('id="knelpunten"')[1].split("</ol>")[0]
     succes = page.split('id="succesfactoren"')[1].split("</ol>")[0]
-    con = instrument.element("CON").name
-    assert con in knelpunten and "1 van 2 casussen knelpunt" in knelpunten
-    assert con in succes
+    con, ipl = instrument.element("CON").name, instrument.element("IPL").name
+    # CON scores 3,0 (gemengd): one casus knelpunt and one succesfactor, but the element is in
+    # neither list. IPL scores (2,0 + 3,0) / 2 = 2,5, exactly the knelpunt threshold.
+    assert con not in knelpunten and con not in succes
+    assert ipl in knelpunten and "2,5 (1 van 2 casussen knelpunt)" in knelpunten
+    assert "Geen element met een score van 3,5 of hoger." in succes
     scores = page.split('id="elementscores"')[1].split("</table>")[0]
     con_row = scores.split(con)[1].split("</tr>")[0]
     assert "3,0" in con_row  # (2.0 + 4.0) / 2

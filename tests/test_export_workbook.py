@@ -18,8 +18,8 @@ from zet.export.service import export_bytes
 from zet.export.workbook import sheet_names
 from zet.models import Score
 
-SHEETS = ["Gemeenten", "Gemeente Anderstad", "Gemeente Testdorp", "Analyseschema", "Data",
-          "Gemeentegegevens", "Onderzoeken", "Casussen", "Perspectieven", "Citaten",
+SHEETS = ["Gemeenten", "Gemeente Anderstad", "Gemeente Testdorp", "Analyseschema", "Volledigheid",
+          "Data", "Gemeentegegevens", "Onderzoeken", "Casussen", "Perspectieven", "Citaten",
           "Instrument", "Over deze export"]
 DATA_HEADER = ("gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
                "score", "toelichting", "status")
@@ -146,7 +146,7 @@ def test_anonymised_export_names_no_gemeente_and_has_no_toelichting(session, ins
     assert filename == "zet-export-anoniem-2026-11-23.xlsx"
     workbook = open_workbook(data)
     assert workbook.sheetnames == ["Gemeenten", "Gemeente A", "Gemeente B", "Analyseschema",
-                                   "Data", "Instrument", "Over deze export"]
+                                   "Volledigheid", "Data", "Instrument", "Over deze export"]
     texts = [str(c.value) for c in all_cells(workbook) if c.value is not None]
     for forbidden in ("Testdorp", "Anderstad", "HYPERLINK", "Niet van toepassing voor", QUOTE):
         assert not any(forbidden.lower() in t.lower() for t in texts), forbidden
@@ -251,6 +251,6 @@ def test_empty_export_is_a_valid_workbook():
     long = pd.DataFrame(columns=["gemeente", "onderzoek", "casus", "doelgroep", "perspectief",
                                  "rol", "element", "antwoord", "toelichting"])
     workbook = open_workbook(build_workbook(long, None, _Instrument(["E1"])))
-    assert workbook.sheetnames == ["Gemeenten", "Analyseschema", "Data", "Instrument",
+    assert workbook.sheetnames == ["Gemeenten", "Analyseschema", "Volledigheid", "Data", "Instrument",
                                    "Over deze export"]
     assert rows(workbook["Data"]) == [DATA_HEADER]

@@ -88,7 +88,9 @@ def serve_command(host, port, workers, threads):
               help="Alleen deze gemeente (mag vaker); standaard alle gemeenten.")
 @click.option("--anoniem", is_flag=True,
               help="Gemeenten als 'Gemeente A', 'Gemeente B', ...; zonder toelichting en citaten.")
-def export_command(out, csv_path, zip_path, gemeenten, anoniem):
+@click.option("--alleen-compleet", "alleen_compleet", is_flag=True,
+              help="Alleen casussen waarvan inwoner, een professional en dossier definitief zijn.")
+def export_command(out, csv_path, zip_path, gemeenten, anoniem, alleen_compleet):
     """Exporteer scores, gegevens en analyse naar een Excel-werkboek, een CSV of een CSV-bundel."""
     from pathlib import Path
 
@@ -100,8 +102,9 @@ def export_command(out, csv_path, zip_path, gemeenten, anoniem):
     from zet.instrument.current import active_instrument
     if not out and not csv_path and not zip_path:
         raise Fout("Geef --out BESTAND.xlsx, --csv BESTAND.csv en/of --bundel BESTAND.zip op.")
-    if zip_path and anoniem:
-        raise Fout("Een CSV-bundel bevat altijd alle gegevens; gebruik --csv met --anoniem.")
+    if zip_path and (anoniem or alleen_compleet):
+        raise Fout("Een CSV-bundel bevat altijd alle gegevens; gebruik --csv met --anoniem of "
+                   "--alleen-compleet.")
     with transaction() as session:
         try:
             ids = gemeente_ids_by_name(session, ALL, gemeenten) if gemeenten else None
@@ -110,7 +113,8 @@ def export_command(out, csv_path, zip_path, gemeenten, anoniem):
         for path, fmt in ((out, "xlsx"), (csv_path, "csv"), (zip_path, "zip")):
             if path:
                 _, data, _ = run_export(session, ALL, active_instrument(), gemeente_ids=ids,
-                                        anonymous=anoniem, fmt=fmt)
+                                        anonymous=anoniem, fmt=fmt,
+                                        alleen_compleet=alleen_compleet)
                 Path(path).write_bytes(data)
                 click.echo(f"Geschreven: {path} ({len(data) / 1024:.0f} kB"
                            f"{', geanonimiseerd' if anoniem else ''}).")

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis import (
+    AnalysisSettings,
     SCORE_COLUMNS,
     analyse,
     analyseschema,
@@ -81,7 +82,8 @@ def test_onderzoek_scores_keep_missing_onderzoek(schema):
 
 def test_perspectief_scores(schema):
     scores = perspectief_scores(schema)
-    assert list(scores.columns) == ["gemeente", "element", "perspectief", "score", "n_casussen", "oordeel"]
+    assert list(scores.columns) == ["gemeente", "element", "perspectief", "score", "n_casussen", "oordeel",
+                                    "n_compleet", "indicatief"]
     assert list(scores["perspectief"].astype(str)[:3]) == ["inwoner", "professional", "dossier"]
     got = {
         (r.element, r.perspectief): (r.score, r.n_casussen)
@@ -114,18 +116,32 @@ def test_knelpunten_succesfactoren(schema):
     summary = knelpunten_succesfactoren(gemeente_element_scores(schema))
     assert list(summary.columns) == [
         "gemeente", "soort", "rang", "element", "score", "oordeel",
-        "n_casussen", "n_knelpunt", "n_gemengd", "n_succesfactor",
+        "n_casussen", "n_knelpunt", "n_gemengd", "n_succesfactor", "n_compleet", "indicatief",
     ]
     amberdam = summary[summary["gemeente"] == "Amberdam"]
+    # Amberdam: VRA 3.67 (succesfactor), CON 2.72 (gemengd: in neither list, although two of
+    # its casussen are knelpunt and one succesfactor), INT 2.33 (knelpunt).
     knelpunten = amberdam[amberdam["soort"] == "knelpunt"]
-    assert list(knelpunten["element"].astype(str)) == ["INT", "CON"]  # lowest score first; VRA never knelpunt
-    assert list(knelpunten["rang"]) == [1, 2]
+    assert list(knelpunten["element"].astype(str)) == ["INT"]
+    assert list(knelpunten["rang"]) == [1]
     succes = amberdam[amberdam["soort"] == "succesfactor"]
-    assert list(succes["element"].astype(str)) == ["VRA", "CON"]  # highest first; INT never succesfactor
-    bergveld = summary[(summary["gemeente"] == "Bergveld") & (summary["soort"] == "succesfactor")]
-    assert list(bergveld["element"].astype(str)) == ["CON", "INT"]
+    assert list(succes["element"].astype(str)) == ["VRA"]
+    bergveld = summary[summary["gemeente"] == "Bergveld"]
+    assert list(bergveld[bergveld["soort"] == "succesfactor"]["element"].astype(str)) == ["CON", "INT"]
+    assert list(bergveld[bergveld["soort"] == "knelpunt"]["element"].astype(str)) == ["VRA"]
     top = knelpunten_succesfactoren(gemeente_element_scores(schema), top=1)
-    assert len(top[(top["gemeente"] == "Amberdam")]) == 2
+    assert len(top[(top["gemeente"] == "Bergveld")]) == 2
+
+
+def test_knelpunt_thresholds_come_from_the_settings(schema):
+    strict = AnalysisSettings(knelpunt_max=2.0, succesfactor_min=4.5)
+    summary = knelpunten_succesfactoren(gemeente_element_scores(schema, strict), settings=strict)
+    amberdam = summary[summary["gemeente"] == "Amberdam"]
+    assert amberdam.empty  # 2.33 is no longer a knelpunt, 3.67 no longer a succesfactor
+    loose = AnalysisSettings(knelpunt_max=2.8, succesfactor_min=3.0)
+    summary = knelpunten_succesfactoren(gemeente_element_scores(schema, loose), settings=loose)
+    knelpunten = summary[(summary["gemeente"] == "Amberdam") & (summary["soort"] == "knelpunt")]
+    assert list(knelpunten["element"].astype(str)) == ["INT", "CON"]  # lowest first
 
 
 def test_analyse_runs_everything_consistently():

@@ -5,7 +5,10 @@ import re
 import unicodedata
 from datetime import date
 
+import pandas as pd
 from sqlalchemy.orm import Session
+
+import analysis
 
 from zet.access import Scope, get_gemeente
 from zet.errors import NotFound
@@ -29,24 +32,31 @@ FORMATS = {
 
 def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
                  gemeente_ids=None, anonymous: bool = False, fmt: str = "xlsx",
+                 alleen_compleet: bool = False,
                  today: date | None = None) -> tuple[str, bytes, str]:
     """(filename, bytes, mimetype) of the workbook ('xlsx'), the long CSV ('csv') or the CSV
     bundle ('zip': the long CSV and the facts tables) of the gemeenten in ``scope`` (all of
     them, or ``gemeente_ids``). A gemeente id outside the scope raises NotFound, as everywhere
-    else. Anonymised exports leave the facts tables out: they are one-way."""
+    else. Anonymised exports leave the facts tables out: they are one-way. alleen_compleet
+    keeps only the complete casussen (analysis.only_complete), in every sheet."""
     if fmt not in FORMATS:
         raise ValueError(f"Onbekend exportformaat '{fmt}': kies xlsx, csv of zip.")
-    if fmt == "zip" and anonymous:
-        raise ValueError("Een CSV-bundel is altijd volledig; kies csv voor een geanonimiseerde "
-                         "export.")
+    if fmt == "zip" and (anonymous or alleen_compleet):
+        raise ValueError("Een CSV-bundel bevat altijd alle gegevens; kies csv voor een "
+                         "geanonimiseerde export of een export van alleen complete casussen.")
     today = today or date.today()
     gemeenten = [get_gemeente(session, scope, int(i)) for i in gemeente_ids or ()]
     ids = tuple(g.id for g in gemeenten) or None
-    long = scores_frame(session, scope, gemeente_ids=ids, with_status=True)
+    long = scores_frame(session, scope, gemeente_ids=ids)
+    if alleen_compleet:
+        long = analysis.only_complete(long)
     prefix, extension, mimetype = FORMATS[fmt]
     complete = not anonymous and fmt != "csv"   # the long CSV holds the scores only
     citaten = citaten_frame(session, scope, gemeente_ids=ids) if complete else None
-    registers = facts_tables(session, scope, ids, citaten) if complete else None
+    if citaten is not None and alleen_compleet:
+        citaten = same_casussen(citaten, long)
+    registers = facts_tables(session, scope, ids, citaten,
+                             casussen_of=long if alleen_compleet else None) if complete else None
     if fmt == "csv":
         data = long_csv(long, anonymous=anonymous, elements=instrument.codes)
     elif fmt == "zip":
@@ -54,28 +64,45 @@ def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
                             exported_on=today)
     else:
         data = build_workbook(long, citaten, instrument, anonymous=anonymous,
-                              filters_description=_describe(gemeenten, anonymous),
+                              filters_description=_describe(gemeenten, anonymous,
+                                                            alleen_compleet),
                               settings=SETTINGS, exported_on=today, registers=registers)
     parts = [prefix]
     if len(gemeenten) == 1 and not anonymous:
         parts.append(_slug(gemeenten[0].naam))
+    if alleen_compleet:
+        parts.append("compleet")
     if anonymous:
         parts.append("anoniem")
     parts.append(today.isoformat())
     return "-".join(p for p in parts if p) + "." + extension, data, mimetype
 
 
-def facts_tables(session: Session, scope: Scope, gemeente_ids, citaten=None) -> dict:
-    """The facts tables (zet.interchange registers) of the gemeenten in scope, as cells."""
+def facts_tables(session: Session, scope: Scope, gemeente_ids, citaten=None,
+                 casussen_of=None) -> dict:
+    """The facts tables (zet.interchange registers) of the gemeenten in scope, as cells; with
+    ``casussen_of`` (a long frame) only the casussen, perspectives and quotes of its casussen."""
     citaten = citaten if citaten is not None else citaten_frame(session, scope,
                                                                 gemeente_ids=gemeente_ids)
+    casussen = casussen_frame(session, scope, gemeente_ids=gemeente_ids)
+    perspectieven = perspectieven_frame(session, scope, gemeente_ids=gemeente_ids)
+    if casussen_of is not None:
+        casussen, perspectieven, citaten = (same_casussen(frame, casussen_of)
+                                            for frame in (casussen, perspectieven, citaten))
     return register_tables({
         "gemeenten": gemeenten_frame(session, scope, gemeente_ids=gemeente_ids),
         "onderzoeken": onderzoeken_frame(session, scope, gemeente_ids=gemeente_ids),
-        "casussen": casussen_frame(session, scope, gemeente_ids=gemeente_ids),
-        "perspectieven": perspectieven_frame(session, scope, gemeente_ids=gemeente_ids),
+        "casussen": casussen,
+        "perspectieven": perspectieven,
         "citaten": citaten.drop(columns=["casus_id"]),
     })
+
+
+def same_casussen(frame: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``frame`` whose gemeente and casus occur in the long frame."""
+    keys = ["gemeente", "casus"]
+    shown = pd.MultiIndex.from_frame(long[keys].drop_duplicates())
+    return frame[pd.MultiIndex.from_frame(frame[keys]).isin(shown)]
 
 
 def gemeente_ids_by_name(session: Session, scope: Scope, names) -> list[int]:
@@ -92,12 +119,17 @@ def gemeente_ids_by_name(session: Session, scope: Scope, names) -> list[int]:
     return ids
 
 
-def _describe(gemeenten, anonymous: bool) -> str:
+def _describe(gemeenten, anonymous: bool, alleen_compleet: bool = False) -> str:
     if not gemeenten:
-        return "Geen filter: alle gemeenten waartoe de gebruiker toegang heeft."
-    if anonymous:
-        return f"Een selectie van {len(gemeenten)} gemeente(n) (geanonimiseerd)."
-    return "Gemeente(n): " + ", ".join(sorted(g.naam for g in gemeenten)) + "."
+        text = "Alle gemeenten waartoe de gebruiker toegang heeft."
+    elif anonymous:
+        text = f"Een selectie van {len(gemeenten)} gemeente(n) (geanonimiseerd)."
+    else:
+        text = "Gemeente(n): " + ", ".join(sorted(g.naam for g in gemeenten)) + "."
+    if alleen_compleet:
+        text += (" Alleen complete casussen (inwoner, minstens één professional en dossier "
+                 "definitief).")
+    return text
 
 
 def _slug(text: str) -> str:

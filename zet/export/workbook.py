@@ -1,7 +1,8 @@
 """The Excel workbook of an export, built from frames and returned as bytes.
 
 Sheets, in order: Gemeenten (element x gemeente, gemeentescore), one sheet per gemeente (element x
-casus, casusscore, last column Gemiddelde), Analyseschema (casus x element), Data (the long
+casus, casusscore, last column Gemiddelde), Analyseschema (casus x element), Volledigheid (per
+casus its status and which perspectives are present and definitief), Data (the long
 interchange format), the facts sheets of zet.interchange (Gemeentegegevens, Onderzoeken,
 Casussen, Perspectieven, Citaten), Instrument, Over deze export. Data and the facts sheets
 together hold everything ZET stores about the exported casussen and import back as they are.
@@ -34,10 +35,11 @@ from zet.interchange import DATE_COLUMNS, REGISTERS
 
 SHEET_GEMEENTEN = "Gemeenten"
 SHEET_SCHEMA = "Analyseschema"
+SHEET_COMPLETENESS = "Volledigheid"
 SHEET_DATA = "Data"
 SHEET_INSTRUMENT = "Instrument"
 SHEET_ABOUT = "Over deze export"
-FIXED_SHEETS = (SHEET_GEMEENTEN, SHEET_SCHEMA, SHEET_DATA, SHEET_INSTRUMENT, SHEET_ABOUT,
+FIXED_SHEETS = (SHEET_GEMEENTEN, SHEET_SCHEMA, SHEET_COMPLETENESS, SHEET_DATA, SHEET_INSTRUMENT, SHEET_ABOUT,
                 *(register.sheet for register in REGISTERS))
 SCHEMA_HEADERS = ("gemeente", "onderzoek", "casus", "doelgroep", "element", "werkzaam element",
                   "inwoner", "professional", "dossier", "casusscore", "verschil", "oordeel",
@@ -86,18 +88,20 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
 
     workbook = Workbook(write_only=True)
     comparison = _gemeente_matrix(result, elements, gemeenten)
-    _gemeenten_sheet(workbook, comparison, element_names, result.schema, with_images)
+    _gemeenten_sheet(workbook, comparison, element_names, result.basis, settings, with_images)
     for gemeente, sheet_name, part in _per_gemeente(result.schema, gemeenten):
         _gemeente_sheet(workbook, sheet_name, gemeente, part, elements, element_names,
                         comparison[gemeente].to_numpy(), with_images)
     _schema_sheet(workbook, result.schema, citaten, names, gemeenten, anonymous)
+    _completeness_sheet(workbook, by_gemeente(result.casussen, gemeenten))
     _data_sheet(workbook, data_order(long, gemeenten, order))
     for register in REGISTERS if registers else ():
         _register_sheet(workbook, register, registers[register.name])
     _instrument_sheet(workbook, instrument, order, names)
     _about_sheet(workbook, exported_on=exported_on, filters=filters_description,
                  instrument=instrument, anonymous=anonymous, settings=settings,
-                 n_gemeenten=len(gemeenten), n_casussen=len(result.schema) // max(len(order), 1),
+                 n_gemeenten=len(gemeenten), n_casussen=len(result.casussen),
+                 n_compleet=int(result.casussen["compleet"].sum()),
                  long=long, with_images=with_images, n_citaten=_count(citaten),
                  n_citaten_los=_count(citaten, loose=True), with_registers=bool(registers))
     buffer = io.BytesIO()
@@ -185,7 +189,7 @@ def _gemeente_matrix(result, elements, gemeenten) -> pd.DataFrame:
     return matrix.reindex(columns=gemeenten)
 
 
-def _gemeenten_sheet(workbook, matrix, element_names, schema, with_images) -> None:
+def _gemeenten_sheet(workbook, matrix, element_names, basis, settings, with_images) -> None:
     ws = workbook.create_sheet(SHEET_GEMEENTEN)
     gemeenten = list(matrix.columns)
     ws.freeze_panes = "B2"
@@ -196,17 +200,24 @@ def _gemeenten_sheet(workbook, matrix, element_names, schema, with_images) -> No
     for name, row in zip(element_names, values):
         ws.append([_cell(ws, name, header=True)] +
                   [_cell(ws, v, number_format=_SCORE_FORMAT) for v in _numbers(row)])
-    counts = schema.groupby("gemeente", observed=True)["casus"].nunique() if len(schema) else {}
+    per_gemeente = basis.set_index(basis["gemeente"].astype(str))
     ws.append([])
-    ws.append(["Aantal casussen"] + [int(counts.get(g, 0)) for g in gemeenten])
+    for label, column in (("Aantal casussen", "n_casussen"), ("waarvan compleet", "n_compleet")):
+        ws.append([label] + [int(per_gemeente.at[g, column]) if g in per_gemeente.index else 0
+                             for g in gemeenten])
+    ws.append(["Indicatief"] + ["ja" if g not in per_gemeente.index or
+                                per_gemeente.at[g, "indicatief"] else "nee" for g in gemeenten])
     ws.append(["Gemeentescore = gemiddelde van de casusscores; elke casus telt even zwaar. "
                "Kleur: oranje = knelpunt (1), wit = 3, blauw = succesfactor (5)."])
+    ws.append([f"Indicatief: minder dan {settings.min_compleet} complete casussen (inwoner, "
+               "minstens één professional en dossier definitief); zie het tabblad "
+               f"{SHEET_COMPLETENESS}."])
     if gemeenten and element_names:
         _colour_scale(ws, f"B2:{get_column_letter(len(gemeenten) + 1)}{len(element_names) + 1}")
     if with_images and gemeenten:
         png = analysis.heatmap_png(matrix, "Gemiddelde casusscore per gemeente",
                                    xlabel="Gemeente")
-        _image(ws, png, f"A{len(element_names) + 6}")
+        _image(ws, png, f"A{len(element_names) + 9}")
 
 
 def sheet_names(gemeenten: list[str]) -> list[str]:
@@ -321,6 +332,29 @@ def _schema_sheet(workbook, schema, citaten, names, gemeenten, anonymous) -> Non
             _colour_scale(ws, f"{letter}2:{letter}{len(schema) + 1}")
 
 
+COMPLETENESS_HEADERS = ("gemeente", "onderzoek", "casus", "doelgroep", "casusstatus",
+                        "inwoner", "professional", "dossier", "compleet")
+
+
+def _completeness_sheet(workbook, casussen: pd.DataFrame) -> None:
+    """Per casus (with at least one answer) its status and which perspectives are present and
+    definitief, so a reader sees what each figure rests on."""
+    ws = workbook.create_sheet(SHEET_COMPLETENESS)
+    frame = casussen.rename(columns={"casus_status": "casusstatus"})
+    columns = [_guarded(ws, text_column(frame[h].reset_index(drop=True)))
+               for h in COMPLETENESS_HEADERS[:-1]]
+    columns.append(np.where(frame["compleet"].to_numpy(dtype=bool), "ja", "nee"))
+    ws.freeze_panes = "A2"
+    _widths(ws, [_text_width([h] + list(c[:200]), 10, 30) for h, c in
+                 zip(COMPLETENESS_HEADERS, columns)])
+    _header(ws, COMPLETENESS_HEADERS)
+    for row in zip(*columns):
+        ws.append(row)
+    ws.append([])
+    ws.append(["Compleet: inwoner, minstens één professional en dossier definitief. "
+               "Ontbreekt: voor dat perspectief is geen antwoord opgeslagen."])
+
+
 def _data_sheet(workbook, long) -> None:
     ws = workbook.create_sheet(SHEET_DATA)
     columns = []
@@ -394,7 +428,7 @@ def _count(citaten, loose: bool = False) -> int:
 
 
 def _about_sheet(workbook, *, exported_on, filters, instrument, anonymous, settings,
-                 n_gemeenten, n_casussen, long, with_images, n_citaten, n_citaten_los,
+                 n_gemeenten, n_casussen, n_compleet, long, with_images, n_citaten, n_citaten_los,
                  with_registers) -> None:
     ws = workbook.create_sheet(SHEET_ABOUT)
     ws.freeze_panes = "A2"
@@ -406,6 +440,7 @@ def _about_sheet(workbook, *, exported_on, filters, instrument, anonymous, setti
         ("Instrumentversie", f"{instrument.version} ({instrument.title})"),
         ("Aantal gemeenten", n_gemeenten),
         ("Aantal casussen", n_casussen),
+        ("waarvan compleet", n_compleet),
         ("Aantal antwoorden (rijen in Data)", len(long)),
         ("waarvan een score 1-5", n_scores),
         ("Geanonimiseerd", "ja" if anonymous else "nee"),
@@ -444,6 +479,11 @@ def _about_sheet(workbook, *, exported_on, filters, instrument, anonymous, setti
          f"succesfactor vanaf {_dutch(settings.succesfactor_min)}, daartussen gemengd."),
         ("Gemeentescore", "Het gemiddelde van de casusscores van de gemeente per werkzaam element "
          "(elke casus telt even zwaar): tabblad Gemeenten en kolom 'Gemiddelde' per gemeente."),
+        ("Compleet", "Een casus is compleet als de inwoner, minstens één professional en het "
+         "dossier definitief zijn (tabblad Volledigheid)."),
+        ("Indicatief", f"Een cijfer dat rust op minder dan {settings.min_compleet} complete "
+         "casussen is indicatief: de methode adviseert minstens "
+         f"{settings.min_compleet} complete casussen per gemeente."),
         ("Kleuren", "Oranje = laag (knelpunt, 1), wit = 3, blauw = hoog (succesfactor, 5); "
          "geschikt bij kleurenblindheid. Lege cel = geen score."),
         ("Data", "Tabblad Data is het importformaat (één rij per antwoord; element als code, "

@@ -54,6 +54,7 @@ class Filters:
     onderzoek_id: int | None = None
     onderzoek_titel: str | None = None
     doelgroep: str | None = None
+    alleen_compleet: bool = False  # only casussen whose three perspectives are definitief
 
 
 def _scope_key(scope: Scope) -> tuple | None:
@@ -116,6 +117,8 @@ def long_frame(session: Session, scope: Scope, filters: Filters,
                          toelichting=toelichting)
     if filters.onderzoek_titel:
         frame = frame[frame["onderzoek"] == filters.onderzoek_titel]
+    if filters.alleen_compleet:
+        frame = analysis.only_complete(frame)
     return frame
 
 
@@ -138,12 +141,15 @@ def cached_png(session: Session, key: tuple, draw) -> bytes:
 
 
 def casus_schema(session: Session, scope: Scope, instrument: Instrument, casus: Casus):
-    """The analyseschema of one casus, with each perspective's toelichting and quotes per element."""
+    """The analyseschema of one casus, with each perspective's toelichting and quotes per
+    element, and its completeness (a casus_completeness row as a dict; None without scores)."""
     long = scores_frame(session, scope, casus_id=casus.id)
     if long.empty:
         schema = pd.DataFrame(columns=list(analysis.SCHEMA_COLUMNS))
+        completeness = None
     else:
         schema = analysis.analyseschema(long, elements_frame(instrument), SETTINGS)
+        completeness = analysis.casus_completeness(long).iloc[0].to_dict()
     evidence: dict[str, list[tuple[str, str]]] = {}
     for row in long.itertuples(index=False):
         if row.toelichting:
@@ -152,7 +158,7 @@ def casus_schema(session: Session, scope: Scope, instrument: Instrument, casus: 
     quotes: dict[str, list] = {}
     for row in citaten_frame(session, scope, casus_id=casus.id).itertuples(index=False):
         quotes.setdefault(row.element or "", []).append(row)
-    return schema, evidence, quotes
+    return schema, evidence, quotes, completeness
 
 
 def perspective_label(perspectief: str, rol: str = "") -> str:
@@ -166,6 +172,8 @@ def element_evidence(session: Session, scope: Scope, filters: Filters, element: 
     rows = long[long["element"] == element]
     citaten = citaten_frame(session, scope, gemeente_ids=filters.gemeente_ids,
                             onderzoek_id=filters.onderzoek_id)
+    shown = pd.MultiIndex.from_frame(long[["gemeente", "casus"]].drop_duplicates())
+    citaten = citaten[pd.MultiIndex.from_frame(citaten[["gemeente", "casus"]]).isin(shown)]
     return {
         "scores": [(r.casus, perspective_label(r.perspectief, r.rol), r.antwoord, r.toelichting)
                    for r in rows.itertuples(index=False)],
@@ -182,9 +190,12 @@ def onderzoek_titles(session: Session, scope: Scope) -> list[str]:
 
 @dataclass(frozen=True)
 class ComparisonTable:
-    """Element x gemeente cells ready to show: (text, css class) per cell, built once per data state."""
+    """Element x gemeente cells ready to show: (text, css class) per cell, built once per data
+    state. A score resting on fewer than SETTINGS.min_compleet complete casussen ends in '*'
+    (indicatief); ``basis`` gives per gemeente its casussen and how many are complete."""
     gemeenten: list[str]
     rows: list[tuple[str, list[tuple[str, str]]]]  # (element code, cells)
+    basis: list[tuple[int, int, bool]] = ()  # per gemeente: n_casussen, n_compleet, indicatief
 
 
 def comparison_table(session: Session, scope: Scope, instrument: Instrument, filters: Filters,
@@ -197,28 +208,32 @@ def comparison_table(session: Session, scope: Scope, instrument: Instrument, fil
 
     def compute():
         long = long_frame(session, scope, filters, toelichting=False)
-        scores = analysis.analyse(long, elements_frame(instrument), SETTINGS,
-                                  toelichting=False).gemeente_scores
+        result = analysis.analyse(long, elements_frame(instrument), SETTINGS, toelichting=False)
         del long
+        scores, basis = result.gemeente_scores, result.basis
         if anonymous and not scores.empty:
-            scores = analysis.suppress_small(analysis.anonymise_gemeenten(scores), SETTINGS)
-        return scores, _table(scores)
+            labels = analysis.gemeente_labels(basis["gemeente"])
+            scores = analysis.suppress_small(analysis.anonymise_gemeenten(scores, labels),
+                                             SETTINGS)
+            basis = analysis.anonymise_gemeenten(basis, labels)
+        return scores, _table(scores, basis)
 
     return _cached(key, compute, cache_dir)
 
 
-def _table(scores: pd.DataFrame) -> ComparisonTable:
+def _table(scores: pd.DataFrame, basis: pd.DataFrame) -> ComparisonTable:
     if scores.empty:
         return ComparisonTable([], [])
     values = pd.to_numeric(scores["score"], errors="coerce")
     suppressed = scores["onderdrukt"].to_numpy(dtype=bool) if "onderdrukt" in scores else \
         [False] * len(scores)
+    indicatief = scores["indicatief"].fillna(False).to_numpy(dtype=bool)
     cells = pd.DataFrame({
         "element": scores["element"].astype(str).to_numpy(),
         "gemeente": scores["gemeente"].astype(str).to_numpy(),
         "text": [f"< {SETTINGS.min_casussen}" if hidden else
-                 ("–" if v != v else f"{v:.1f}".replace(".", ","))
-                 for v, hidden in zip(values, suppressed)],
+                 ("–" if v != v else analysis.format_score(v) + ("*" if rough else ""))
+                 for v, hidden, rough in zip(values, suppressed, indicatief)],
         "css": ["score suppressed" if hidden else ("score empty" if v != v else f"score s{round(v)}")
                 for v, hidden in zip(values, suppressed)],
     })
@@ -229,4 +244,7 @@ def _table(scores: pd.DataFrame) -> ComparisonTable:
     css = cells.pivot(index="element", columns="gemeente", values="css").reindex(
         index=elements, columns=gemeenten).fillna("score empty")
     rows = [(code, list(zip(text.loc[code], css.loc[code]))) for code in elements]
-    return ComparisonTable(gemeenten, rows)
+    per_gemeente = basis.set_index(basis["gemeente"].astype(str))
+    return ComparisonTable(gemeenten, rows, [
+        (int(per_gemeente.at[g, "n_casussen"]), int(per_gemeente.at[g, "n_compleet"]),
+         bool(per_gemeente.at[g, "indicatief"])) for g in gemeenten])

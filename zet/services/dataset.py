@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from zet.access import Scope
 from zet.models import Casus, Citaat, Gemeente, Onderzoek, Perspectief, Score
+from zet.vocabulary import CASUS_STATUSSEN, PERSPECTIEF_STATUSSEN
 
 LONG_COLUMNS = ["gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
                 "antwoord", "toelichting"]
@@ -34,18 +35,20 @@ def _filtered(stmt, scope: Scope, gemeente_ids=None, onderzoek_id=None, casus_id
 
 def scores_frame(session: Session, scope: Scope, *, gemeente_ids=None, onderzoek_id=None,
                  casus_id=None, doelgroep=None, with_ids: bool = False,
-                 toelichting: bool = True, with_status: bool = False) -> pd.DataFrame:
+                 toelichting: bool = True) -> pd.DataFrame:
     """The long frame: gemeente, onderzoek, casus, doelgroep, perspectief, rol, element,
-    antwoord ('1'..'5', 'nvt', 'onbekend', ''), toelichting; plus the *_id columns and the
-    perspective's ``status`` (concept, definitief) on request.
+    antwoord ('1'..'5', 'nvt', 'onbekend', ''), toelichting, status (of the perspective:
+    concept, definitief) and casus_status (lopend, afgerond); plus the *_id columns on request.
 
     toelichting=False leaves the texts out (all ''): comparisons need only the scores, and the
-    texts are most of the memory of a national frame."""
+    texts are most of the memory of a national frame. The two statuses arrive as small integer
+    codes and become categoricals, so they cost a byte per row, not a string."""
     text = Score.toelichting if toelichting else literal("")
     stmt = (select(Gemeente.naam, Onderzoek.titel, Casus.code, Casus.doelgroep, Perspectief.soort,
                    Perspectief.rol, Score.element_code, Score.score, Score.bijzonder,
                    text, Casus.gemeente_id, Casus.onderzoek_id, Casus.id,
-                   Perspectief.id, Perspectief.status if with_status else literal(""))
+                   Perspectief.id, _code(Perspectief.status, PERSPECTIEF_STATUSSEN),
+                   _code(Casus.status, CASUS_STATUSSEN))
             .join(Perspectief, Score.perspectief_id == Perspectief.id)
             .join(Casus, Perspectief.casus_id == Casus.id)
             .join(Gemeente, Casus.gemeente_id == Gemeente.id)
@@ -54,15 +57,23 @@ def scores_frame(session: Session, scope: Scope, *, gemeente_ids=None, onderzoek
     stmt = _filtered(stmt, scope, gemeente_ids, onderzoek_id, casus_id, doelgroep)
     rows = [tuple(row) for row in session.execute(stmt)]  # pandas is slow on Row objects
     columns = ["gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
-               "score", "bijzonder", "toelichting"] + ID_COLUMNS + ["status"]
+               "score", "bijzonder", "toelichting"] + ID_COLUMNS + ["status", "casus_status"]
     frame = pd.DataFrame(rows, columns=columns)
     score_text = frame["score"].astype("Int64").astype("string")
     frame["antwoord"] = score_text.fillna(frame["bijzonder"].astype("string")).fillna("").astype(
         object)
     frame["toelichting"] = frame["toelichting"].fillna("")
+    for column, values in (("status", PERSPECTIEF_STATUSSEN), ("casus_status", CASUS_STATUSSEN)):
+        frame[column] = pd.Categorical.from_codes(frame[column].to_numpy(dtype="int64"),
+                                                  categories=list(values))
     frame = frame.drop(columns=["score", "bijzonder"])
-    return frame[LONG_COLUMNS + (ID_COLUMNS if with_ids else [])
-                 + (["status"] if with_status else [])]
+    return frame[LONG_COLUMNS + (ID_COLUMNS if with_ids else []) + ["status", "casus_status"]]
+
+
+def _code(column, values: tuple[str, ...]):
+    """The column as its position in ``values`` (a stored value outside them counts as the
+    first: concept, lopend)."""
+    return case({value: i for i, value in enumerate(values)}, value=column, else_=0)
 
 
 def citaten_frame(session: Session, scope: Scope, *, gemeente_ids=None, onderzoek_id=None,

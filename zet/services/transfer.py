@@ -34,12 +34,13 @@ def run_import(session: Session, instrument: Instrument, filename: str, data: by
 
 
 def run_export(session: Session, scope: Scope, instrument: Instrument, *, gemeente_ids=None,
-               anonymous: bool = False, fmt: str = "xlsx",
+               anonymous: bool = False, fmt: str = "xlsx", alleen_compleet: bool = False,
                today: date | None = None) -> tuple[str, bytes, str]:
     """(filename, bytes, mimetype) of an export (see zet.export.service.export_bytes), logged."""
     filename, data, mimetype = export_bytes(session, scope, instrument,
                                             gemeente_ids=gemeente_ids, anonymous=anonymous,
-                                            fmt=fmt, today=today)
+                                            fmt=fmt, alleen_compleet=alleen_compleet,
+                                            today=today)
     audit.record("geëxporteerd", "export", None,
                  f"{filename}; anoniem={'ja' if anonymous else 'nee'}")
     return filename, data, mimetype

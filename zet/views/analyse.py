@@ -21,18 +21,24 @@ bp = Blueprint("analyse", __name__)
 def analyseschema(casus_id):
     session = get_session()
     casus = get_casus(session, current_scope(), casus_id)
-    schema, evidence, quotes = service.casus_schema(session, current_scope(), active_instrument(),
-                                                    casus)
+    schema, evidence, quotes, completeness = service.casus_schema(
+        session, current_scope(), active_instrument(), casus)
     audit.record("bekeken", "casus", casus.id, f"analyseschema {casus.code}")
     return render_template("analyse/analyseschema.html", casus=casus, rows=_records(schema),
-                           evidence=evidence, quotes=quotes)
+                           evidence=evidence, quotes=quotes, completeness=completeness)
 
 
 def _gemeente_filters(gemeente):
     onderzoek_id = request.args.get("onderzoek", type=int)
     if onderzoek_id not in {o.id for o in gemeente.onderzoeken}:
         onderzoek_id = None
-    return service.Filters(gemeente_ids=(gemeente.id,), onderzoek_id=onderzoek_id)
+    return service.Filters(gemeente_ids=(gemeente.id,), onderzoek_id=onderzoek_id,
+                           alleen_compleet=_alleen_compleet())
+
+
+def _alleen_compleet() -> bool:
+    """The filter "alleen complete casussen" (?compleet=1) of every analysis page."""
+    return request.args.get("compleet") == "1"
 
 
 def _gemeente_request(gemeente_id):
@@ -47,11 +53,13 @@ def totaalbeeld(gemeente_id):
     session, scope, gemeente, filters = _gemeente_request(gemeente_id)
     instrument = active_instrument()
     audit.record("bekeken", "analyse", gemeente.id, "totaalbeeld")
-    long, result = service.run_analysis(session, scope, instrument, filters)
+    _, result = service.run_analysis(session, scope, instrument, filters)
     summary = result.samenvatting
+    basis = _records(result.basis)
     return render_template(
         "analyse/totaalbeeld.html", gemeente=gemeente, filters=filters,
-        casussen=sorted(long["casus"].unique()) if not long.empty else [],
+        casussen=_records(result.casussen), basis=basis[0] if basis else None,
+        settings=service.SETTINGS,
         scores=_records(result.gemeente_scores),
         knelpunten=_records(summary[summary["soort"] == "knelpunt"]),
         succesfactoren=_records(summary[summary["soort"] == "succesfactor"]),
@@ -96,7 +104,7 @@ def _comparison_filters():
     if doelgroep not in DOELGROEPEN:
         doelgroep = None
     return service.Filters(onderzoek_titel=request.args.get("onderzoek") or None,
-                           doelgroep=doelgroep)
+                           doelgroep=doelgroep, alleen_compleet=_alleen_compleet())
 
 
 def _comparison(anonymous: bool):
@@ -115,7 +123,7 @@ def vergelijking():
         "analyse/vergelijking.html", filters=filters, table=table,
         anonymous=anonymous, forced_anonymous=must_anonymise(),
         onderzoeken=service.onderzoek_titles(get_session(), current_scope()),
-        doelgroepen=DOELGROEPEN, min_casussen=service.SETTINGS.min_casussen,
+        doelgroepen=DOELGROEPEN, settings=service.SETTINGS,
         names={e.code: e.name for e in active_instrument().elements})
 
 

@@ -39,7 +39,8 @@ def _download(fmt: str):
     gemeente_ids = None if must_anonymise() else _gemeente_ids()
     filename, data, mimetype = run_export(
         get_session(), comparison_scope(), active_instrument(), gemeente_ids=gemeente_ids,
-        anonymous=anonymous, fmt=fmt)
+        anonymous=anonymous, fmt=fmt,
+        alleen_compleet=fmt != "zip" and request.args.get("compleet") == "1")  # a bundle is whole
     response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
                          download_name=filename, max_age=0)
     response.headers["Cache-Control"] = "no-store"  # casus data: never in a shared cache
