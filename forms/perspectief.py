@@ -10,7 +10,7 @@ from forms.base import DutchDateField, RuleCheck, TrimmedStringField, ZetForm, c
 from zet.instrument import Instrument
 from zet.services.perspectieven import PerspectiefInput
 from zet.rules import InvalidAnswer, catalog, parse_answer
-from zet.vocabulary import GEINTERVIEWDEN, TOESTEMMING_VORMEN
+from zet.vocabulary import GEINTERVIEWDEN, SPREKERS_PER_PERSPECTIEF, TOESTEMMING_VORMEN
 
 EXTRA_CITAAT_ROWS = 2
 
@@ -32,7 +32,11 @@ class CitaatForm(PlainForm):
         locales = ("nl",)
 
     tekst = TextAreaField("Citaat", [RuleCheck(catalog.CITAAT)])
-    bron = StringField("Wie zei het", [RuleCheck(catalog.CITAAT_BRON)])
+    bron = StringField("Nadere aanduiding (bijv. moeder)", [RuleCheck(catalog.CITAAT_BRON)])
+    soort = SelectField("Laat zien", validators=[Optional()], validate_choice=False,
+                        choices=choices([("knelpunt", "een knelpunt"),
+                                         ("succesfactor", "wat goed gaat")], "– niet gekozen –"))
+    citeerbaar = BooleanField("Mag in een rapport worden geciteerd")
 
 
 class PerspectiefFormBase(ZetForm):
@@ -67,9 +71,12 @@ def perspectief_form_class(instrument: Instrument, soort: str) -> type[Perspecti
             validators=[Optional(), _valid_answer])
         attrs[f"toelichting-{element.code}"] = TextAreaField(
             f"Toelichting bij {element.name}", [RuleCheck(catalog.TOELICHTING)])
-    citaat = type("CitaatFormFor", (CitaatForm,), {"element": SelectField(
-        "Bij element", validators=[Optional()], validate_choice=False,
-        choices=choices([(e.code, e.name) for e in instrument.elements], "– algemeen –"))})
+    citaat = type("CitaatFormFor", (CitaatForm,), {
+        "element": SelectField(
+            "Bij element", validators=[Optional()], validate_choice=False,
+            choices=choices([(e.code, e.name) for e in instrument.elements], "– algemeen –")),
+        "spreker": SelectField("Wie zei het", validators=[Optional()], validate_choice=False,
+                               choices=choices(SPREKERS_PER_PERSPECTIEF[soort]))})
     attrs["citaten"] = FieldList(FormField(citaat), min_entries=EXTRA_CITAAT_ROWS)
     return type(f"PerspectiefForm_{soort}", (PerspectiefFormBase,), attrs)
 
@@ -88,7 +95,9 @@ def form_to_input(form: PerspectiefFormBase, instrument: Instrument, soort: str)
         data.answers[element.code] = parse_answer(score_field.data)
         data.toelichtingen[element.code] = toelichting_field.data or ""
     data.citaten = [{"tekst": entry.tekst.data or "", "bron": entry.bron.data or "",
-                     "element_code": entry.element.data or None} for entry in form.citaten]
+                     "element_code": entry.element.data or None,
+                     "spreker": entry.spreker.data or "", "soort": entry.soort.data or None,
+                     "citeerbaar": bool(entry.citeerbaar.data)} for entry in form.citaten]
     return data
 
 
@@ -107,7 +116,9 @@ def fill_form(form: PerspectiefFormBase, instrument: Instrument, perspectief) ->
         form.citaten.pop_entry()
     for citaat in perspectief.citaten:
         form.citaten.append_entry({"tekst": citaat.tekst, "bron": citaat.bron,
-                                   "element": citaat.element_code or ""})
+                                   "element": citaat.element_code or "",
+                                   "spreker": citaat.spreker, "soort": citaat.soort or "",
+                                   "citeerbaar": citaat.citeerbaar})
     for _ in range(EXTRA_CITAAT_ROWS):
         form.citaten.append_entry()
 

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from zet import create_app
 from zet.cli import main
 from zet.db import get_session
-from zet.models import Casus, Gemeente, Perspectief, Score
+from zet.models import Casus, Citaat, Gemeente, Perspectief, Score
 
 
 def run(app, *args):
@@ -28,6 +28,11 @@ def test_demo_loads_two_gemeenten_with_three_complete_casussen_each(tmp_path, mo
             assert {p.soort for p in casus.perspectieven} == {"inwoner", "professional", "dossier"}
         scores_before = session.scalar(select(func.count(Score.id)))
         assert scores_before == 15 * len(perspectives)
+        for casus in session.scalars(select(Casus)):  # the findings of every casus
+            assert casus.knelpunten and casus.wat_gaat_goed and casus.synthese, casus.code
+        quotes = session.scalars(select(Citaat)).all()
+        assert any(q.citeerbaar for q in quotes) and not all(q.citeerbaar for q in quotes)
+        assert {q.spreker for q in quotes} >= {"ouder", "inwoner", "professional", "dossier"}
     again = runner_app.test_cli_runner().invoke(main, ["demo"])
     assert again.exit_code == 0 and "niets veranderd" in again.output
     with runner_app.app_context():

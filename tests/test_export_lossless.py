@@ -3,7 +3,8 @@
 The dataset touches every fact ZET stores: gemeente facts, onderzoeken (one without casussen), a
 gemeente without casussen, casus facts with lists and dates, a casus without scores, definitief
 and concept perspectives with their metadata, a perspective without scores, citaten with and
-without element, and texts that look like formulas (or already start with the CSV's guard apostrophe) or hold
+without element (with speaker, kind and whether a report may quote them), the casus findings
+(knelpunten, wat gaat goed, a synthesis per element), and texts that look like formulas (or already start with the CSV's guard apostrophe) or hold
 semicolons, quotes and line breaks.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from zet.export.service import export_bytes
 from zet.importing import import_file
 from zet.models import Casus, Gemeente, Perspectief
 from zet.rules import parse_answer
+from zet.services.bevindingen import save_bevindingen
 from zet.services.casussen import save_casus
 from zet.services.gemeenten import save_gemeente, save_onderzoek
 from zet.services.perspectieven import PerspectiefInput, save_perspectief
@@ -46,12 +48,16 @@ def make_full_dataset(session, instrument) -> None:
         "hulpvraag": "Steun bij school\nen thuis.", "datum_aanmelding": date(2025, 9, 1),
         "datum_eerste_contact": date(2025, 9, 15), "datum_start_hulp": date(2025, 11, 1),
         "indicatie_maanden": 12, "wisselingen_contactpersoon": 0, "status": "afgerond"})
+    save_bevindingen(session, instrument, j01, {
+        "knelpunten": "Drie keer opnieuw verteld;\nwachtlijst school.",
+        "wat_gaat_goed": "Vaste coach na de zomer.",
+        "synthese": {codes[3]: "Alle drie zien de wisselingen.", codes[0]: "=eerst uitvragen"}})
     save_casus(session, duinwijk, {"code": "DW-V02", "doelgroep": "volwassenen"})  # no scores
     inwoner = PerspectiefInput(
         soort="inwoner", datum=date(2026, 2, 3), afnemer="Onderzoeker Mira", geinterviewde="ouder",
         toestemming=True, toestemming_datum=date(2026, 1, 20), toestemming_vorm="schriftelijk",
         citaten=[{"element_code": codes[0], "tekst": "Ik moest alles drie keer vertellen.",
-                  "bron": "moeder"},
+                  "bron": "moeder", "spreker": "ouder", "soort": "knelpunt", "citeerbaar": True},
                  {"element_code": None, "tekst": "=ze luisterden wel", "bron": ""}])
     for i, code in enumerate(codes):
         inwoner.answers[code] = parse_answer(["1", "2", "3", "4", "5", "nvt", "onbekend"][i % 7])
@@ -110,6 +116,17 @@ def test_workbook_round_trip_into_an_empty_database_gives_identical_sheets(sessi
                         ("professional", "wijkteammedewerker"): "concept",
                         ("dossier", None): "concept"}
     assert len(before["Citaten"]) == 3
+    quotes = {row[5]: row for row in before["Citaten"][1:]}
+    assert quotes["Ik moest alles drie keer vertellen."][7:] == ("ouder", "knelpunt", "ja")
+    assert quotes["=ze luisterden wel"][7:] == ("inwoner", None, "nee")  # the default speaker
+    header = before["Casussen"][0]
+    j01 = casussen["DW-J01"]
+    assert j01[header.index("knelpunten")] == "Drie keer opnieuw verteld;\nwachtlijst school."
+    assert j01[header.index("wat_gaat_goed")] == "Vaste coach na de zomer."
+    codes = instrument.codes
+    assert before["Synthese"][1:] == [  # instrument order, whatever order they were typed in
+        ("Gemeente Duinwijk", "DW-J01", codes[0], "=eerst uitvragen"),
+        ("Gemeente Duinwijk", "DW-J01", codes[3], "Alle drie zien de wisselingen.")]
 
 
 def test_importing_the_same_workbook_again_changes_nothing(session, instrument):
@@ -138,7 +155,7 @@ def test_csv_bundle_round_trip_gives_identical_files(session, instrument):
             files[len(files)] = {n: archive.read(n) for n in archive.namelist()}
     assert sorted(files[0]) == ["LEESMIJ.txt", "casussen.csv", "citaten.csv", "data.csv",
                                 "gemeenten.csv", "instrument.csv", "onderzoeken.csv",
-                                "perspectieven.csv"]
+                                "perspectieven.csv", "synthese.csv"]
     assert files[0] == files[1]
     casussen = files[0]["casussen.csv"].decode("utf-8-sig")
     assert "DW-J01;Ronde 2026;jeugd;Jeugdwet;tiener;LVB, autisme/ASS;onderwijs, gezin" in casussen

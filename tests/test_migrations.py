@@ -81,17 +81,22 @@ def test_migration_0003_refuses_names_that_become_the_same_and_says_which(databa
         conftest._pg_schema_ready = False
 
 
+def _casus_t01(connection) -> None:
+    """Gemeente Testdorp (id 1) with casus T-01 (id 1), as rows of a schema after 0003."""
+    now = "CURRENT_TIMESTAMP"
+    connection.execute(text(f"INSERT INTO gemeente (id, naam, naam_key, created_at, updated_at) "
+                            f"VALUES (1, 'Testdorp', 'testdorp', {now}, {now})"))
+    connection.execute(text(f"INSERT INTO casus (id, gemeente_id, code, code_key, doelgroep, "
+                            f"beperkingen, leefgebieden, status, created_at, updated_at) VALUES "
+                            f"(1, 1, 'T-01', 't-01', 'jeugd', '[]', '[]', 'lopend', {now}, {now})"))
+
+
 def test_migration_0004_drops_scores_without_answer_or_toelichting(database_url):
     engine = make_engine(database_url)
     _fresh_at(engine, "0003")
     now = "CURRENT_TIMESTAMP"
     with engine.begin() as connection:
-        connection.execute(text(f"INSERT INTO gemeente (id, naam, naam_key, created_at, "
-                                f"updated_at) VALUES (1, 'Testdorp', 'testdorp', {now}, {now})"))
-        connection.execute(text(f"INSERT INTO casus (id, gemeente_id, code, code_key, doelgroep, "
-                                f"beperkingen, leefgebieden, status, created_at, updated_at) "
-                                f"VALUES (1, 1, 'T-01', 't-01', 'jeugd', '[]', '[]', 'lopend', "
-                                f"{now}, {now})"))
+        _casus_t01(connection)
         connection.execute(text(f"INSERT INTO perspectief (id, casus_id, soort, rol, rol_key, "
                                 f"toestemming, status, instrument_version, version, created_at, "
                                 f"updated_at) VALUES (1, 1, 'inwoner', '', '', false, "
@@ -107,6 +112,33 @@ def test_migration_0004_drops_scores_without_answer_or_toelichting(database_url)
     with engine.connect() as connection:
         kept = connection.execute(text("SELECT element_code FROM score ORDER BY element_code"))
         assert [row[0] for row in kept] == ["E0", "E1", "E2"]
+    engine.dispose()
+    if engine.dialect.name == "postgresql":
+        from tests import conftest
+        conftest._pg_schema_ready = False
+
+
+def test_migration_0005_gives_every_quote_its_perspective_as_speaker(database_url):
+    engine = make_engine(database_url)
+    _fresh_at(engine, "0004")
+    now = "CURRENT_TIMESTAMP"
+    with engine.begin() as connection:
+        _casus_t01(connection)
+        for pid, soort in ((1, "inwoner"), (2, "dossier")):
+            connection.execute(text(
+                f"INSERT INTO perspectief (id, casus_id, soort, rol, rol_key, toestemming, "
+                f"status, instrument_version, version, created_at, updated_at) VALUES ({pid}, 1, "
+                f"'{soort}', '', '', false, 'concept', '2026.1', 1, {now}, {now})"))
+            connection.execute(text(f"INSERT INTO citaat (perspectief_id, element_code, tekst, "
+                                    f"bron) VALUES ({pid}, NULL, 'Citaat {pid}', '')"))
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT tekst, spreker, soort, citeerbaar FROM citaat "
+                                       "ORDER BY tekst")).all()
+        assert [tuple(r) for r in rows] == [("Citaat 1", "inwoner", None, False),
+                                            ("Citaat 2", "dossier", None, False)]
+        casus = connection.execute(text("SELECT knelpunten, wat_gaat_goed, synthese FROM casus"))
+        assert tuple(casus.one()) == (None, None, None)
     engine.dispose()
     if engine.dialect.name == "postgresql":
         from tests import conftest

@@ -41,6 +41,11 @@ class Register:
     file: str
     key: tuple[str, ...]
     columns: tuple[str, ...]
+    rows_noun: str = ""   # what a count of its rows is called in a report (default: name)
+
+    @property
+    def noun(self) -> str:
+        return self.rows_noun or self.name
 
 
 GEMEENTEN = Register("gemeenten", "Gemeentegegevens", "gemeenten.csv", ("gemeente",),
@@ -50,7 +55,7 @@ ONDERZOEKEN = Register("onderzoeken", "Onderzoeken", "onderzoeken.csv", ("gemeen
 CASUSSEN = Register("casussen", "Casussen", "casussen.csv", ("gemeente", "casus"),
                     ("gemeente", "casus", "onderzoek", "doelgroep", "wet", "levensfase",
                      "beperkingen", "leefgebieden", *VRAAG_COLUMNS, "hulpvraag",
-                     "datum_aanmelding", "datum_eerste_contact", "datum_start_hulp",
+                     "knelpunten", "wat_gaat_goed", "datum_aanmelding", "datum_eerste_contact", "datum_start_hulp",
                      "indicatie_maanden", "wisselingen_contactpersoon", "status"))
 PERSPECTIEVEN = Register("perspectieven", "Perspectieven", "perspectieven.csv",
                          ("gemeente", "casus", "perspectief", "rol"),
@@ -59,8 +64,12 @@ PERSPECTIEVEN = Register("perspectieven", "Perspectieven", "perspectieven.csv",
                           "instrumentversie"))
 CITATEN = Register("citaten", "Citaten", "citaten.csv",
                    ("gemeente", "casus", "perspectief", "rol"),
-                   ("gemeente", "casus", "perspectief", "rol", "element", "tekst", "bron"))
-REGISTERS = (GEMEENTEN, ONDERZOEKEN, CASUSSEN, PERSPECTIEVEN, CITATEN)
+                   ("gemeente", "casus", "perspectief", "rol", "element", "tekst", "bron",
+                    "spreker", "soort", "citeerbaar"))
+SYNTHESE = Register("synthese", "Synthese", "synthese.csv", ("gemeente", "casus", "element"),
+                    ("gemeente", "casus", "element", "tekst"), rows_noun="regels synthese")
+REGISTERS = (GEMEENTEN, ONDERZOEKEN, CASUSSEN, PERSPECTIEVEN, CITATEN, SYNTHESE)
+REGISTER_BY_NAME = {register.name: register for register in REGISTERS}
 DATE_COLUMNS = frozenset({"periode_start", "periode_eind", "datum_aanmelding",
                           "datum_eerste_contact", "datum_start_hulp", "datum",
                           "toestemming_datum"})

@@ -16,6 +16,12 @@ TOESTEMMING_VORMEN = ("schriftelijk", "mondeling")
 PROFESSIONAL_ROLLEN = ("toegangsmedewerker/consulent", "wijkteammedewerker",
                        "jeugd- en gezinscoach", "(ambulant) begeleider")
 PERSPECTIEF_STATUSSEN = ("concept", "definitief")
+# Who said a quote; per perspective the ones that fit (the inwoner interview may be with a
+# parent or the young person, see GEINTERVIEWDEN).
+SPREKERS = ("inwoner", "ouder", "jongere", "professional", "dossier")
+SPREKERS_PER_PERSPECTIEF = {"inwoner": ("inwoner", "ouder", "jongere"),
+                            "professional": ("professional",), "dossier": ("dossier",)}
+CITAAT_SOORTEN = ("knelpunt", "succesfactor")
 
 
 def leefgebied_field_name(gebied: str) -> str:

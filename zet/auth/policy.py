@@ -41,6 +41,7 @@ POLICY: dict[str, Allow] = {
     "gemeenten.edit": Allow(read=BEHEERDER, write=BEHEERDER),
     "casussen.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
     "perspectieven.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
+    "bevindingen.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
     "importeren.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
     # Analysis of one casus or gemeente shows toelichting and quotes: casus-level.
     "analyse.*": Allow(read=CASUS_WERK),

@@ -1,4 +1,6 @@
-"""The fictional demo dataset: two gemeenten, three casussen each, every perspective filled.
+"""The fictional demo dataset: two gemeenten, three casussen each, every perspective filled,
+with the findings of each casus and quotes that say who said them and whether a report may
+quote them.
 
 All names are invented pseudonyms. Loading twice changes nothing: existing casussen are skipped.
 """
@@ -12,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from zet.instrument import Instrument
 from zet.rules import parse_answer
+from zet.services.bevindingen import save_bevindingen
 from zet.services.casussen import find_casus, save_casus
 from zet.services.gemeenten import find_gemeente_by_name, save_gemeente, save_onderzoek
 from zet.services.perspectieven import PerspectiefInput, save_perspectief
@@ -43,7 +46,10 @@ def load_demo(session: Session, instrument: Instrument, path: Path = DEMO_FILE) 
             onderzoek = onderzoeken.get(values.pop("onderzoek", None))
             values["onderzoek_id"] = onderzoek.id if onderzoek else None
             perspectives = values.pop("perspectieven")
+            findings = {key: values.pop(key) for key in ("knelpunten", "wat_gaat_goed",
+                                                         "synthese") if key in values}
             casus = save_casus(session, gemeente, values)
+            save_bevindingen(session, instrument, casus, findings)
             for raw_perspective in perspectives:
                 save_perspectief(session, instrument, casus, _perspective_input(raw_perspective),
                                  final=True)
@@ -64,5 +70,7 @@ def _perspective_input(raw: dict) -> PerspectiefInput:
         data.answers[code] = parse_answer(item.get("score"))
         data.toelichtingen[code] = item.get("toelichting", "")
     data.citaten = [{"element_code": c.get("element"), "tekst": c["tekst"],
-                     "bron": c.get("bron", "")} for c in raw.get("citaten", [])]
+                     "bron": c.get("bron", ""), "spreker": c.get("spreker", ""),
+                     "soort": c.get("soort"), "citeerbaar": c.get("citeerbaar", False)}
+                    for c in raw.get("citaten", [])]
     return data

@@ -34,7 +34,9 @@ Bestanden
 - casussen.csv: de gegevens van elke casus, ook van casussen zonder scores.
 - perspectieven.csv: per perspectief de status, datum, afnemer, wie is geïnterviewd,
   toestemming, rol en instrumentversie.
-- citaten.csv: alle citaten, met het werkzaam element (code, of leeg) en de bron.
+- citaten.csv: alle citaten, met het werkzaam element (code, of leeg), wie het zei (spreker),
+  of het een knelpunt of succesfactor laat zien (soort) en of een rapport het mag citeren.
+- synthese.csv: per casus en werkzaam element de synthese van de onderzoeker.
 - {instrument}: de werkzame elementen (code en naam).
 
 In R: read.csv2("casussen.csv", fileEncoding = "UTF-8-BOM"); datums met

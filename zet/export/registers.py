@@ -16,14 +16,15 @@ import pandas as pd
 import analysis
 from zet.export.tables import gemeente_order
 from zet.interchange import (CASUSSEN, CITATEN, GEMEENTEN, LIST_SEPARATOR, NO, ONDERZOEKEN,
-                             PERSPECTIEVEN, REGISTERS, VRAAG_COLUMNS, YES, Register)
+                             PERSPECTIEVEN, REGISTERS, SYNTHESE, VRAAG_COLUMNS, YES, Register)
 
 _PERSPECTIVE_RANK = {soort: i for i, soort in enumerate(analysis.PERSPECTIEVEN)}
 
 
 def register_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Per register name the frame to write. ``frames`` holds 'gemeenten', 'onderzoeken',
-    'casussen', 'perspectieven' and 'citaten' as zet.services.dataset returns them."""
+    'casussen', 'perspectieven', 'citaten' and 'synthese' as zet.services.dataset returns
+    them."""
     names = set(frames["gemeenten"]["gemeente"])
     for frame in frames.values():
         names |= set(frame["gemeente"]) if "gemeente" in frame else set()
@@ -34,7 +35,9 @@ def register_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         CASUSSEN.name: _casussen(_ordered(frames["casussen"], rank, "casus")),
         PERSPECTIEVEN.name: _perspectieven(_ordered(frames["perspectieven"], rank, "casus",
                                                     perspective=True)),
-        CITATEN.name: _ordered(frames["citaten"], rank, "casus", perspective=True),
+        CITATEN.name: _yes_no(_ordered(frames["citaten"], rank, "casus", perspective=True),
+                              "citeerbaar"),
+        SYNTHESE.name: _ordered(frames["synthese"], rank, "casus"),
     }
     return {register.name: _cells(register, tables[register.name]) for register in REGISTERS}
 
@@ -68,8 +71,13 @@ def _casussen(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _perspectieven(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.rename(columns={"instrument_version": "instrumentversie"})
-    frame["toestemming"] = [YES if v else NO for v in frame["toestemming"]]
+    return _yes_no(frame.rename(columns={"instrument_version": "instrumentversie"}),
+                   "toestemming")
+
+
+def _yes_no(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    frame = frame.copy()
+    frame[column] = [YES if v else NO for v in frame[column]]
     return frame
 
 

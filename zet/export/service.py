@@ -19,7 +19,8 @@ from zet.export.workbook import build_workbook
 from zet.instrument import Instrument
 from zet.services.analyse import SETTINGS
 from zet.services.dataset import (casussen_frame, citaten_frame, gemeenten_frame,
-                                  onderzoeken_frame, perspectieven_frame, scores_frame)
+                                  onderzoeken_frame, perspectieven_frame, scores_frame,
+                                  synthese_frame)
 from zet.services.gemeenten import find_gemeente_by_name, list_gemeenten
 
 FORMATS = {
@@ -84,17 +85,16 @@ def facts_tables(session: Session, scope: Scope, gemeente_ids, citaten=None,
     ``casussen_of`` (a long frame) only the casussen, perspectives and quotes of its casussen."""
     citaten = citaten if citaten is not None else citaten_frame(session, scope,
                                                                 gemeente_ids=gemeente_ids)
-    casussen = casussen_frame(session, scope, gemeente_ids=gemeente_ids)
-    perspectieven = perspectieven_frame(session, scope, gemeente_ids=gemeente_ids)
+    per_casus = {"casussen": casussen_frame(session, scope, gemeente_ids=gemeente_ids),
+                 "perspectieven": perspectieven_frame(session, scope, gemeente_ids=gemeente_ids),
+                 "citaten": citaten.drop(columns=["casus_id"]),
+                 "synthese": synthese_frame(session, scope, gemeente_ids=gemeente_ids)}
     if casussen_of is not None:
-        casussen, perspectieven, citaten = (same_casussen(frame, casussen_of)
-                                            for frame in (casussen, perspectieven, citaten))
+        per_casus = {name: same_casussen(frame, casussen_of) for name, frame in per_casus.items()}
     return register_tables({
         "gemeenten": gemeenten_frame(session, scope, gemeente_ids=gemeente_ids),
         "onderzoeken": onderzoeken_frame(session, scope, gemeente_ids=gemeente_ids),
-        "casussen": casussen,
-        "perspectieven": perspectieven,
-        "citaten": citaten.drop(columns=["casus_id"]),
+        **per_casus,
     })
 
 

@@ -281,11 +281,11 @@ def _quotes_per_cell(citaten: pd.DataFrame | None) -> pd.DataFrame | None:
     bound = citaten[citaten["element"].fillna("").astype(str) != ""]
     if bound.empty:
         return None
-    who = bound["bron"].fillna("").astype(str)
-    fallback = bound["perspectief"].astype(str) + np.where(
-        bound["rol"].fillna("").astype(str) != "", " (" + bound["rol"].fillna("").astype(str)
-        + ")", "")
-    source = who.where(who != "", fallback)
+    speaker = bound["spreker"].fillna("").astype(str)
+    speaker = speaker.where(speaker != "", bound["perspectief"].astype(str))
+    rol, bron = bound["rol"].fillna("").astype(str), bound["bron"].fillna("").astype(str)
+    source = (speaker + np.where(rol != "", " (" + rol + ")", "")
+              + np.where(bron != "", ", " + bron, ""))
     text = "“" + bound["tekst"].astype(str) + "” (" + source + ")"
     frame = pd.DataFrame({"gemeente": bound["gemeente"].astype(str),
                           "casus": bound["casus"].astype(str),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from zet.access import ALL, Scope
 from zet.errors import DomainError
 from zet.instrument import Instrument
+from zet.interchange import REGISTER_BY_NAME
 from zet.models import Casus, Gemeente, Onderzoek, Perspectief, Score
 from zet.models.mixins import utcnow
 from zet.services.gemeenten import save_gemeente, save_onderzoek
@@ -139,7 +140,8 @@ class ImportPlan:
                      _n(counts["onderzoeken"], "onderzoek", "onderzoeken"),
                      _n(counts["casussen"], "casus", "casussen"),
                      _n(counts["perspectieven"], "perspectief", "perspectieven"),
-                     _n(counts["citaten"], "perspectief", "perspectieven") + " met citaten"]
+                     _n(counts["citaten"], "perspectief", "perspectieven") + " met citaten",
+                     _n(counts["synthese"], "casus", "casussen") + " met synthese"]
             lines.append(f"Gegevens {'aangevuld of gewijzigd' if self.applied else 'aan te vullen of te wijzigen'}"
                          f" (naast de scores): {', '.join(parts)}.")
         lines += self.reading_lines()
@@ -207,7 +209,8 @@ class ImportPlan:
                 f"'{raw}' als '{name}'" for raw, name in readings[:LIST_SHOWN]) + ".")
         if self.facts is not None and self.facts.present:
             lines.append("Gelezen naast de scores: " + ", ".join(
-                f"{len(rows)} {name}" for name, rows in self.facts.rows.items()) + ".")
+                f"{len(rows)} {REGISTER_BY_NAME[name].noun}" for name, rows
+                in self.facts.rows.items()) + ".")
         if self.validation.ignored_columns:
             lines.append("Genegeerde kolommen (onbekend): "
                          + _shortened([f"'{c}'" for c in self.validation.ignored_columns]) + ".")

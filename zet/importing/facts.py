@@ -1,5 +1,5 @@
-"""Importing the facts tables beside the scores: gemeenten, onderzoeken, casussen, perspectives
-and citaten (zet.interchange registers, the workbook's facts sheets or the bundle's CSV files).
+"""Importing the facts tables beside the scores: gemeenten, onderzoeken, casussen, perspectives,
+citaten and the synthesis per casus and element (zet.interchange registers, the workbook's facts sheets or the bundle's CSV files).
 
 ``read_facts`` checks every cell with the field rules of zet.rules.catalog (the services apply
 the same objects); ``check_facts`` checks what the rows say against the scores table and the
@@ -23,7 +23,8 @@ from zet.importing.validate import (KnownState, Problem, Validation, element_cod
                                     element_message, perspective_key)
 from zet.instrument import Instrument
 from zet.interchange import (CASUSSEN, CITATEN, DATE_COLUMNS, GEMEENTEN, LIST_SEPARATOR, NO,
-                             ONDERZOEKEN, PERSPECTIEVEN, REGISTERS, VRAAG_COLUMNS, YES, Register)
+                             ONDERZOEKEN, PERSPECTIEVEN, REGISTERS, SYNTHESE, VRAAG_COLUMNS, YES,
+                             Register)
 from zet.models import Casus, Citaat, Gemeente, Onderzoek, Perspectief
 from zet.models.mixins import utcnow
 from zet.rules import catalog, state
@@ -32,9 +33,10 @@ from zet.rules.identity import (gemeente_lookalike_problem, gemeente_spelling_me
                                 no_access_message)
 from zet.rules.names import (casus_key, clean_name, gemeente_key, gemeente_lookalike_key,
                              name_key, onderzoek_key, rol_key)
+from zet.services.bevindingen import bevindingen_problems, save_bevindingen, stored_synthese
 from zet.services.casussen import CASUS_FIELDS, save_casus
 from zet.services.gemeenten import save_gemeente, save_onderzoek
-from zet.services.perspectieven import find_single
+from zet.services.perspectieven import citaat_problems, find_single, new_citaten
 
 PerspectiveKey = tuple[str, str, str, str]   # gemeente key, casus key, soort, rol key
 
@@ -85,6 +87,9 @@ class FactRow:
         return self.gkey, self.ckey, self.soort, self.rkey
 
     def label(self) -> str:
+        if self.register is SYNTHESE:
+            return (f"de synthese bij {self.values.get('element_code')} van casus {self.casus} "
+                    f"({self.gemeente})")
         if self.soort:
             rol = f" ({self.rol})" if self.rol else ""
             return f"{self.soort}{rol} van casus {self.casus} ({self.gemeente})"
@@ -211,6 +216,8 @@ def _identity(fact: FactRow) -> tuple:
         return fact.gkey, fact.okey
     if fact.register is CASUSSEN:
         return fact.casus_ref
+    if fact.register is SYNTHESE:
+        return fact.casus_ref + (fact.values.get("element_code"),)
     return fact.perspective
 
 
@@ -272,28 +279,63 @@ def _read_row(register: Register, number: int, where: str, cells: dict[str, str]
         _text(values, cells, "afnemer", catalog.AFNEMER, check)
         _choice(values, cells, "geinterviewde", catalog.GEINTERVIEWDE, check)
         _choice(values, cells, "toestemming_vorm", catalog.TOESTEMMING_VORM, check)
-        if "toestemming" in cells:
-            answer = cells["toestemming"].casefold()
-            if answer in (YES, "j", "1", "waar", "true"):
-                values["toestemming"] = True
-            elif answer in (NO, "n", "0", "onwaar", "false", ""):
-                values["toestemming"] = False
-            else:
-                errors.append(f"Toestemming '{cells['toestemming']}' onbekend: vul ja of nee in.")
+        _yes_no(values, cells, "toestemming", "Toestemming", errors)
         if cells.get("instrumentversie"):
             values["instrument_version"] = cells["instrumentversie"]
     elif register is CITATEN:
+        _read_citaat(fact.soort, values, cells, instrument, errors)
+    elif register is SYNTHESE:
         raw = cells.get("element", "")
-        values["element_code"] = element_code(instrument, raw)   # empty: not tied to one
-        if raw and values["element_code"] is None:
+        values["element_code"] = element_code(instrument, raw)
+        if values["element_code"] is None:
             errors.append(element_message(instrument, raw))
-        if check(catalog.CITAAT, cells.get("tekst", ""), required=True):
-            values["tekst"] = catalog.CITAAT.clean(cells.get("tekst"))
-        if check(catalog.CITAAT_BRON, cells.get("bron", "")):
-            values["bron"] = catalog.CITAAT_BRON.clean(cells.get("bron"))
+        elif not catalog.SYNTHESE.clean(cells.get("tekst")):
+            errors.append("Tekst ontbreekt: vul de synthese in, of laat de rij weg.")
+        else:
+            found = bevindingen_problems(instrument,
+                                         {"synthese": {values["element_code"]: cells["tekst"]}})
+            errors.extend(found.values())
+            values["tekst"] = catalog.SYNTHESE.clean(cells["tekst"])
     for message in errors:
         problems.add(where, number, message)
     return None if errors else fact
+
+
+def _read_citaat(soort: str, values: dict, cells: dict, instrument: Instrument,
+                 errors: list) -> None:
+    """A Citaten row through the quote rules of the form (citaat_problems); only the columns
+    present are in ``values``, so apply_facts can keep what a left-out column does not say."""
+    raw = cells.get("element", "")
+    values["element_code"] = element_code(instrument, raw)   # empty: not tied to one
+    if raw and values["element_code"] is None:
+        errors.append(element_message(instrument, raw))
+    if not catalog.CITAAT.clean(cells.get("tekst")):
+        errors.append("Citaat ontbreekt.")
+    quote = {name: cells[name] for name in ("tekst", "bron", "spreker", "soort") if name in cells}
+    found = citaat_problems(instrument, soort, quote)
+    errors.extend(found.values())
+    if found:
+        return
+    values["tekst"] = catalog.CITAAT.clean(cells.get("tekst"))
+    if "bron" in cells:
+        values["bron"] = catalog.CITAAT_BRON.clean(cells["bron"])
+    if "spreker" in cells:
+        values["spreker"] = catalog.CITAAT_SPREKER.normalise(cells["spreker"])
+    if "soort" in cells:
+        values["soort"] = catalog.CITAAT_SOORT.normalise(cells["soort"])
+    _yes_no(values, cells, "citeerbaar", "Citeerbaar", errors)
+
+
+def _yes_no(values: dict, cells: dict, name: str, label: str, errors: list) -> None:
+    if name not in cells:
+        return
+    answer = cells[name].casefold()
+    if answer in (YES, "j", "1", "waar", "true"):
+        values[name] = True
+    elif answer in (NO, "n", "0", "onwaar", "false", ""):
+        values[name] = False
+    else:
+        errors.append(f"{label} '{cells[name]}' onbekend: vul ja of nee in.")
 
 
 def _choice(values, cells, name, rule, check) -> None:
@@ -318,6 +360,8 @@ def _read_casus(values: dict, cells: dict, check, errors: list) -> None:
     if cells.get("status"):
         _choice(values, cells, "status", catalog.CASUS_STATUS, check)
     _text(values, cells, "hulpvraag", catalog.HULPVRAAG, check)
+    for rule in catalog.BEVINDINGEN:
+        _text(values, cells, rule.field, rule, check)
     for rule in (catalog.INDICATIE_MAANDEN, catalog.WISSELINGEN):
         if rule.field in cells and check(rule, cells[rule.field]):
             values[rule.field] = rule.parse(cells[rule.field])
@@ -466,6 +510,10 @@ def check_facts(facts: Facts, validation: Validation, known: KnownState, scope: 
             problems.add(row.where, row.row, f"Perspectief {row.label()}: "
                          f"{state.version_problem(expected, version)}")
 
+    for row in facts.of(SYNTHESE):
+        if not casus_known(row):
+            problems.add(row.where, row.row, _unknown_casus(row))
+
     for row in facts.of(CITATEN):
         if not (row.perspective in data.statuses or row.perspective in perspective_rows
                 or stored_perspective(row.perspective) is not None):
@@ -496,8 +544,8 @@ def apply_facts(session: Session, facts: Facts, instrument: Instrument, *,
     """Compare every row of the facts with what is stored; with ``write`` also store the
     differences (through the services). Call it after the scores are written, so the casussen
     and perspectives they made are found."""
-    counts = dict.fromkeys(("gemeenten", "onderzoeken", "casussen", "perspectieven", "citaten"),
-                           0)
+    counts = dict.fromkeys(("gemeenten", "onderzoeken", "casussen", "perspectieven", "citaten",
+                            "synthese"), 0)
     problems = _Problems()
     fresh = {"populate_existing": True}   # never an object loaded before the scores were written
     gemeenten = {g.naam_key: g for g in session.scalars(
@@ -597,32 +645,61 @@ def apply_facts(session: Session, facts: Facts, instrument: Instrument, *,
                 setattr(perspectief, name, value)
 
     if CITATEN.name in facts.rows:
-        wanted: dict[PerspectiveKey, list[tuple]] = defaultdict(list)
+        wanted: dict[PerspectiveKey, list[dict]] = defaultdict(list)
         for row in facts.of(PERSPECTIEVEN):
             wanted[row.perspective]
         for row in facts.of(CITATEN):
-            wanted[row.perspective].append((row.values.get("element_code"),
-                                            row.values.get("tekst", ""),
-                                            row.values.get("bron", "")))
+            wanted[row.perspective].append(row.values)
         owners = {row.perspective: row for row in facts.of(CITATEN) + facts.of(PERSPECTIEVEN)}
         for key, quotes in wanted.items():
             row = owners[key]
             casus = casus_of(row)
             perspectief = find_single(casus, row.soort, row.rol) if casus is not None else None
-            stored = [(c.element_code, c.tekst, c.bron) for c in perspectief.citaten] \
-                if perspectief is not None else []
-            if stored == quotes:
+            stored = list(perspectief.citaten) if perspectief is not None else []
+            before = {(c.element_code, c.tekst): c for c in stored}
+            citaten = new_citaten(row.soort, [
+                _with_stored(q, before.get((q.get("element_code"), q.get("tekst"))))
+                for q in quotes])
+            if [_quote(c) for c in stored] == [_quote(c) for c in citaten]:
                 continue
             counts["citaten"] += 1
             if write and perspectief is not None:
-                perspectief.citaten = [Citaat(element_code=code, tekst=tekst, bron=bron)
-                                       for code, tekst, bron in quotes]
+                perspectief.citaten = citaten
                 # A new version, so a form opened before the import gets a conflict instead
                 # of silently putting the old quotes back.
                 perspectief.updated_at = utcnow()
+
+    if SYNTHESE.name in facts.rows:
+        texts: dict[tuple[str, str], dict[str, str]] = {row.casus_ref: {}
+                                                        for row in facts.of(CASUSSEN)}
+        for row in facts.of(SYNTHESE):
+            texts.setdefault(row.casus_ref, {})[row.values["element_code"]] = row.values["tekst"]
+        owners = {row.casus_ref: row for row in facts.of(CASUSSEN) + facts.of(SYNTHESE)}
+        for ref, synthese in texts.items():
+            casus = casus_of(owners[ref])
+            stored = (casus.synthese if casus is not None else None) or {}
+            if stored == stored_synthese(instrument, synthese):
+                continue
+            counts["synthese"] += 1
+            if write and casus is not None:
+                save_bevindingen(session, instrument, casus, {"synthese": synthese})
     if write:
         session.flush()
     return FactChanges(counts, problems.as_list())
+
+
+_QUOTE_FIELDS = ("element_code", "tekst", "bron", "spreker", "soort", "citeerbaar")
+
+
+def _quote(citaat: Citaat) -> tuple:
+    return tuple(getattr(citaat, name) for name in _QUOTE_FIELDS)
+
+
+def _with_stored(quote: dict, stored: Citaat | None) -> dict:
+    """A quote from the file, with what its left-out columns do not say taken from the same
+    quote (same element and text) as ZET has it."""
+    return {name: quote[name] if name in quote else
+            (getattr(stored, name) if stored is not None else None) for name in _QUOTE_FIELDS}
 
 
 def _combined_problem(casus: Casus | None, values: dict) -> str | None:

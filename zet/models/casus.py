@@ -32,6 +32,11 @@ class Casus(Timestamps, Base):
     # [{"gebied": "onderwijs", "vraag": "..."}]
     leefgebieden: Mapped[list] = mapped_column(JSON, default=list)
     hulpvraag: Mapped[str | None] = mapped_column(Text)
+    # The findings written while consolidating: what went wrong and what went well, and per
+    # werkzaam element a short synthesis ({element code: text}).
+    knelpunten: Mapped[str | None] = mapped_column(Text)
+    wat_gaat_goed: Mapped[str | None] = mapped_column(Text)
+    synthese: Mapped[dict | None] = mapped_column(JSON, default=dict)
     datum_aanmelding: Mapped[date | None] = mapped_column(Date)
     datum_eerste_contact: Mapped[date | None] = mapped_column(Date)
     datum_start_hulp: Mapped[date | None] = mapped_column(Date)

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.sql.expression import false as sa_false
 
 from zet.db import Base
 from zet.models.casus import Casus
@@ -90,7 +91,8 @@ class Score(Base):
 
 
 class Citaat(Base):
-    """A quote from the interview or dossier, optionally tied to an element."""
+    """A quote from the interview or dossier, optionally tied to an element: who said it,
+    whether it illustrates a knelpunt or a succesfactor, and whether a report may quote it."""
     __tablename__ = "citaat"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,5 +101,8 @@ class Citaat(Base):
     element_code: Mapped[str | None] = mapped_column(String(20))
     tekst: Mapped[str] = mapped_column(Text)
     bron: Mapped[str] = mapped_column(String(200), default="")
+    spreker: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    soort: Mapped[str | None] = mapped_column(String(20))
+    citeerbaar: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     perspectief: Mapped[Perspectief] = relationship(back_populates="citaten")

@@ -3,14 +3,17 @@ allowed values is written. Services, the bulk import and the forms all read them
 from __future__ import annotations
 
 from zet.rules.fields import MAX_CASUSCODE, MAX_KORT, MAX_LANG, ChoiceRule, CountRule, TextRule
-from zet.vocabulary import (BEPERKINGEN, CASUS_STATUSSEN, DOELGROEPEN, GEINTERVIEWDEN,
-                            GROOTTEKLASSEN, LEEFGEBIEDEN, LEVENSFASEN, PERSPECTIEF_STATUSSEN,
-                            PERSPECTIEVEN, TOESTEMMING_VORMEN, WETTEN)
+from zet.vocabulary import (BEPERKINGEN, CASUS_STATUSSEN, CITAAT_SOORTEN, DOELGROEPEN,
+                            GEINTERVIEWDEN, GROOTTEKLASSEN, LEEFGEBIEDEN, LEVENSFASEN,
+                            PERSPECTIEF_STATUSSEN, PERSPECTIEVEN, SPREKERS, TOESTEMMING_VORMEN,
+                            WETTEN)
 
 MAX_TOELICHTING = 4000
 MAX_CITAAT = 1000
 MAX_HULPVRAAG = 4000
 MAX_LEEFGEBIED_VRAAG = 500
+MAX_BEVINDING = 4000
+MAX_SYNTHESE = 2000
 
 # Gemeente and onderzoek
 GEMEENTE_NAAM = TextRule("naam", "Gemeentenaam", MAX_KORT, name=True, identifying=False,
@@ -35,6 +38,11 @@ INDICATIE_MAANDEN = CountRule("indicatie_maanden", "Looptijd indicatie", 0, 240,
 WISSELINGEN = CountRule("wisselingen_contactpersoon", "Aantal wisselingen", 0, 99,
                         "Vul een aantal van 0 tot en met 99 in.")
 HULPVRAAG = TextRule("hulpvraag", "Hulpvraag", MAX_HULPVRAAG)
+# The casus findings, written while consolidating (as the report writes up every casus).
+KNELPUNTEN = TextRule("knelpunten", "Knelpunten", MAX_BEVINDING)
+WAT_GAAT_GOED = TextRule("wat_gaat_goed", "Wat gaat goed", MAX_BEVINDING)
+SYNTHESE = TextRule("synthese", "Synthese", MAX_SYNTHESE)
+BEVINDINGEN = (KNELPUNTEN, WAT_GAAT_GOED)
 LEEFGEBIED_VRAAG = TextRule("leefgebieden", "Vraag bij leefgebied", MAX_LEEFGEBIED_VRAAG)
 BEPERKING = ChoiceRule("beperkingen", "Beperking", BEPERKINGEN)
 LEEFGEBIED = ChoiceRule("leefgebieden", "Leefgebied", LEEFGEBIEDEN)
@@ -57,3 +65,5 @@ TOESTEMMING_VORM = ChoiceRule("toestemming_vorm", "Vorm van de toestemming", TOE
 TOELICHTING = TextRule("toelichting", "Toelichting", MAX_TOELICHTING)
 CITAAT = TextRule("tekst", "Citaat", MAX_CITAAT)
 CITAAT_BRON = TextRule("bron", "Bron van het citaat", MAX_KORT, name=True)
+CITAAT_SPREKER = ChoiceRule("spreker", "Wie zei het", SPREKERS)
+CITAAT_SOORT = ChoiceRule("soort", "Soort citaat", CITAAT_SOORTEN)

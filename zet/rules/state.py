@@ -7,6 +7,7 @@ from datetime import date
 from typing import Iterable
 
 from zet.rules.names import clean_name
+from zet.vocabulary import SPREKERS_PER_PERSPECTIEF
 
 NAMES_SHOWN = 6
 # The stored facts besides the answers that definitief_meta_problems looks at.
@@ -25,6 +26,25 @@ def rol_problem(soort: str | None, rol) -> str | None:
 def stored_rol(soort: str, rol) -> str:
     """The rol as stored: cleaned for a professional, empty for the others."""
     return clean_name(rol) if soort == "professional" else ""
+
+
+def spreker_problem(soort: str | None, spreker) -> str | None:
+    """A quote's speaker must fit its perspective: the inwoner interview quotes the inwoner, a
+    parent or the young person; a professional interview the professional; a dossier itself."""
+    allowed = SPREKERS_PER_PERSPECTIEF.get(soort or "")
+    wanted = clean_name(spreker).casefold()
+    if allowed and wanted and wanted not in allowed:
+        shown = allowed[0] if len(allowed) == 1 else \
+            f"{', '.join(allowed[:-1])} of {allowed[-1]}"
+        return (f"Een citaat bij het perspectief {soort} komt van {shown}, niet van "
+                f"{clean_name(spreker)}.")
+    return None
+
+
+def stored_spreker(soort: str, spreker) -> str:
+    """The speaker as stored: as given, or the perspective's own speaker when left empty."""
+    wanted = clean_name(spreker).casefold()
+    return wanted or SPREKERS_PER_PERSPECTIEF[soort][0]
 
 
 def definitief_meta_problems(soort: str, *, datum: date | None, afnemer, rol,

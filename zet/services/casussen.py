@@ -17,8 +17,9 @@ from zet.rules.names import casus_key
 from zet.vocabulary import leefgebied_field_name
 
 CASUS_FIELDS = ("code", "onderzoek_id", "doelgroep", "wet", "levensfase", "beperkingen",
-                "leefgebieden", "hulpvraag", "datum_aanmelding", "datum_eerste_contact",
-                "datum_start_hulp", "indicatie_maanden", "wisselingen_contactpersoon", "status")
+                "leefgebieden", "hulpvraag", "knelpunten", "wat_gaat_goed", "datum_aanmelding",
+                "datum_eerste_contact", "datum_start_hulp", "indicatie_maanden",
+                "wisselingen_contactpersoon", "status")
 
 
 def list_casussen(session: Session, scope: Scope, gemeente_id: int | None = None) -> list[Casus]:
@@ -67,6 +68,9 @@ def save_casus(session: Session, gemeente: Gemeente, values: dict,
         raise DomainError(order[1], order[0])
     _check_lists(values)
     values["hulpvraag"] = catalog.HULPVRAAG.require(values.get("hulpvraag")) or None
+    for rule in catalog.BEVINDINGEN:   # written on the bevindingen page; the casus form has none
+        if rule.field in values:
+            values[rule.field] = rule.require(values[rule.field]) or None
     casus = casus or Casus(gemeente=gemeente)
     for key in CASUS_FIELDS:
         if key in values:

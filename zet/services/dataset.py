@@ -78,18 +78,22 @@ def _code(column, values: tuple[str, ...]):
 
 def citaten_frame(session: Session, scope: Scope, *, gemeente_ids=None, onderzoek_id=None,
                   casus_id=None) -> pd.DataFrame:
-    """Quotes as evidence: gemeente, casus, perspectief, rol, element, tekst, bron (in the
-    order they were entered per perspective)."""
+    """Quotes as evidence: gemeente, casus, perspectief, rol, element, tekst, bron, spreker,
+    soort (knelpunt, succesfactor or None), citeerbaar (in the order they were entered per
+    perspective)."""
     stmt = (select(Gemeente.naam, Casus.code, Perspectief.soort, Perspectief.rol,
-                   Citaat.element_code, Citaat.tekst, Citaat.bron, Casus.id)
+                   Citaat.element_code, Citaat.tekst, Citaat.bron, Citaat.spreker,
+                   Citaat.soort, Citaat.citeerbaar, Casus.id)
             .join(Perspectief, Citaat.perspectief_id == Perspectief.id)
             .join(Casus, Perspectief.casus_id == Casus.id)
             .join(Gemeente, Casus.gemeente_id == Gemeente.id)
             .order_by(Gemeente.naam, Casus.code, PERSPECTIVE_ORDER, Perspectief.rol, Citaat.id))
     stmt = _filtered(stmt, scope, gemeente_ids, onderzoek_id, casus_id)
-    return pd.DataFrame(session.execute(stmt).all(),
-                        columns=["gemeente", "casus", "perspectief", "rol", "element", "tekst",
-                                 "bron", "casus_id"])
+    frame = pd.DataFrame(session.execute(stmt).all(),
+                         columns=["gemeente", "casus", "perspectief", "rol", "element", "tekst",
+                                  "bron", "spreker", "soort", "citeerbaar", "casus_id"])
+    frame["soort"] = frame["soort"].astype(object).where(frame["soort"].notna(), None)
+    return frame
 
 
 def gemeenten_frame(session: Session, scope: Scope, *, gemeente_ids=None) -> pd.DataFrame:
@@ -117,7 +121,7 @@ def onderzoeken_frame(session: Session, scope: Scope, *, gemeente_ids=None) -> p
 
 
 CASUS_FACTS = ["doelgroep", "wet", "levensfase", "beperkingen", "leefgebieden", "hulpvraag",
-               "datum_aanmelding", "datum_eerste_contact", "datum_start_hulp",
+               "knelpunten", "wat_gaat_goed", "datum_aanmelding", "datum_eerste_contact", "datum_start_hulp",
                "indicatie_maanden", "wisselingen_contactpersoon", "status"]
 PERSPECTIEF_FACTS = ["status", "datum", "afnemer", "geinterviewde", "toestemming",
                      "toestemming_datum", "toestemming_vorm", "instrument_version"]
@@ -145,3 +149,14 @@ def perspectieven_frame(session: Session, scope: Scope, *, gemeente_ids=None) ->
     stmt = _filtered(stmt, scope, gemeente_ids)
     return pd.DataFrame([tuple(row) for row in session.execute(stmt)],
                         columns=["gemeente", "casus", "perspectief", "rol"] + PERSPECTIEF_FACTS)
+
+
+def synthese_frame(session: Session, scope: Scope, *, gemeente_ids=None) -> pd.DataFrame:
+    """The synthesis per casus and element: gemeente, casus, element, tekst (per casus in
+    instrument order, as stored)."""
+    stmt = (select(Gemeente.naam, Casus.code, Casus.synthese)
+            .join(Gemeente, Casus.gemeente_id == Gemeente.id))
+    stmt = _filtered(stmt, scope, gemeente_ids)
+    rows = [(naam, code, element, tekst) for naam, code, synthese in session.execute(stmt)
+            for element, tekst in (synthese or {}).items()]
+    return pd.DataFrame(rows, columns=["gemeente", "casus", "element", "tekst"])

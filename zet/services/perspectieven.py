@@ -32,7 +32,8 @@ class PerspectiefInput:
     toestemming_vorm: str | None = None
     answers: dict[str, Answer] = field(default_factory=dict)
     toelichtingen: dict[str, str] = field(default_factory=dict)
-    citaten: list[dict] = field(default_factory=list)  # {"element_code", "tekst", "bron"}
+    # {"element_code", "tekst", "bron", "spreker", "soort", "citeerbaar"}; see new_citaten
+    citaten: list[dict] = field(default_factory=list)
 
 
 def find_single(casus: Casus, soort: str, rol: str = "") -> Perspectief | None:
@@ -78,10 +79,7 @@ def save_perspectief(session: Session, instrument: Instrument, casus: Casus,
     perspectief.instrument_version = instrument.version
     perspectief.updated_at = utcnow()
     _store_scores(perspectief, instrument, data)
-    perspectief.citaten = [Citaat(element_code=c.get("element_code") or None,
-                                  tekst=catalog.CITAAT.clean(c["tekst"]),
-                                  bron=catalog.CITAAT_BRON.clean(c.get("bron")))
-                           for c in data.citaten if (c.get("tekst") or "").strip()]
+    perspectief.citaten = new_citaten(data.soort, data.citaten)
     session.add(perspectief)
     try:
         session.flush()
@@ -132,17 +130,43 @@ def _check_input(instrument: Instrument, data: PerspectiefInput) -> None:
     if message:
         errors["rol"] = message
     for i, citaat in enumerate(data.citaten):
-        message = catalog.CITAAT.labelled(f"Citaat {i + 1}").problem(citaat.get("tekst"))
-        if message:
-            errors[f"citaten-{i}-tekst"] = message
-        message = catalog.CITAAT_BRON.problem(citaat.get("bron"))
-        if message:
-            errors[f"citaten-{i}-bron"] = message
-        code = citaat.get("element_code")
-        if code and instrument.element(code) is None:
-            errors[f"citaten-{i}-element"] = f"Citaat {i + 1}: onbekend element '{code}'."
+        errors.update({f"citaten-{i}-{name}": message for name, message
+                       in citaat_problems(instrument, data.soort, citaat,
+                                          f"Citaat {i + 1}").items()})
     if errors:
         raise ValidationFailed(errors)
+
+
+def citaat_problems(instrument: Instrument, soort: str, citaat: dict,
+                    label: str = "Citaat") -> dict[str, str]:
+    """Per field of a quote of a perspective of ``soort`` what is wrong with it (messages
+    start with ``label``, e.g. 'Citaat 2'); the form and the import both ask this."""
+    problems = {}
+    for name, rule in (("tekst", catalog.CITAAT.labelled(label)),
+                       ("bron", catalog.CITAAT_BRON), ("spreker", catalog.CITAAT_SPREKER),
+                       ("soort", catalog.CITAAT_SOORT)):
+        message = rule.problem(citaat.get(name))
+        if message:
+            problems[name] = message
+    message = state.spreker_problem(soort, citaat.get("spreker"))
+    if message and "spreker" not in problems:
+        problems["spreker"] = f"{label}: {message}"
+    code = citaat.get("element_code")
+    if code and instrument.element(code) is None:
+        problems["element"] = f"{label}: onbekend element '{code}'."
+    return problems
+
+
+def new_citaten(soort: str, citaten: list[dict]) -> list[Citaat]:
+    """The quotes to store for a perspective of ``soort`` (checked by citaat_problems): those
+    with a text, cleaned, the speaker defaulting to the perspective's own."""
+    return [Citaat(element_code=c.get("element_code") or None,
+                   tekst=catalog.CITAAT.clean(c["tekst"]),
+                   bron=catalog.CITAAT_BRON.clean(c.get("bron")),
+                   spreker=state.stored_spreker(soort, c.get("spreker")),
+                   soort=catalog.CITAAT_SOORT.normalise(c.get("soort")) if c.get("soort") else None,
+                   citeerbaar=bool(c.get("citeerbaar")))
+            for c in citaten if (c.get("tekst") or "").strip()]
 
 
 def _check_complete(instrument: Instrument, data: PerspectiefInput) -> None:

@@ -38,9 +38,10 @@
 
   function restore(values) {
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || !(el.name in values) || el.name === "csrf_token" || el.name === "version") { return; }
+      if (!el.name || el.name === "csrf_token" || el.name === "version") { return; }
+      if (el.type === "checkbox") { el.checked = el.name in values; return; }  // unticked: absent
+      if (!(el.name in values)) { return; }
       if (el.type === "radio") { el.checked = (el.value === values[el.name]); }
-      else if (el.type === "checkbox") { el.checked = true; }
       else { el.value = values[el.name]; }
     });
     form.dataset.dirty = "true";
@@ -123,7 +124,8 @@
         var value = el.getAttribute(attr);
         if (value) { el.setAttribute(attr, value.replace(/citaten-\d+-/, "citaten-" + index + "-")); }
       });
-      if (el.tagName === "TEXTAREA" || el.tagName === "INPUT") { el.value = ""; }
+      if (el.type === "checkbox") { el.checked = false; }
+      else if (el.tagName === "TEXTAREA" || el.tagName === "INPUT") { el.value = ""; }
       if (el.tagName === "SELECT") { el.selectedIndex = 0; }
     });
     clone.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });

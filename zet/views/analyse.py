@@ -10,7 +10,7 @@ from zet import audit
 from zet.access import get_casus, get_gemeente
 from zet.db import get_session
 from zet.services import analyse as service
-from zet.views.common import comparison_scope, current_scope, must_anonymise
+from zet.views.common import comparison_scope, current_scope, must_anonymise, records
 from zet.vocabulary import DOELGROEPEN
 from zet.instrument.current import active_instrument
 
@@ -24,7 +24,7 @@ def analyseschema(casus_id):
     schema, evidence, quotes, completeness = service.casus_schema(
         session, current_scope(), active_instrument(), casus)
     audit.record("bekeken", "casus", casus.id, f"analyseschema {casus.code}")
-    return render_template("analyse/analyseschema.html", casus=casus, rows=_records(schema),
+    return render_template("analyse/analyseschema.html", casus=casus, rows=records(schema),
                            evidence=evidence, quotes=quotes, completeness=completeness)
 
 
@@ -55,17 +55,17 @@ def totaalbeeld(gemeente_id):
     audit.record("bekeken", "analyse", gemeente.id, "totaalbeeld")
     _, result = service.run_analysis(session, scope, instrument, filters)
     summary = result.samenvatting
-    basis = _records(result.basis)
+    basis = records(result.basis)
     return render_template(
         "analyse/totaalbeeld.html", gemeente=gemeente, filters=filters,
-        casussen=_records(result.casussen), basis=basis[0] if basis else None,
+        casussen=records(result.casussen), basis=basis[0] if basis else None,
         settings=service.SETTINGS,
-        scores=_records(result.gemeente_scores),
-        knelpunten=_records(summary[summary["soort"] == "knelpunt"]),
-        succesfactoren=_records(summary[summary["soort"] == "succesfactor"]),
+        scores=records(result.gemeente_scores),
+        knelpunten=records(summary[summary["soort"] == "knelpunt"]),
+        succesfactoren=records(summary[summary["soort"] == "succesfactor"]),
         doelgroepen=_pivot(result.doelgroep_scores, "doelgroep"),
         perspectieven=_pivot(result.perspectief_scores, "perspectief"),
-        dossier={r["element"]: r for r in _records(result.dossier)},
+        dossier={r["element"]: r for r in records(result.dossier)},
         names={e.code: e.name for e in instrument.elements})
 
 
@@ -144,18 +144,9 @@ def vergelijking_png():
     return Response(service.cached_png(session, key, draw), mimetype="image/png")
 
 
-def _records(frame) -> list[dict]:
-    """Rows as dicts with plain Python values (NaN -> None) for the templates."""
-    if frame is None or frame.empty:
-        return []
-    frame = frame.astype(object).where(frame.notna(), None)
-    return [{k: (str(v) if k == "element" and v is not None else v) for k, v in row.items()}
-            for row in frame.to_dict("records")]
-
-
 def _pivot(frame, column) -> dict:
     """{element: {column value: row}} for element x doelgroep / perspectief tables."""
     table: dict = {}
-    for row in _records(frame):
+    for row in records(frame):
         table.setdefault(row["element"], {})[str(row[column])] = row
     return table

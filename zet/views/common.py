@@ -34,3 +34,12 @@ def apply_domain_error(form, error) -> None:
         else:
             form.form_errors.append(message)
     flash("Niet opgeslagen: controleer de meldingen hieronder.", "error")
+
+
+def records(frame) -> list[dict]:
+    """Rows as dicts with plain Python values (NaN -> None) for the templates."""
+    if frame is None or frame.empty:
+        return []
+    frame = frame.astype(object).where(frame.notna(), None)
+    return [{k: (str(v) if k == "element" and v is not None else v) for k, v in row.items()}
+            for row in frame.to_dict("records")]

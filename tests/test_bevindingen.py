@@ -1,0 +1,195 @@
+"""Casus findings: knelpunten, wat gaat goed and a synthesis per element written on the
+bevindingen page (beside the scores, toelichtingen and quotes), the consolidation matrix, and
+quotes that say who said them, what they illustrate and whether a report may quote them. Every
+new field travels through the form, the import and the export with the same rules."""
+import html
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from tests.helpers import csrf_token, login_as, make_casus, make_gemeente
+from tests.test_export_lossless import TODAY, make_full_dataset
+from tests.test_import_facts import edited
+from zet.access import ALL
+from zet.errors import ValidationFailed
+from zet.export.service import export_bytes
+from zet.importing import import_file
+from zet.models import Casus, Citaat, Perspectief
+from zet.rules import parse_answer
+from zet.services.bevindingen import save_bevindingen
+from zet.services.perspectieven import PerspectiefInput, save_perspectief
+
+PHONE = "06-12345678"  # fictional
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return html.unescape(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def casus(session, instrument):
+    gemeente = make_gemeente(session, "Gemeente Kustdorp")
+    casus = make_casus(session, gemeente, code="K-01", hulpvraag="Hulp bij school.")
+    codes = instrument.codes
+    save_perspectief(session, instrument, casus, PerspectiefInput(
+        soort="inwoner", answers={codes[0]: parse_answer("2")},
+        toelichtingen={codes[0]: "Moest lang wachten."},
+        citaten=[{"element_code": codes[0], "tekst": "Het duurde maanden.", "spreker": "ouder",
+                  "soort": "knelpunt", "citeerbaar": True}]))
+    save_perspectief(session, instrument, casus, PerspectiefInput(
+        soort="professional", rol="consulent", answers={codes[0]: parse_answer("4")}))
+    session.commit()
+    return casus
+
+
+def test_bevindingen_page_shows_the_evidence_and_stores_the_findings(client, session, casus,
+                                                                     instrument):
+    code, name = instrument.codes[0], instrument.elements[0].name
+    url = f"/casussen/{casus.id}/bevindingen"
+    text = page(client, url)
+    section = text.split(f'id="element-{code}"')[1].split("</section>")[0]
+    assert "Moest lang wachten." in section and "Het duurde maanden." in section
+    assert "ouder" in section and "knelpunt" in section and "citeerbaar" in section
+    assert "afwijkend" in section  # inwoner 2, professional 4
+    response = client.post(url, data={
+        "csrf_token": csrf_token(client, url), "knelpunten": "Lange wachttijd.",
+        "wat_gaat_goed": "Een vaste consulent.", f"synthese-{code}": "Inwoner en consulent "
+        "verschillen: de wachttijd woog voor de ouder zwaar."})
+    assert response.status_code == 302
+    session.expire_all()
+    stored = session.get(Casus, casus.id)
+    assert (stored.knelpunten, stored.wat_gaat_goed) == ("Lange wachttijd.", "Een vaste consulent.")
+    assert stored.synthese == {code: "Inwoner en consulent verschillen: de wachttijd woog voor "
+                                     "de ouder zwaar."}
+    detail = page(client, f"/casussen/{casus.id}")
+    assert "Lange wachttijd." in detail.split('id="knelpunten"')[1].split("</dd>")[0]
+    matrix = page(client, f"/gemeenten/{casus.gemeente_id}/consolidatie")
+    table = matrix.split('id="consolidatie"')[1]
+    row = table.split(name)[1].split("</tr>")[0]
+    assert "3,0" in row and "de wachttijd woog" in row and "1 citaat" in row and "!" in row
+    assert "K-01" in table and "niet compleet" in table
+
+
+def test_identifying_data_in_a_finding_is_refused_and_what_was_typed_stays(client, session,
+                                                                          casus, instrument):
+    code = instrument.codes[1]
+    url = f"/casussen/{casus.id}/bevindingen"
+    response = client.post(url, data={
+        "csrf_token": csrf_token(client, url), "knelpunten": "Lange wachttijd.",
+        f"synthese-{code}": f"Bel de moeder op {PHONE}."})
+    text = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert "telefoonnummer" in text.split(f'id="element-{code}"')[1].split("</section>")[0]
+    assert "Lange wachttijd." in text and f"Bel de moeder op {PHONE}." in text
+    session.expire_all()
+    assert session.get(Casus, casus.id).knelpunten is None  # nothing half-written
+
+
+def test_the_service_refuses_an_unknown_element_and_leaves_empty_texts_out(session, casus,
+                                                                          instrument):
+    with pytest.raises(ValidationFailed) as refused:
+        save_bevindingen(session, instrument, casus, {"synthese": {"XYZ": "tekst"}})
+    assert "Onbekend element 'XYZ'" in str(refused.value)
+    save_bevindingen(session, instrument, casus, {"synthese": {instrument.codes[2]: "  ",
+                                                               instrument.codes[1]: " Kort. "}})
+    assert casus.synthese == {instrument.codes[1]: "Kort."}
+
+
+def test_a_gemeente_user_of_another_gemeente_gets_404(app, session, casus):
+    other = make_gemeente(session, "Gemeente Elders")
+    client = app.test_client()
+    login_as(client, "gemeente", [other])
+    assert client.get(f"/casussen/{casus.id}/bevindingen").status_code == 404
+    assert client.get(f"/gemeenten/{casus.gemeente_id}/consolidatie").status_code == 404
+    analist = app.test_client()
+    login_as(analist, "analist", [other])
+    assert analist.get(f"/gemeenten/{other.id}/consolidatie").status_code == 404
+
+
+def test_the_perspective_form_stores_who_said_a_quote_and_refuses_a_speaker_that_does_not_fit(
+        client, session, casus, instrument):
+    perspectief = session.scalar(select(Perspectief).where(Perspectief.soort == "professional"))
+    url = f"/perspectieven/{perspectief.id}"
+    form = page(client, url)
+    assert 'name="citaten-0-spreker"' in form and "Mag in een rapport worden geciteerd" in form
+    data = {"csrf_token": csrf_token(client, url), "version": str(perspectief.version),
+            "rol": "consulent", "actie": "concept", f"score-{instrument.codes[0]}": "4",
+            "citaten-0-tekst": "We kregen het niet rond.", "citaten-0-spreker": "ouder",
+            "citaten-0-soort": "knelpunt"}
+    response = client.post(url, data=data)
+    text = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422  # the form again, as every refused perspective save
+    assert "Een citaat bij het perspectief professional komt van professional, niet van ouder" \
+        in text
+    assert "We kregen het niet rond." in text
+    data.update({"citaten-0-spreker": "professional", "citaten-0-citeerbaar": "y"})
+    assert client.post(url, data=data).status_code == 302
+    session.expire_all()
+    quote = session.scalar(select(Citaat).where(Citaat.perspectief_id == perspectief.id))
+    assert (quote.spreker, quote.soort, quote.citeerbaar) == ("professional", "knelpunt", True)
+
+
+def _import_messages(session, instrument, data) -> list[str]:
+    plan = import_file(session, instrument, "bewerkt.xlsx", data, dry_run=True)
+    session.rollback()
+    return [problem.message for problem in plan.problems]
+
+
+def test_import_and_form_refuse_a_bad_quote_and_a_bad_synthesis_with_the_same_message(
+        session, instrument):
+    make_full_dataset(session, instrument)
+    data = export_bytes(session, ALL, instrument, today=TODAY)[1]
+    bad_quote = edited(data, "Citaten", {(2, "spreker"): "professional"})   # an inwoner quote
+    bad_synthese = edited(data, "Synthese", {(2, "tekst"): f"Bel {PHONE}."})
+    j01 = session.scalar(select(Casus).where(Casus.code == "DW-J01"))
+    inwoner = next(p for p in j01.perspectieven if p.soort == "inwoner")
+    from zet.services.perspectieven import citaat_problems
+    form_quote = citaat_problems(instrument, "inwoner", {"tekst": "x", "spreker": "professional"})
+    assert form_quote["spreker"].split(": ", 1)[1] in " ".join(
+        _import_messages(session, instrument, bad_quote))
+    with pytest.raises(ValidationFailed) as refused:
+        save_bevindingen(session, instrument, j01, {"synthese": {instrument.codes[0]: f"Bel {PHONE}."}})
+    session.rollback()
+    assert list(refused.value.errors.values())[0] in _import_messages(session, instrument,
+                                                                      bad_synthese)
+    assert inwoner.citaten  # nothing changed
+
+
+def test_an_older_citaten_sheet_without_the_new_columns_keeps_what_zet_has(session, instrument):
+    make_full_dataset(session, instrument)
+    data = export_bytes(session, ALL, instrument, today=TODAY)[1]
+    workbook = load_workbook(io.BytesIO(data))
+    ws = workbook["Citaten"]
+    ws.delete_cols(8, 3)  # spreker, soort, citeerbaar: as a workbook of the previous version
+    assert [c.value for c in ws[1]][-1] == "bron"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    plan = import_file(session, instrument, "oud.xlsx", buffer.getvalue())
+    assert plan.applied and not plan.problems
+    assert plan.fact_changes["citaten"] == 0  # nothing lost, so nothing to change
+    quote = session.scalar(select(Citaat).where(Citaat.tekst.like("Ik moest%")))
+    assert (quote.spreker, quote.soort, quote.citeerbaar) == ("ouder", "knelpunt", True)
+
+
+def test_a_synthesis_row_is_imported_and_an_emptied_casus_row_clears_it(session, instrument):
+    make_full_dataset(session, instrument)
+    data = export_bytes(session, ALL, instrument, today=TODAY)[1]
+    changed = edited(data, "Synthese", {(2, "tekst"): "Nieuw inzicht na de eindanalyse."})
+    plan = import_file(session, instrument, "bewerkt.xlsx", changed)
+    assert plan.applied and plan.fact_changes["synthese"] == 1, plan.summary_lines()
+    session.commit()
+    j01 = session.scalar(select(Casus).where(Casus.code == "DW-J01"))
+    assert j01.synthese[instrument.codes[0]] == "Nieuw inzicht na de eindanalyse."
+    workbook = load_workbook(io.BytesIO(changed))
+    workbook["Synthese"].delete_rows(2, 2)  # the casus stays in Casussen: its synthesis empties
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    plan = import_file(session, instrument, "leeg.xlsx", buffer.getvalue())
+    assert plan.applied and plan.fact_changes["synthese"] == 1
+    session.commit()
+    session.expire_all()
+    assert not session.scalar(select(Casus).where(Casus.code == "DW-J01")).synthese

@@ -1,0 +1,43 @@
+"""casus findings
+
+The casus findings written while consolidating: knelpunten and wat gaat goed per casus, a
+short synthesis per casus and werkzaam element, and for every quote who said it, whether it
+illustrates a knelpunt or a succesfactor and whether a report may quote it. Existing quotes get
+their perspective as speaker and stay unquotable until a researcher says otherwise.
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-01
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0005'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("casus", sa.Column("knelpunten", sa.Text(), nullable=True))
+    op.add_column("casus", sa.Column("wat_gaat_goed", sa.Text(), nullable=True))
+    op.add_column("casus", sa.Column("synthese", sa.JSON(), nullable=True))
+    op.add_column("citaat", sa.Column("spreker", sa.String(length=20), server_default="",
+                                      nullable=False))
+    op.add_column("citaat", sa.Column("soort", sa.String(length=20), nullable=True))
+    op.add_column("citaat", sa.Column("citeerbaar", sa.Boolean(), server_default=sa.false(),
+                                      nullable=False))
+    op.execute("UPDATE citaat SET spreker = (SELECT soort FROM perspectief "
+               "WHERE perspectief.id = citaat.perspectief_id)")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("citaat") as batch:
+        batch.drop_column("citeerbaar")
+        batch.drop_column("soort")
+        batch.drop_column("spreker")
+    with op.batch_alter_table("casus") as batch:
+        batch.drop_column("synthese")
+        batch.drop_column("wat_gaat_goed")
+        batch.drop_column("knelpunten")
