@@ -76,7 +76,7 @@ def _compleet(schema: pd.DataFrame) -> np.ndarray:
 
 def gemeente_element_scores(schema: pd.DataFrame, settings: AnalysisSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
     """element_scores per gemeente: columns gemeente, element, score, n_casussen, oordeel, n_knelpunt,
-    n_gemengd, n_succesfactor, n_afwijkend."""
+    n_gemengd, n_succesfactor, n_afwijkend, n_compleet, indicatief."""
     return element_scores(schema, ("gemeente",), settings)
 
 
@@ -170,11 +170,13 @@ def knelpunten_succesfactoren(
     """Knelpunten and succesfactoren per group, ranked.
 
     Expects element_scores output (columns *by, element, score, n_casussen, oordeel, n_knelpunt,
-    n_gemengd, n_succesfactor, n_compleet, indicatief). An element is a knelpunt when its score
-    is at or below settings.knelpunt_max, ranked lowest score first (ties: more knelpunt
-    casussen first, then element order); a succesfactor when its score is at or above
-    settings.succesfactor_min, ranked highest first. 'Gemengd' elements and elements without a
-    score are in neither list. `top` keeps the first n per list.
+    n_gemengd, n_succesfactor, n_compleet, indicatief). An element is a knelpunt when its
+    oordeel is knelpunt (score at or below settings.knelpunt_max, as element_scores judged it),
+    ranked lowest score first (ties: more knelpunt casussen first, then element order); a
+    succesfactor when its oordeel is succesfactor, ranked highest first. 'Gemengd' elements and
+    elements without a score are in neither list. `top` keeps the first n per list.
+    `settings` is accepted for a uniform signature: the oordelen come from element_scores, so
+    the lists always agree with the oordeel shown beside them.
     Returns columns *by, soort ('knelpunt' | 'succesfactor'), rang (1 = most pronounced), element,
     score, oordeel, n_casussen, n_knelpunt, n_gemengd, n_succesfactor, n_compleet, indicatief;
     sorted by `by`, soort, rang.
@@ -188,12 +190,12 @@ def knelpunten_succesfactoren(
     group = group_ids(scores, keys)[0] if keys and n else np.zeros(n, dtype=np.int64)
     position = scores["element"].cat.codes.to_numpy().astype(np.int64)
     score = scores["score"].to_numpy(dtype=float)
-    codes = oordeel_codes(score, settings)
+    oordelen = scores["oordeel"].to_numpy(dtype=object)
     rows, soort, rang = [], [], []
-    for code, (oordeel_code, count_column, ascending) in enumerate(
-            ((1, "n_knelpunt", True), (3, "n_succesfactor", False))):
+    for code, (label, count_column, ascending) in enumerate(
+            (("knelpunt", "n_knelpunt", True), ("succesfactor", "n_succesfactor", False))):
         count = scores[count_column].to_numpy().astype(np.int64)
-        chosen = np.flatnonzero(codes == oordeel_code)
+        chosen = np.flatnonzero(oordelen == label)
         signed = score[chosen] if ascending else -score[chosen]
         chosen = chosen[np.lexsort((position[chosen], -count[chosen], signed, group[chosen]))]
         rank = _rank_within(group[chosen])

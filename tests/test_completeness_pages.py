@@ -19,9 +19,10 @@ from zet.services.perspectieven import PerspectiefInput, save_perspectief
 from tests.helpers import make_casus, make_gemeente
 
 
-def _perspective(session, instrument, casus, soort, score, final, rol=""):
+def _perspective(session, instrument, casus, soort, score, final, rol="", citaten=()):
     data = PerspectiefInput(soort=soort, rol=rol, datum=date(2026, 3, 5), afnemer="Onderzoeker Vos",
-                            answers={code: parse_answer(score) for code in instrument.codes})
+                            answers={code: parse_answer(score) for code in instrument.codes},
+                            citaten=list(citaten))
     if soort == "inwoner":
         data.geinterviewde, data.toestemming = "inwoner", True
         data.toestemming_datum, data.toestemming_vorm = date(2026, 3, 1), "schriftelijk"
@@ -43,7 +44,8 @@ def rondeel(session, instrument):
     complete_casus(session, instrument, gemeente, "K1")
     complete_casus(session, instrument, gemeente, "K2")
     k3 = make_casus(session, gemeente, code="K3")
-    _perspective(session, instrument, k3, "inwoner", "1", True)
+    _perspective(session, instrument, k3, "inwoner", "1", True, citaten=[
+        {"element_code": "CON", "tekst": "Weer een nieuw gezicht.", "spreker": "ouder"}])
     _perspective(session, instrument, k3, "professional", "1", False, rol="consulent")
     session.commit()
     return gemeente, k3
@@ -69,6 +71,7 @@ def test_totaalbeeld_counts_complete_casussen_and_labels_itself_indicatief(clien
     assert "minstens 3 complete casussen" in text
     row = element_row(text, instrument)
     assert "3,0" in row and "3 (2)" in row and "indicatief" in row
+    assert 'title="3 casus(sen), waarvan 2 compleet: indicatief">3,0*</td>' in row  # jeugd
     matrix = text.split('id="volledigheid"')[1].split("</details>")[0]
     k3 = matrix.split("K3")[1].split("</tr>")[0]
     assert "definitief" in k3 and "concept" in k3 and "ontbreekt" in k3 and "nee" in k3
@@ -86,8 +89,16 @@ def test_the_filter_alleen_complete_casussen_leaves_the_others_out(client, ronde
     assert "compleet=1" in text.split('class="export-links"')[1].split("</p>")[0]
     evidence = page(client, f"/gemeenten/{gemeente.id}/totaalbeeld/CON?compleet=1")
     assert "K1" in evidence and "K3" not in evidence
-    assert client.get(f"/gemeenten/{gemeente.id}/totaalbeeld.png?compleet=1").mimetype == \
-        "image/png"
+    assert "Weer een nieuw gezicht." not in evidence  # K3's quote stays out with its casus
+    assert "2 casus(sen), waarvan 2 compleet" in evidence
+    succes = text.split('id="succesfactoren"')[1].split("</ol>")[0]
+    assert "4,0" in succes and "indicatief" in succes  # two complete casussen only
+    everything = page(client, f"/gemeenten/{gemeente.id}/totaalbeeld/CON")
+    assert "Weer een nieuw gezicht." in everything and "3 casus(sen), waarvan 2 compleet" in everything
+    assert "<td>K3</td><td>Inwoner</td><td>1</td><td></td><td>nee</td>" in everything
+    filtered = client.get(f"/gemeenten/{gemeente.id}/totaalbeeld.png?compleet=1")
+    assert filtered.mimetype == "image/png"
+    assert filtered.data != client.get(f"/gemeenten/{gemeente.id}/totaalbeeld.png").data
 
 
 def test_three_complete_casussen_are_no_longer_indicatief(client, session, rondeel, instrument):
@@ -98,7 +109,7 @@ def test_three_complete_casussen_are_no_longer_indicatief(client, session, ronde
     assert "indicatief" not in element_row(text, instrument)
     text = page(client, f"/gemeenten/{gemeente.id}/totaalbeeld")
     assert 'id="indicatief"' not in text
-    assert "1 casus(sen) zijn nog niet compleet en tellen wel mee" in text
+    assert "Nog niet compleet: 1 van de 4 casussen. Ze tellen wel mee" in text
 
 
 def test_vergelijking_shows_the_basis_per_gemeente_and_marks_indicatief(client, rondeel):
@@ -113,7 +124,19 @@ def test_vergelijking_shows_the_basis_per_gemeente_and_marks_indicatief(client, 
     anonymous = page(client, "/vergelijking?compleet=1&anoniem=1").split('id="vergelijking"')[1]
     assert "Gemeente Rondeel" not in anonymous and "Gemeente A" in anonymous
     assert "< 3" in anonymous  # two casussen: suppressed, whatever their completeness
-    assert "2 (2)*" in anonymous.split('id="basis"')[1].split("</tr>")[0]
+    assert "< 3*" in anonymous.split('id="basis"')[1].split("</tr>")[0]  # not "2 (2)": small
+
+
+def test_anonymous_labels_do_not_change_with_the_filter(client, session, rondeel, instrument):
+    aaland = make_gemeente(session, "Gemeente Aaland")  # before Rondeel, nothing complete
+    _perspective(session, instrument, make_casus(session, aaland, code="A1"), "inwoner", "3",
+                 False)
+    session.commit()
+    for url in ("/vergelijking?anoniem=1", "/vergelijking?anoniem=1&compleet=1"):
+        header = page(client, url).split('id="vergelijking"')[1].split("</thead>")[0]
+        assert "Gemeente B" in header, url  # Rondeel, also when Aaland drops out
+    data = client.get("/export/werkboek.xlsx?anoniem=1&compleet=1").data
+    assert {row[0] for row in rows(open_workbook(data)["Data"])[1:]} == {"Gemeente B"}
 
 
 def test_analyseschema_says_whether_the_casus_is_complete(client, rondeel):

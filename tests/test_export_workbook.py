@@ -65,14 +65,18 @@ def test_gemeente_scores_are_numbers_in_instrument_order(session, instrument, da
 
 def test_gemeente_sheet_has_casusscores_and_gemiddelde(session, instrument, dataset):
     ws = open_workbook(export(session, instrument)[1])["Gemeente Testdorp"]
-    assert rows(ws)[0] == ("Werkzaam element", "T-01", "T-02", "Gemiddelde")
+    assert rows(ws)[0] == ("Werkzaam element", "T-01", "T-02", "Gemiddelde", "n casussen",
+                           "waarvan compleet", "indicatief")
     names = [e.name for e in instrument.elements]
     assert [r[0] for r in rows(ws)[1:len(names) + 1]] == names
     e0, e1, e2 = (by_element(ws)[name] for name in names[:3])
-    assert [c.value for c in e0[1:]] == pytest.approx([11 / 3, 1.5, GEMEENTESCORE_E0])
-    assert [c.value for c in e1[1:]] == pytest.approx([2, 5, 3.5])
+    assert [c.value for c in e0[1:4]] == pytest.approx([11 / 3, 1.5, GEMEENTESCORE_E0])
+    assert [c.value for c in e1[1:4]] == pytest.approx([2, 5, 3.5])
     assert e2[1].value == 4 and e2[2].value is None and e2[3].value == 4
-    assert all(c.data_type == "n" for c in e0[1:])
+    assert all(c.data_type == "n" for c in e0[1:4])
+    # The dataset's perspectives are concept: two casussen, none complete, so indicatief.
+    assert [c.value for c in e0[4:]] == [2, 0, "ja"]
+    assert [c.value for c in e2[4:]] == [1, 0, "ja"]
 
 
 def test_analyseschema_sheet_has_one_row_per_casus_and_element(session, instrument, dataset):

@@ -1,7 +1,8 @@
 """Completeness and the indicatief rule on a small hand-made dataset (expectations by hand).
 
 Amberdam: C1 all three definitief; C2 one concept and one definitief professional (complete:
-one professional is enough); C3 dossier still concept; C4 only a concept inwoner.
+one professional is enough); C3 dossier still concept; C4 only a concept inwoner; C5 only a
+concept professional; C6 the inwoner still concept. Each of the three conditions thus fails once.
 Bergveld: B1-B3 all complete, so its figures rest on three complete casussen.
 Element CON gets scores, element INT is answered nvt by C1 (no casusscore there).
 """
@@ -36,6 +37,10 @@ def data() -> pd.DataFrame:
     rows += _perspective("Amberdam", "C3", "professional", "definitief", "1", rol="consulent")
     rows += _perspective("Amberdam", "C3", "dossier", "concept", "1")
     rows += _perspective("Amberdam", "C4", "inwoner", "concept", "1")
+    for code, concept in (("C5", "professional"), ("C6", "inwoner")):
+        for soort in ("inwoner", "professional", "dossier"):
+            rows += _perspective("Amberdam", code, soort, "concept" if soort == concept else "definitief",
+                                 "2", rol="consulent" if soort == "professional" else "")
     for code in ("B1", "B2", "B3"):
         for soort in ("inwoner", "professional", "dossier"):
             rows += _perspective("Bergveld", code, soort, "definitief", "4")
@@ -56,6 +61,9 @@ def test_casus_completeness_per_perspective():
     assert rows["C3"].dossier == "concept" and not rows["C3"].compleet
     assert (rows["C4"].inwoner, rows["C4"].professional, rows["C4"].dossier) == (
         "concept", "ontbreekt", "ontbreekt")
+    assert (rows["C5"].inwoner, rows["C5"].professional, rows["C5"].dossier) == (
+        "definitief", "concept", "definitief") and not rows["C5"].compleet
+    assert rows["C6"].inwoner == "concept" and not rows["C6"].compleet
     assert [c for c, r in rows.items() if r.compleet] == ["C1", "C2", "B1", "B2", "B3"]
 
 
@@ -64,7 +72,7 @@ def test_gemeente_basis_and_the_indicatief_label():
     assert list(basis.columns) == list(analysis.BASIS_COLUMNS)
     amberdam, bergveld = basis.iloc[0], basis.iloc[1]
     assert (amberdam.gemeente, amberdam.n_casussen, amberdam.n_compleet, amberdam.indicatief) == (
-        "Amberdam", 4, 2, True)
+        "Amberdam", 6, 2, True)
     assert (bergveld.n_casussen, bergveld.n_compleet, bergveld.indicatief) == (3, 3, False)
     lenient = analysis.analyse(data(), ELEMENTS, AnalysisSettings(min_compleet=2)).basis
     assert not lenient["indicatief"].any()
@@ -74,15 +82,15 @@ def test_each_figure_says_how_many_complete_casussen_it_rests_on():
     result = analysis.analyse(data(), ELEMENTS)
     scores = result.gemeente_scores.set_index(["gemeente", result.gemeente_scores["element"].astype(str)])
     con = scores.loc[("Amberdam", "CON")]
-    assert (con.n_casussen, con.n_compleet, con.indicatief) == (4, 2, True)
+    assert (con.n_casussen, con.n_compleet, con.indicatief) == (6, 2, True)
     # C1 answered INT with nvt everywhere: no casusscore, so it counts in neither number.
     int_ = scores.loc[("Amberdam", "INT")]
-    assert (int_.n_casussen, int_.n_compleet) == (3, 1)
+    assert (int_.n_casussen, int_.n_compleet) == (5, 1)
     assert scores.loc[("Bergveld", "CON")].indicatief == False  # noqa: E712 (numpy bool)
     perspectives = result.perspectief_scores
     dossier = perspectives[(perspectives["gemeente"] == "Amberdam") & (perspectives["element"] == "CON")
                            & (perspectives["perspectief"] == "dossier")].iloc[0]
-    assert (dossier.n_casussen, dossier.n_compleet) == (3, 2)  # C1, C2, C3 have a dossier
+    assert (dossier.n_casussen, dossier.n_compleet) == (5, 2)  # all but C4 have a dossier
     schema = result.schema
     assert schema.loc[schema["casus"] == "C3", "compleet"].eq(False).all()
     assert schema.loc[schema["casus"] == "C2", "compleet"].all()
@@ -91,7 +99,7 @@ def test_each_figure_says_how_many_complete_casussen_it_rests_on():
 def test_only_complete_drops_the_incomplete_casussen():
     everything = analysis.analyse(data(), ELEMENTS).gemeente_scores
     con = everything[(everything["gemeente"] == "Amberdam") & (everything["element"] == "CON")].iloc[0]
-    assert con.score == pytest.approx((3 + 4 + 1 + 1) / 4)
+    assert con.score == pytest.approx((3 + 4 + 1 + 1 + 2 + 2) / 6)
     complete = analysis.only_complete(data())
     assert sorted(complete["casus"].unique()) == ["B1", "B2", "B3", "C1", "C2"]
     scores = analysis.analyse(complete, ELEMENTS).gemeente_scores
@@ -105,6 +113,7 @@ def test_a_frame_without_status_counts_as_finished_data():
     table = analysis.casus_completeness(frame)
     assert by_casus(table)["C3"].compleet  # the concept dossier is now just a dossier
     assert not by_casus(table)["C4"].compleet  # still no professional or dossier
+    assert by_casus(table)["C5"].compleet and by_casus(table)["C6"].compleet
     assert (table["casus_status"] == "").all()
 
 

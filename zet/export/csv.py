@@ -16,13 +16,15 @@ from zet.export.tables import (DATA_COLUMNS, anonymise_long, data_order, gemeent
 from zet.interchange import DATE_FORMAT
 
 
-def long_csv(long: pd.DataFrame, anonymous: bool = False, elements=None) -> bytes:
+def long_csv(long: pd.DataFrame, anonymous: bool = False, elements=None,
+             labels: dict[str, str] | None = None) -> bytes:
     """The long frame (see zet.services.dataset.scores_frame) as CSV bytes with the import
     header gemeente;onderzoek;casus;doelgroep;perspectief;rol;element;score;toelichting.
     anonymous: gemeenten as 'Gemeente A', ..., casus codes 'A-01', ..., no toelichting.
-    elements: element codes in instrument order, for the row order (see tables.data_order)."""
+    elements: element codes in instrument order, for the row order (see tables.data_order).
+    labels: the anonymous labels to use (see tables.anonymise_long)."""
     if anonymous:
-        long, labels, _ = anonymise_long(long)
+        long, labels, _ = anonymise_long(long, labels)
         long = data_order(long, label_order(labels), elements)
     else:
         long = data_order(long, gemeente_order(long["gemeente"].unique()), elements)

@@ -18,9 +18,9 @@ from zet.export.registers import register_tables
 from zet.export.workbook import build_workbook
 from zet.instrument import Instrument
 from zet.services.analyse import SETTINGS
-from zet.services.dataset import (casussen_frame, citaten_frame, gemeenten_frame,
-                                  onderzoeken_frame, perspectieven_frame, scores_frame,
-                                  synthese_frame)
+from zet.services.dataset import (anonymous_labels, casussen_frame, citaten_frame,
+                                  gemeenten_frame, of_casussen, onderzoeken_frame,
+                                  perspectieven_frame, scores_frame, synthese_frame)
 from zet.services.gemeenten import find_gemeente_by_name, list_gemeenten
 
 FORMATS = {
@@ -38,8 +38,9 @@ def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
     """(filename, bytes, mimetype) of the workbook ('xlsx'), the long CSV ('csv') or the CSV
     bundle ('zip': the long CSV and the facts tables) of the gemeenten in ``scope`` (all of
     them, or ``gemeente_ids``). A gemeente id outside the scope raises NotFound, as everywhere
-    else. Anonymised exports leave the facts tables out: they are one-way. alleen_compleet
-    keeps only the complete casussen (analysis.only_complete), in every sheet."""
+    else. Anonymised exports leave the facts tables out: they are one-way; their labels come
+    from every gemeente exported, whatever the filter leaves. alleen_compleet keeps only the
+    complete casussen (analysis.only_complete) in every sheet about casussen."""
     if fmt not in FORMATS:
         raise ValueError(f"Onbekend exportformaat '{fmt}': kies xlsx, csv of zip.")
     if fmt == "zip" and (anonymous or alleen_compleet):
@@ -55,11 +56,12 @@ def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
     complete = not anonymous and fmt != "csv"   # the long CSV holds the scores only
     citaten = citaten_frame(session, scope, gemeente_ids=ids) if complete else None
     if citaten is not None and alleen_compleet:
-        citaten = same_casussen(citaten, long)
+        citaten = of_casussen(citaten, long)
+    labels = anonymous_labels(session, scope, gemeente_ids=ids) if anonymous else None
     registers = facts_tables(session, scope, ids, citaten,
                              casussen_of=long if alleen_compleet else None) if complete else None
     if fmt == "csv":
-        data = long_csv(long, anonymous=anonymous, elements=instrument.codes)
+        data = long_csv(long, anonymous=anonymous, elements=instrument.codes, labels=labels)
     elif fmt == "zip":
         data = build_bundle(long_csv(long, elements=instrument.codes), registers, instrument,
                             exported_on=today)
@@ -67,7 +69,8 @@ def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
         data = build_workbook(long, citaten, instrument, anonymous=anonymous,
                               filters_description=_describe(gemeenten, anonymous,
                                                             alleen_compleet),
-                              settings=SETTINGS, exported_on=today, registers=registers)
+                              settings=SETTINGS, exported_on=today, registers=registers,
+                              labels=labels)
     parts = [prefix]
     if len(gemeenten) == 1 and not anonymous:
         parts.append(_slug(gemeenten[0].naam))
@@ -90,19 +93,13 @@ def facts_tables(session: Session, scope: Scope, gemeente_ids, citaten=None,
                  "citaten": citaten.drop(columns=["casus_id"]),
                  "synthese": synthese_frame(session, scope, gemeente_ids=gemeente_ids)}
     if casussen_of is not None:
-        per_casus = {name: same_casussen(frame, casussen_of) for name, frame in per_casus.items()}
+        per_casus = {name: of_casussen(frame, casussen_of) for name, frame in per_casus.items()}
     return register_tables({
         "gemeenten": gemeenten_frame(session, scope, gemeente_ids=gemeente_ids),
         "onderzoeken": onderzoeken_frame(session, scope, gemeente_ids=gemeente_ids),
         **per_casus,
     })
 
-
-def same_casussen(frame: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``frame`` whose gemeente and casus occur in the long frame."""
-    keys = ["gemeente", "casus"]
-    shown = pd.MultiIndex.from_frame(long[keys].drop_duplicates())
-    return frame[pd.MultiIndex.from_frame(frame[keys]).isin(shown)]
 
 
 def gemeente_ids_by_name(session: Session, scope: Scope, names) -> list[int]:

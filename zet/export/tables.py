@@ -90,12 +90,13 @@ class NameScrubber:
         return pd.Series(scrubbed[np.asarray(codes)], index=series.index, dtype=object)
 
 
-def anonymise_long(long: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], NameScrubber]:
+def anonymise_long(long: pd.DataFrame, labels: dict[str, str] | None = None
+                   ) -> tuple[pd.DataFrame, dict[str, str], NameScrubber]:
     """The long frame with gemeente names replaced by 'Gemeente A', 'Gemeente B', ...
-    (analysis.gemeente_labels, built once from this frame), casus codes by 'A-01', 'A-02', ...
+    (``labels``, or analysis.gemeente_labels built from this frame), casus codes by 'A-01', 'A-02', ...
     (per gemeente, in code order), gemeente names inside onderzoek titles and roles by their
     label, and every toelichting emptied. Returns the frame, the labels and the scrubber."""
-    labels = analysis.gemeente_labels(long["gemeente"].unique())
+    labels = labels if labels is not None else analysis.gemeente_labels(long["gemeente"].unique())
     scrub = NameScrubber(labels)
     frame = analysis.anonymise_gemeenten(long, labels)
     frame["casus"] = _anonymous_casus_codes(long, labels)

@@ -59,7 +59,8 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
                    anonymous: bool = False, filters_description: str = "Alle gemeenten",
                    settings: AnalysisSettings = analysis.DEFAULT_SETTINGS,
                    exported_on: date | None = None,
-                   registers: dict[str, pd.DataFrame] | None = None) -> bytes:
+                   registers: dict[str, pd.DataFrame] | None = None,
+                   labels: dict[str, str] | None = None) -> bytes:
     """The export workbook (.xlsx bytes).
 
     long: the long frame of zet.services.dataset.scores_frame (gemeente, onderzoek, casus,
@@ -67,15 +68,17 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
     (gemeente, casus, perspectief, rol, element, tekst, bron) or None; instrument: the
     zet.instrument.Instrument whose element order and names the sheets use. anonymous: gemeenten
     become 'Gemeente A', 'Gemeente B', ... on every sheet, casus codes 'A-01', ...; toelichting
-    and quotes are left out. registers: per zet.interchange register name its frame of cells
+    and quotes are left out; ``labels`` gives the labels to use (see tables.anonymise_long).
+    registers: per zet.interchange register name its frame of cells
     (zet.export.registers.register_tables), written as the facts sheets; never with anonymous.
     """
     exported_on = exported_on or date.today()
     elements = pd.DataFrame({"code": [e.code for e in instrument.elements],
                              "name": [e.name for e in instrument.elements]})
     if anonymous:
-        long, labels, scrub = anonymise_long(long)
-        gemeenten = label_order(labels)
+        long, labels, scrub = anonymise_long(long, labels)
+        present = set(long["gemeente"])
+        gemeenten = [label for label in label_order(labels) if label in present]
         filters_description = scrub(filters_description)
         citaten = registers = None
     else:
@@ -89,9 +92,11 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
     workbook = Workbook(write_only=True)
     comparison = _gemeente_matrix(result, elements, gemeenten)
     _gemeenten_sheet(workbook, comparison, element_names, result.basis, settings, with_images)
+    figures = {str(g): part.set_index(part["element"].astype(str)) for g, part in
+               result.gemeente_scores.groupby("gemeente", sort=False, observed=True)}
     for gemeente, sheet_name, part in _per_gemeente(result.schema, gemeenten):
         _gemeente_sheet(workbook, sheet_name, gemeente, part, elements, element_names,
-                        comparison[gemeente].to_numpy(), with_images)
+                        figures.get(gemeente), order, with_images)
     _schema_sheet(workbook, result.schema, citaten, names, gemeenten, anonymous)
     _completeness_sheet(workbook, by_gemeente(result.casussen, gemeenten))
     _data_sheet(workbook, data_order(long, gemeenten, order))
@@ -246,23 +251,31 @@ def _per_gemeente(schema: pd.DataFrame, gemeenten: list[str]):
 
 
 def _gemeente_sheet(workbook, sheet_name, gemeente, schema, elements, element_names,
-                    gemiddelde, with_images) -> None:
+                    figures, order, with_images) -> None:
+    """Element x casus (casusscore), then per element the gemeentescore ('Gemiddelde') with the
+    casussen it rests on, how many of them are complete and whether it is indicatief."""
     ws = workbook.create_sheet(sheet_name)
     matrix = analysis.element_matrix(schema, "casus", "casusscore", elements)
     casussen = list(matrix.columns)
     ws.freeze_panes = "B2"
     _widths(ws, [_text_width(element_names, 20, 55)] +
-            [_text_width([c], 8, 20) for c in casussen] + [12])
-    _header(ws, ["Werkzaam element"] + casussen + ["Gemiddelde"])
+            [_text_width([c], 8, 20) for c in casussen] + [12, 12, 16, 11])
+    _header(ws, ["Werkzaam element"] + casussen + ["Gemiddelde", "n casussen",
+                                                   "waarvan compleet", "indicatief"])
     values = matrix.to_numpy(dtype=float)
-    for name, row, mean in zip(element_names, values, _numbers(gemiddelde)):
+    for code, name, row in zip(order, element_names, values):
+        figure = figures.loc[code] if figures is not None and code in figures.index else None
+        mean = _numbers([figure["score"] if figure is not None else np.nan])[0]
+        counts = [int(figure["n_casussen"]), int(figure["n_compleet"]),
+                  "ja" if figure["indicatief"] else "nee"] if figure is not None else [0, 0, "ja"]
         ws.append([_cell(ws, name, header=True)] +
                   [_cell(ws, v, number_format=_SCORE_FORMAT) for v in _numbers(row)] +
-                  [_cell(ws, mean, number_format=_SCORE_FORMAT)])
+                  [_cell(ws, mean, number_format=_SCORE_FORMAT)] + counts)
     ws.append([])
     ws.append([_cell(ws, f"Gemeente: {gemeente}")])
     ws.append(["Cellen: casusscore = gemiddelde van de aanwezige perspectieven (inwoner, "
-               "professional, dossier). Gemiddelde = gemeentescore (elke casus telt even zwaar)."])
+               "professional, dossier). Gemiddelde = gemeentescore (elke casus telt even zwaar); "
+               "indicatief: rust op te weinig complete casussen (zie Over deze export)."])
     if element_names:
         last = get_column_letter(len(casussen) + 2)
         _colour_scale(ws, f"B2:{last}{len(element_names) + 1}")

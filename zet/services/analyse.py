@@ -23,7 +23,7 @@ from analysis import AnalysisResult, AnalysisSettings
 from zet.access import Scope
 from zet.instrument import Instrument
 from zet.models import Casus, Gemeente, Onderzoek, Perspectief
-from zet.services.dataset import citaten_frame, scores_frame
+from zet.services.dataset import anonymous_labels, citaten_frame, of_casussen, scores_frame
 
 SETTINGS = AnalysisSettings()  # the documented defaults; change them here only
 _CACHE_SIZE = 256  # small frames per gemeente; one per comparison filter
@@ -167,16 +167,21 @@ def perspective_label(perspectief: str, rol: str = "") -> str:
 
 
 def element_evidence(session: Session, scope: Scope, filters: Filters, element: str) -> dict:
-    """Scores, toelichting and quotes behind one element of a totaalbeeld."""
+    """Scores, toelichting and quotes behind one element of a totaalbeeld, and which of its
+    casussen are complete."""
     long = long_frame(session, scope, filters)
     rows = long[long["element"] == element]
+    table = analysis.casus_completeness(long) if len(rows) else None  # all of a casus counts
+    compleet = set(table.loc[table["compleet"], "casus"]) & set(rows["casus"]) \
+        if table is not None else set()
     citaten = citaten_frame(session, scope, gemeente_ids=filters.gemeente_ids,
                             onderzoek_id=filters.onderzoek_id)
-    shown = pd.MultiIndex.from_frame(long[["gemeente", "casus"]].drop_duplicates())
-    citaten = citaten[pd.MultiIndex.from_frame(citaten[["gemeente", "casus"]]).isin(shown)]
+    if filters.alleen_compleet:
+        citaten = of_casussen(citaten, long)
     return {
-        "scores": [(r.casus, perspective_label(r.perspectief, r.rol), r.antwoord, r.toelichting)
-                   for r in rows.itertuples(index=False)],
+        "n_casussen": rows["casus"].nunique(), "n_compleet": len(compleet),
+        "scores": [(r.casus, perspective_label(r.perspectief, r.rol), r.antwoord, r.toelichting,
+                    r.casus in compleet) for r in rows.itertuples(index=False)],
         "citaten": [(r.casus, perspective_label(r.perspectief, r.rol), r.tekst, r.bron)
                     for r in citaten[citaten["element"] == element].itertuples(index=False)],
     }
@@ -212,7 +217,7 @@ def comparison_table(session: Session, scope: Scope, instrument: Instrument, fil
         del long
         scores, basis = result.gemeente_scores, result.basis
         if anonymous and not scores.empty:
-            labels = analysis.gemeente_labels(basis["gemeente"])
+            labels = anonymous_labels(session, scope)
             scores = analysis.suppress_small(analysis.anonymise_gemeenten(scores, labels),
                                              SETTINGS)
             basis = analysis.anonymise_gemeenten(basis, labels)

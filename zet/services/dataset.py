@@ -6,6 +6,8 @@ all read the data the same way.
 from __future__ import annotations
 
 import pandas as pd
+
+import analysis
 from sqlalchemy import case, literal, select
 from sqlalchemy.orm import Session
 
@@ -104,6 +106,20 @@ def gemeenten_frame(session: Session, scope: Scope, *, gemeente_ids=None) -> pd.
         stmt = stmt.where(Gemeente.id.in_(list(gemeente_ids)))
     return pd.DataFrame(session.execute(stmt).all(),
                         columns=["gemeente", "grootteklasse", "toegang"])
+
+
+def anonymous_labels(session: Session, scope: Scope, *, gemeente_ids=None) -> dict[str, str]:
+    """'Gemeente A', 'Gemeente B', ... for the gemeenten in scope, built from all of them and
+    not from the rows a filter leaves, so no filter changes which gemeente gets which label."""
+    return analysis.gemeente_labels(
+        gemeenten_frame(session, scope, gemeente_ids=gemeente_ids)["gemeente"])
+
+
+def of_casussen(frame: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``frame`` (with gemeente and casus columns) whose casus is in ``long``."""
+    keys = ["gemeente", "casus"]
+    shown = pd.MultiIndex.from_frame(long[keys].drop_duplicates())
+    return frame[pd.MultiIndex.from_frame(frame[keys]).isin(shown)]
 
 
 def onderzoeken_frame(session: Session, scope: Scope, *, gemeente_ids=None) -> pd.DataFrame:
