@@ -23,6 +23,14 @@ def post_form(client, url: str, data: dict, form_url: str | None = None, **kwarg
     return client.post(url, data={"csrf_token": token, **data}, **kwargs)
 
 
+def page_text(client, url: str) -> str:
+    """A page that must open (200), as text with HTML entities undone."""
+    import html
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return html.unescape(response.get_data(as_text=True))
+
+
 def make_gemeente(session, naam="Gemeente Testdorp", **values) -> Gemeente:
     gemeente = Gemeente(naam=naam, grootteklasse=values.get("grootteklasse", "< 20.000"),
                         toegang=values.get("toegang", "Eén centraal loket."))

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 import pytest
 
 from tests.helpers import make_casus, make_gemeente, make_onderzoek, make_user
-from zet.models import Casus, Gemeente, Onderzoek, Perspectief, User
+from zet.models import Casus, Gemeente, Onderzoek, Perspectief, User, Verbeteractie
 from zet.rules import parse_answer
 from zet.services.perspectieven import PerspectiefInput, save_perspectief
+from zet.services.verbeteracties import save_actie
 
-OBJECT_PARAMETERS = {"gemeente_id", "onderzoek_id", "casus_id", "perspectief_id"}
+OBJECT_PARAMETERS = {"gemeente_id", "onderzoek_id", "casus_id", "perspectief_id", "actie_id"}
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 # POSTs that remove something or end the session run last, so they do not spoil other requests.
 LAST = ("delete", "verwijder", "deactiv", "set_user_active", "purge", "logout")
@@ -29,6 +30,7 @@ class World:
     casus: Casus
     perspectief: Perspectief
     spare_user: User
+    actie: Verbeteractie
 
 
 def build_world(session, instrument, naam="Gemeente Amberdam", other="Gemeente Bergveld",
@@ -46,13 +48,16 @@ def build_world(session, instrument, naam="Gemeente Amberdam", other="Gemeente B
     perspectief = save_perspectief(session, instrument, casus, data)
     session.commit()
     spare = make_user(session, "onderzoeker", [gemeente], username="reserve")
-    return World(gemeente, other_gemeente, onderzoek, casus, perspectief, spare)
+    actie = save_actie(session, instrument, gemeente, {"titel": "Vaste contactpersoon"})
+    session.commit()
+    return World(gemeente, other_gemeente, onderzoek, casus, perspectief, spare, actie)
 
 
 def sample_values(world: World) -> dict:
     return {"gemeente_id": world.gemeente.id, "onderzoek_id": world.onderzoek.id,
             "casus_id": world.casus.id, "perspectief_id": world.perspectief.id,
             "soort": "inwoner", "user_id": world.spare_user.id, "filename": "zet.css",
+            "actie_id": world.actie.id,
             "code": "CON"}
 
 

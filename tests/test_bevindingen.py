@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.helpers import csrf_token, login_as, make_casus, make_gemeente
+from tests.helpers import csrf_token, login_as, make_casus, make_gemeente, page_text
 from tests.test_export_lossless import TODAY, make_full_dataset
 from tests.test_import_facts import edited
 from zet.access import ALL
@@ -22,12 +22,6 @@ from zet.services.bevindingen import save_bevindingen
 from zet.services.perspectieven import PerspectiefInput, save_perspectief
 
 PHONE = "06-12345678"  # fictional
-
-
-def page(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return html.unescape(response.get_data(as_text=True))
 
 
 @pytest.fixture
@@ -50,7 +44,7 @@ def test_bevindingen_page_shows_the_evidence_and_stores_the_findings(client, ses
                                                                      instrument):
     code, name = instrument.codes[0], instrument.elements[0].name
     url = f"/casussen/{casus.id}/bevindingen"
-    text = page(client, url)
+    text = page_text(client, url)
     section = text.split(f'id="element-{code}"')[1].split("</section>")[0]
     assert "Moest lang wachten." in section and "Het duurde maanden." in section
     assert "ouder" in section and "knelpunt" in section and "citeerbaar" in section
@@ -65,9 +59,9 @@ def test_bevindingen_page_shows_the_evidence_and_stores_the_findings(client, ses
     assert (stored.knelpunten, stored.wat_gaat_goed) == ("Lange wachttijd.", "Een vaste consulent.")
     assert stored.synthese == {code: "Inwoner en consulent verschillen: de wachttijd woog voor "
                                      "de ouder zwaar."}
-    detail = page(client, f"/casussen/{casus.id}")
+    detail = page_text(client, f"/casussen/{casus.id}")
     assert "Lange wachttijd." in detail.split('id="knelpunten"')[1].split("</dd>")[0]
-    matrix = page(client, f"/gemeenten/{casus.gemeente_id}/consolidatie")
+    matrix = page_text(client, f"/gemeenten/{casus.gemeente_id}/consolidatie")
     table = matrix.split('id="consolidatie"')[1]
     row = table.split(name)[1].split("</tr>")[0]
     assert "3,0" in row and "de wachttijd woog" in row and "1 citaat" in row and "!" in row
@@ -114,7 +108,7 @@ def test_the_perspective_form_stores_who_said_a_quote_and_refuses_a_speaker_that
         client, session, casus, instrument):
     perspectief = session.scalar(select(Perspectief).where(Perspectief.soort == "professional"))
     url = f"/perspectieven/{perspectief.id}"
-    form = page(client, url)
+    form = page_text(client, url)
     assert 'name="citaten-0-spreker"' in form and "Mag in een rapport worden geciteerd" in form
     data = {"csrf_token": csrf_token(client, url), "version": str(perspectief.version),
             "rol": "consulent", "actie": "concept", f"score-{instrument.codes[0]}": "4",

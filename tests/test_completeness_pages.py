@@ -16,7 +16,7 @@ from zet.cli import main
 from zet.models import Gemeente
 from zet.rules import parse_answer
 from zet.services.perspectieven import PerspectiefInput, save_perspectief
-from tests.helpers import make_casus, make_gemeente
+from tests.helpers import make_casus, make_gemeente, page_text
 
 
 def _perspective(session, instrument, casus, soort, score, final, rol="", citaten=()):
@@ -51,12 +51,6 @@ def rondeel(session, instrument):
     return gemeente, k3
 
 
-def page(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return html.unescape(response.get_data(as_text=True))
-
-
 def element_row(text, instrument, code="CON"):
     table = text.split('id="elementscores"')[1].split("</table>")[0]
     return table.split(instrument.element(code).name)[1].split("</tr>")[0]
@@ -65,7 +59,7 @@ def element_row(text, instrument, code="CON"):
 def test_totaalbeeld_counts_complete_casussen_and_labels_itself_indicatief(client, rondeel,
                                                                            instrument):
     gemeente, _ = rondeel
-    text = page(client, f"/gemeenten/{gemeente.id}/totaalbeeld")
+    text = page_text(client, f"/gemeenten/{gemeente.id}/totaalbeeld")
     assert "3 casus(sen), waarvan 2 compleet" in text
     assert 'id="indicatief"' in text and "rust op 2 complete casus(sen)" in text
     assert "minstens 3 complete casussen" in text
@@ -79,7 +73,7 @@ def test_totaalbeeld_counts_complete_casussen_and_labels_itself_indicatief(clien
 
 def test_the_filter_alleen_complete_casussen_leaves_the_others_out(client, rondeel, instrument):
     gemeente, _ = rondeel
-    text = page(client, f"/gemeenten/{gemeente.id}/totaalbeeld?compleet=1")
+    text = page_text(client, f"/gemeenten/{gemeente.id}/totaalbeeld?compleet=1")
     assert "2 casus(sen), waarvan 2 compleet (alleen complete casussen)" in text
     assert 'name="compleet" value="1" checked' in text
     row = element_row(text, instrument)
@@ -87,13 +81,13 @@ def test_the_filter_alleen_complete_casussen_leaves_the_others_out(client, ronde
     assert 'id="indicatief"' in text  # two complete casussen are still fewer than three
     assert "K3" not in text.split('id="volledigheid"')[1]
     assert "compleet=1" in text.split('class="export-links"')[1].split("</p>")[0]
-    evidence = page(client, f"/gemeenten/{gemeente.id}/totaalbeeld/CON?compleet=1")
+    evidence = page_text(client, f"/gemeenten/{gemeente.id}/totaalbeeld/CON?compleet=1")
     assert "K1" in evidence and "K3" not in evidence
     assert "Weer een nieuw gezicht." not in evidence  # K3's quote stays out with its casus
     assert "2 casus(sen), waarvan 2 compleet" in evidence
     succes = text.split('id="succesfactoren"')[1].split("</ol>")[0]
     assert "4,0" in succes and "indicatief" in succes  # two complete casussen only
-    everything = page(client, f"/gemeenten/{gemeente.id}/totaalbeeld/CON")
+    everything = page_text(client, f"/gemeenten/{gemeente.id}/totaalbeeld/CON")
     assert "Weer een nieuw gezicht." in everything and "3 casus(sen), waarvan 2 compleet" in everything
     assert "<td>K3</td><td>Inwoner</td><td>1</td><td></td><td>nee</td>" in everything
     filtered = client.get(f"/gemeenten/{gemeente.id}/totaalbeeld.png?compleet=1")
@@ -104,24 +98,24 @@ def test_the_filter_alleen_complete_casussen_leaves_the_others_out(client, ronde
 def test_three_complete_casussen_are_no_longer_indicatief(client, session, rondeel, instrument):
     gemeente, _ = rondeel
     complete_casus(session, instrument, session.get(Gemeente, gemeente.id), "K4")
-    text = page(client, f"/gemeenten/{gemeente.id}/totaalbeeld?compleet=1")
+    text = page_text(client, f"/gemeenten/{gemeente.id}/totaalbeeld?compleet=1")
     assert 'id="indicatief"' not in text
     assert "indicatief" not in element_row(text, instrument)
-    text = page(client, f"/gemeenten/{gemeente.id}/totaalbeeld")
+    text = page_text(client, f"/gemeenten/{gemeente.id}/totaalbeeld")
     assert 'id="indicatief"' not in text
     assert "Nog niet compleet: 1 van de 4 casussen. Ze tellen wel mee" in text
 
 
 def test_vergelijking_shows_the_basis_per_gemeente_and_marks_indicatief(client, rondeel):
-    text = page(client, "/vergelijking")
+    text = page_text(client, "/vergelijking")
     basis = text.split('id="basis"')[1].split("</tr>")[0]
     assert "3 (2)*" in basis
     table = text.split('id="vergelijking"')[1].split("</tbody>")[0]
     assert "3,0*" in table
-    text = page(client, "/vergelijking?compleet=1")
+    text = page_text(client, "/vergelijking?compleet=1")
     assert "2 (2)*" in text.split('id="basis"')[1].split("</tr>")[0]
     assert "4,0*" in text.split('id="vergelijking"')[1].split("</tbody>")[0]
-    anonymous = page(client, "/vergelijking?compleet=1&anoniem=1").split('id="vergelijking"')[1]
+    anonymous = page_text(client, "/vergelijking?compleet=1&anoniem=1").split('id="vergelijking"')[1]
     assert "Gemeente Rondeel" not in anonymous and "Gemeente A" in anonymous
     assert "< 3" in anonymous  # two casussen: suppressed, whatever their completeness
     assert "< 3*" in anonymous.split('id="basis"')[1].split("</tr>")[0]  # not "2 (2)": small
@@ -133,7 +127,7 @@ def test_anonymous_labels_do_not_change_with_the_filter(client, session, rondeel
                  False)
     session.commit()
     for url in ("/vergelijking?anoniem=1", "/vergelijking?anoniem=1&compleet=1"):
-        header = page(client, url).split('id="vergelijking"')[1].split("</thead>")[0]
+        header = page_text(client, url).split('id="vergelijking"')[1].split("</thead>")[0]
         assert "Gemeente B" in header, url  # Rondeel, also when Aaland drops out
     data = client.get("/export/werkboek.xlsx?anoniem=1&compleet=1").data
     assert {row[0] for row in rows(open_workbook(data)["Data"])[1:]} == {"Gemeente B"}
@@ -141,7 +135,7 @@ def test_anonymous_labels_do_not_change_with_the_filter(client, session, rondeel
 
 def test_analyseschema_says_whether_the_casus_is_complete(client, rondeel):
     _, k3 = rondeel
-    text = page(client, f"/casussen/{k3.id}/analyseschema")
+    text = page_text(client, f"/casussen/{k3.id}/analyseschema")
     line = text.split('id="compleetheid"')[1].split("</p>")[0]
     assert "Nog niet compleet" in line and "ontbreekt" in line and "concept" in line
 

@@ -4,7 +4,8 @@ The dataset touches every fact ZET stores: gemeente facts, onderzoeken (one with
 gemeente without casussen, casus facts with lists and dates, a casus without scores, definitief
 and concept perspectives with their metadata, a perspective without scores, citaten with and
 without element (with speaker, kind and whether a report may quote them), the casus findings
-(knelpunten, wat gaat goed, a synthesis per element), and texts that look like formulas (or already start with the CSV's guard apostrophe) or hold
+(knelpunten, wat gaat goed, a synthesis per element), verbeteracties with every field and
+progress notes entered out of date order, and texts that look like formulas (or already start with the CSV's guard apostrophe) or hold
 semicolons, quotes and line breaks.
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ from zet.services.bevindingen import save_bevindingen
 from zet.services.casussen import save_casus
 from zet.services.gemeenten import save_gemeente, save_onderzoek
 from zet.services.perspectieven import PerspectiefInput, save_perspectief
+from zet.services.verbeteracties import add_voortgang, save_actie
 
 TODAY = date(2026, 11, 30)
 LATER = date(2026, 12, 1)
@@ -72,6 +74,15 @@ def make_full_dataset(session, instrument) -> None:
     save_perspectief(session, instrument, j01, professional)
     save_perspectief(session, instrument, j01, PerspectiefInput(
         soort="dossier", datum=date(2026, 2, 10), afnemer="Onderzoeker Sem"))  # no scores
+    actie = save_actie(session, instrument, duinwijk, {
+        "titel": "Eén vast gezicht per gezin", "omschrijving": "=regel het\nin het wijkteam",
+        "elementen": [codes[6], codes[0]], "niveau": "tactisch", "eigenaar": "Teamleider wijkteam",
+        "nodig": "Afspraken; vervanging bij ziekte.", "start": date(2026, 7, 1),
+        "deadline": date(2026, 12, 31), "evaluatie": date(2027, 3, 1), "status": "bezig",
+        "onderzoek_id": ronde.id})
+    add_voortgang(session, actie, date(2026, 9, 1), "Tweede overleg gepland.")
+    add_voortgang(session, actie, date(2026, 7, 15), "Eerste overleg; \"draagvlak\".")
+    save_actie(session, instrument, duinwijk, {"titel": "Brieven in eenvoudige taal"})
     session.commit()
 
 
@@ -127,6 +138,17 @@ def test_workbook_round_trip_into_an_empty_database_gives_identical_sheets(sessi
     assert before["Synthese"][1:] == [  # instrument order, whatever order they were typed in
         ("Gemeente Duinwijk", "DW-J01", codes[0], "=eerst uitvragen"),
         ("Gemeente Duinwijk", "DW-J01", codes[3], "Alle drie zien de wisselingen.")]
+    header, *acties = before["Verbeteracties"]
+    assert [a[1] for a in acties] == ["Brieven in eenvoudige taal", "Eén vast gezicht per gezin"]
+    vast = dict(zip(header, acties[1]))
+    assert (vast["onderzoek"], vast["elementen"], vast["niveau"], vast["status"]) == (
+        "Ronde 2026", f"{codes[0]}, {codes[6]}", "tactisch", "bezig")
+    assert vast["deadline"].date() == date(2026, 12, 31)
+    assert dict(zip(header, acties[0]))["status"] == "gepland"
+    assert [row[2:] for row in before["Voortgang"][1:]] == [  # by date, as the page shows them
+        (before["Voortgang"][1][2], "Eerste overleg; \"draagvlak\"."),
+        (before["Voortgang"][2][2], "Tweede overleg gepland.")]
+    assert before["Voortgang"][1][2].date() == date(2026, 7, 15)
 
 
 def test_importing_the_same_workbook_again_changes_nothing(session, instrument):
@@ -155,7 +177,8 @@ def test_csv_bundle_round_trip_gives_identical_files(session, instrument):
             files[len(files)] = {n: archive.read(n) for n in archive.namelist()}
     assert sorted(files[0]) == ["LEESMIJ.txt", "casussen.csv", "citaten.csv", "data.csv",
                                 "gemeenten.csv", "instrument.csv", "onderzoeken.csv",
-                                "perspectieven.csv", "synthese.csv"]
+                                "perspectieven.csv", "synthese.csv", "verbeteracties.csv",
+                                "voortgang.csv"]
     assert files[0] == files[1]
     casussen = files[0]["casussen.csv"].decode("utf-8-sig")
     assert "DW-J01;Ronde 2026;jeugd;Jeugdwet;tiener;LVB, autisme/ASS;onderwijs, gezin" in casussen

@@ -20,7 +20,7 @@ from zet.models import Score
 
 SHEETS = ["Gemeenten", "Gemeente Anderstad", "Gemeente Testdorp", "Analyseschema", "Volledigheid",
           "Data", "Gemeentegegevens", "Onderzoeken", "Casussen", "Perspectieven", "Citaten",
-          "Synthese", "Instrument", "Over deze export"]
+          "Synthese", "Verbeteracties", "Voortgang", "Instrument", "Over deze export"]
 DATA_HEADER = ("gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
                "score", "toelichting", "status")
 

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from tests.helpers import make_gemeente, make_user, post_form
 from tests.route_matrix import World, every_route
-from zet.models import Casus, Citaat, Gemeente, Onderzoek, Perspectief, Score
+from zet.models import Casus, Citaat, Gemeente, Onderzoek, Perspectief, Score, Verbeteractie
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -27,9 +27,18 @@ def enter_payloads_through_the_pages(client, session) -> World:
         "toelichting-IPL": IMG, "citaten-0-tekst": SCRIPT, "citaten-0-bron": IMG,
         "citaten-0-element": "CON", "actie": "concept"}).status_code == 302
     perspectief = session.scalar(select(Perspectief))
+    assert post_form(client, f"/casussen/{casus.id}/bevindingen", {
+        "knelpunten": SCRIPT, "wat_gaat_goed": IMG, "synthese-CON": SCRIPT}).status_code == 302
+    assert post_form(client, f"/gemeenten/{gemeente.id}/verbeteracties/nieuw", {
+        "titel": SCRIPT, "omschrijving": IMG, "eigenaar": IMG, "nodig": SCRIPT,
+        "elementen": "CON", "status": "bezig"}).status_code == 302
+    actie = session.scalar(select(Verbeteractie))
+    assert post_form(client, f"/verbeteracties/{actie.id}/voortgang",
+                     {"datum": "01-12-2026", "tekst": IMG},
+                     form_url=f"/verbeteracties/{actie.id}").status_code == 302
     other = make_gemeente(session, "Gemeente Elders")
     return World(gemeente, other, onderzoek, casus, perspectief,
-                 make_user(session, "onderzoeker", [gemeente], username="reserve"))
+                 make_user(session, "onderzoeker", [gemeente], username="reserve"), actie)
 
 
 def test_payloads_are_stored_verbatim(client, session):
@@ -64,6 +73,8 @@ def test_every_page_shows_the_payloads_escaped(app, client, session):
                if any(escaped in page for escaped in ESCAPED)}
     assert {"gemeenten.index", "gemeenten.detail", "casussen.detail", "casussen.edit",
             "perspectieven.edit", "analyse.analyseschema", "analyse.totaalbeeld",
-            "analyse.vergelijking", "beheer.users", "beheer.audit_log"} <= showing
+            "analyse.vergelijking", "beheer.users", "beheer.audit_log", "bevindingen.casus",
+            "bevindingen.matrix", "verbeteracties.overzicht", "verbeteracties.detail",
+            "verbeteracties.edit"} <= showing
     for escaped in ESCAPED:  # each field's payload appears on the pages that show that field
         assert escaped in pages["perspectieven.edit"] and escaped in pages["casussen.edit"]

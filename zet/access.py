@@ -10,7 +10,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session, selectinload
 
 from zet.errors import NotFound
-from zet.models import Casus, Gemeente, Onderzoek, Perspectief
+from zet.models import Casus, Gemeente, Onderzoek, Perspectief, Verbeteractie
 
 
 @dataclass(frozen=True)
@@ -63,3 +63,10 @@ def get_perspectief(session: Session, scope: Scope, perspectief_id: int) -> Pers
         raise NotFound("Dit perspectief bestaat niet (meer): misschien is de casus intussen "
                        "verwijderd.")
     return perspectief
+
+
+def get_verbeteractie(session: Session, scope: Scope, actie_id: int) -> Verbeteractie:
+    actie = session.get(Verbeteractie, actie_id)
+    if actie is None or not scope.allows(actie.gemeente_id):
+        raise NotFound("Deze verbeteractie bestaat niet (meer) of u heeft er geen toegang toe.")
+    return actie

@@ -68,9 +68,16 @@ CITATEN = Register("citaten", "Citaten", "citaten.csv",
                     "spreker", "soort", "citeerbaar"))
 SYNTHESE = Register("synthese", "Synthese", "synthese.csv", ("gemeente", "casus", "element"),
                     ("gemeente", "casus", "element", "tekst"), rows_noun="regels synthese")
-REGISTERS = (GEMEENTEN, ONDERZOEKEN, CASUSSEN, PERSPECTIEVEN, CITATEN, SYNTHESE)
+VERBETERACTIES = Register("verbeteracties", "Verbeteracties", "verbeteracties.csv",
+                          ("gemeente", "titel"),
+                          ("gemeente", "titel", "onderzoek", "omschrijving", "elementen", "niveau",
+                           "eigenaar", "nodig", "start", "deadline", "evaluatie", "status"))
+VOORTGANG = Register("voortgang", "Voortgang", "voortgang.csv", ("gemeente", "titel"),
+                     ("gemeente", "titel", "datum", "tekst"), rows_noun="regels voortgang")
+REGISTERS = (GEMEENTEN, ONDERZOEKEN, CASUSSEN, PERSPECTIEVEN, CITATEN, SYNTHESE, VERBETERACTIES,
+             VOORTGANG)
 REGISTER_BY_NAME = {register.name: register for register in REGISTERS}
 DATE_COLUMNS = frozenset({"periode_start", "periode_eind", "datum_aanmelding",
                           "datum_eerste_contact", "datum_start_hulp", "datum",
-                          "toestemming_datum"})
+                          "toestemming_datum", "start", "deadline", "evaluatie"})
 NUMBER_COLUMNS = frozenset({"indicatie_maanden", "wisselingen_contactpersoon"})

@@ -22,6 +22,11 @@ SPREKERS = ("inwoner", "ouder", "jongere", "professional", "dossier")
 SPREKERS_PER_PERSPECTIEF = {"inwoner": ("inwoner", "ouder", "jongere"),
                             "professional": ("professional",), "dossier": ("dossier",)}
 CITAAT_SOORTEN = ("knelpunt", "succesfactor")
+# Verbeteracties: the level of a recommendation (as the report's chapter 5 orders them) and the
+# state of the work; an open action past its deadline is overdue.
+ACTIE_NIVEAUS = ("strategisch", "tactisch", "operationeel")
+ACTIE_STATUSSEN = ("gepland", "bezig", "gereed", "gestopt")
+OPEN_ACTIE_STATUSSEN = ("gepland", "bezig")
 
 
 def leefgebied_field_name(gebied: str) -> str:

@@ -42,6 +42,7 @@ POLICY: dict[str, Allow] = {
     "casussen.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
     "perspectieven.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
     "bevindingen.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
+    "verbeteracties.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
     "importeren.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
     # Analysis of one casus or gemeente shows toelichting and quotes: casus-level.
     "analyse.*": Allow(read=CASUS_WERK),

@@ -37,6 +37,8 @@ Bestanden
 - citaten.csv: alle citaten, met het werkzaam element (code, of leeg), wie het zei (spreker),
   of het een knelpunt of succesfactor laat zien (soort) en of een rapport het mag citeren.
 - synthese.csv: per casus en werkzaam element de synthese van de onderzoeker.
+- verbeteracties.csv: de afgesproken verbeteracties per gemeente (elementen, niveau, eigenaar,
+  start, deadline, evaluatie, status); voortgang.csv: hun voortgang, op datum.
 - {instrument}: de werkzame elementen (code en naam).
 
 In R: read.csv2("casussen.csv", fileEncoding = "UTF-8-BOM"); datums met

@@ -16,15 +16,16 @@ import pandas as pd
 import analysis
 from zet.export.tables import gemeente_order
 from zet.interchange import (CASUSSEN, CITATEN, GEMEENTEN, LIST_SEPARATOR, NO, ONDERZOEKEN,
-                             PERSPECTIEVEN, REGISTERS, SYNTHESE, VRAAG_COLUMNS, YES, Register)
+                             PERSPECTIEVEN, REGISTERS, SYNTHESE, VERBETERACTIES, VOORTGANG,
+                             VRAAG_COLUMNS, YES, Register)
 
 _PERSPECTIVE_RANK = {soort: i for i, soort in enumerate(analysis.PERSPECTIEVEN)}
 
 
 def register_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Per register name the frame to write. ``frames`` holds 'gemeenten', 'onderzoeken',
-    'casussen', 'perspectieven', 'citaten' and 'synthese' as zet.services.dataset returns
-    them."""
+    'casussen', 'perspectieven', 'citaten', 'synthese', 'verbeteracties' and 'voortgang' as
+    zet.services.dataset returns them."""
     names = set(frames["gemeenten"]["gemeente"])
     for frame in frames.values():
         names |= set(frame["gemeente"]) if "gemeente" in frame else set()
@@ -38,6 +39,8 @@ def register_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         CITATEN.name: _yes_no(_ordered(frames["citaten"], rank, "casus", perspective=True),
                               "citeerbaar"),
         SYNTHESE.name: _ordered(frames["synthese"], rank, "casus"),
+        VERBETERACTIES.name: _verbeteracties(_ordered(frames["verbeteracties"], rank, "titel")),
+        VOORTGANG.name: _ordered(frames["voortgang"], rank, "titel"),
     }
     return {register.name: _cells(register, tables[register.name]) for register in REGISTERS}
 
@@ -67,6 +70,12 @@ def _casussen(frame: pd.DataFrame) -> pd.DataFrame:
     for column, gebied in VRAAG_COLUMNS.items():
         frame[column] = [next((item.get("vraag") or "" for item in (v or [])
                                if item.get("gebied") == gebied), "") for v in leefgebieden]
+    return frame
+
+
+def _verbeteracties(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["elementen"] = [_joined(v) for v in frame["elementen"]]
     return frame
 
 

@@ -20,7 +20,8 @@ from zet.instrument import Instrument
 from zet.services.analyse import SETTINGS
 from zet.services.dataset import (anonymous_labels, casussen_frame, citaten_frame,
                                   gemeenten_frame, of_casussen, onderzoeken_frame,
-                                  perspectieven_frame, scores_frame, synthese_frame)
+                                  perspectieven_frame, scores_frame, synthese_frame,
+                                  verbeteracties_frame, voortgang_frame)
 from zet.services.gemeenten import find_gemeente_by_name, list_gemeenten
 
 FORMATS = {
@@ -98,6 +99,8 @@ def facts_tables(session: Session, scope: Scope, gemeente_ids, citaten=None,
         "gemeenten": gemeenten_frame(session, scope, gemeente_ids=gemeente_ids),
         "onderzoeken": onderzoeken_frame(session, scope, gemeente_ids=gemeente_ids),
         **per_casus,
+        "verbeteracties": verbeteracties_frame(session, scope, gemeente_ids=gemeente_ids),
+        "voortgang": voortgang_frame(session, scope, gemeente_ids=gemeente_ids),
     })
 
 

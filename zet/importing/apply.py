@@ -141,7 +141,10 @@ class ImportPlan:
                      _n(counts["casussen"], "casus", "casussen"),
                      _n(counts["perspectieven"], "perspectief", "perspectieven"),
                      _n(counts["citaten"], "perspectief", "perspectieven") + " met citaten",
-                     _n(counts["synthese"], "casus", "casussen") + " met synthese"]
+                     _n(counts["synthese"], "casus", "casussen") + " met synthese",
+                     _n(counts["verbeteracties"], "verbeteractie", "verbeteracties"),
+                     _n(counts["voortgang"], "verbeteractie", "verbeteracties")
+                     + " met voortgang"]
             lines.append(f"Gegevens {'aangevuld of gewijzigd' if self.applied else 'aan te vullen of te wijzigen'}"
                          f" (naast de scores): {', '.join(parts)}.")
         lines += self.reading_lines()

@@ -1,5 +1,6 @@
 """Importing the facts tables beside the scores: gemeenten, onderzoeken, casussen, perspectives,
-citaten and the synthesis per casus and element (zet.interchange registers, the workbook's facts sheets or the bundle's CSV files).
+citaten, the synthesis per casus and element, and the verbeteracties with their progress notes
+(zet.interchange registers, the workbook's facts sheets or the bundle's CSV files).
 
 ``read_facts`` checks every cell with the field rules of zet.rules.catalog (the services apply
 the same objects); ``check_facts`` checks what the rows say against the scores table and the
@@ -23,20 +24,21 @@ from zet.importing.validate import (KnownState, Problem, Validation, element_cod
                                     element_message, perspective_key)
 from zet.instrument import Instrument
 from zet.interchange import (CASUSSEN, CITATEN, DATE_COLUMNS, GEMEENTEN, LIST_SEPARATOR, NO,
-                             ONDERZOEKEN, PERSPECTIEVEN, REGISTERS, SYNTHESE, VRAAG_COLUMNS, YES,
-                             Register)
-from zet.models import Casus, Citaat, Gemeente, Onderzoek, Perspectief
+                             ONDERZOEKEN, PERSPECTIEVEN, REGISTERS, SYNTHESE, VERBETERACTIES,
+                             VOORTGANG, VRAAG_COLUMNS, YES, Register)
+from zet.models import Casus, Citaat, Gemeente, Onderzoek, Perspectief, Verbeteractie
 from zet.models.mixins import utcnow
 from zet.rules import catalog, state
 from zet.rules.dates import CASUS_DATES, casus_dates_problem, parse_date, period_problem
 from zet.rules.identity import (gemeente_lookalike_problem, gemeente_spelling_message,
                                 no_access_message)
-from zet.rules.names import (casus_key, clean_name, gemeente_key, gemeente_lookalike_key,
-                             name_key, onderzoek_key, rol_key)
+from zet.rules.names import (actie_key, casus_key, clean_name, gemeente_key,
+                             gemeente_lookalike_key, name_key, onderzoek_key, rol_key)
 from zet.services.bevindingen import bevindingen_problems, save_bevindingen, stored_synthese
 from zet.services.casussen import CASUS_FIELDS, save_casus
 from zet.services.gemeenten import save_gemeente, save_onderzoek
 from zet.services.perspectieven import citaat_problems, find_single, new_citaten
+from zet.services.verbeteracties import ACTIE_FIELDS, actie_problems, add_voortgang, save_actie
 
 PerspectiveKey = tuple[str, str, str, str]   # gemeente key, casus key, soort, rol key
 
@@ -77,6 +79,12 @@ class FactRow:
     soort: str = ""
     rol: str = ""
     rkey: str = ""
+    actie: str = ""        # title of a verbeteractie (Verbeteracties, Voortgang)
+    akey: str = ""
+
+    @property
+    def actie_ref(self) -> tuple[str, str]:
+        return self.gkey, self.akey
 
     @property
     def casus_ref(self) -> tuple[str, str]:
@@ -87,6 +95,8 @@ class FactRow:
         return self.gkey, self.ckey, self.soort, self.rkey
 
     def label(self) -> str:
+        if self.actie:
+            return f"verbeteractie '{self.actie}' ({self.gemeente})"
         if self.register is SYNTHESE:
             return (f"de synthese bij {self.values.get('element_code')} van casus {self.casus} "
                     f"({self.gemeente})")
@@ -173,7 +183,7 @@ def read_facts(frames: dict[str, pd.DataFrame], instrument: Instrument,
             if fact is None:
                 continue
             key = _identity(fact)
-            if register is not CITATEN and key in seen:
+            if register not in (CITATEN, VOORTGANG) and key in seen:
                 problems.add(where, fact.row, f"{fact.label()} staat meer dan één keer in "
                              f"{where} (ook in rij {seen[key]}). Houd één rij over.")
                 continue
@@ -218,6 +228,8 @@ def _identity(fact: FactRow) -> tuple:
         return fact.casus_ref
     if fact.register is SYNTHESE:
         return fact.casus_ref + (fact.values.get("element_code"),)
+    if fact.register in (VERBETERACTIES, VOORTGANG):
+        return fact.actie_ref
     return fact.perspective
 
 
@@ -236,7 +248,11 @@ def _read_row(register: Register, number: int, where: str, cells: dict[str, str]
     naam = clean_name(cells["gemeente"])
     check(catalog.GEMEENTE_NAAM, naam)
     fact = FactRow(register, number, where, naam, gemeente_key(naam))
-    if register is not GEMEENTEN and register is not ONDERZOEKEN:
+    if register in (VERBETERACTIES, VOORTGANG):
+        fact.actie = clean_name(cells["titel"])
+        fact.akey = actie_key(fact.actie)
+        check(catalog.ACTIE_TITEL, fact.actie)
+    elif register is not GEMEENTEN and register is not ONDERZOEKEN:
         fact.casus = clean_name(cells["casus"])
         fact.ckey = casus_key(fact.casus)
         check(catalog.CASUS_CODE, fact.casus)
@@ -284,6 +300,13 @@ def _read_row(register: Register, number: int, where: str, cells: dict[str, str]
             values["instrument_version"] = cells["instrumentversie"]
     elif register is CITATEN:
         _read_citaat(fact.soort, values, cells, instrument, errors)
+    elif register is VERBETERACTIES:
+        _read_actie(values, cells, instrument, fact, check, errors)
+    elif register is VOORTGANG:
+        if not cells.get("datum", "").strip():
+            errors.append(catalog.VOORTGANG_DATUM_MISSING)
+        if check(catalog.VOORTGANG, cells.get("tekst", ""), required=True):
+            values["tekst"] = catalog.VOORTGANG.clean(cells.get("tekst"))
     elif register is SYNTHESE:
         raw = cells.get("element", "")
         values["element_code"] = element_code(instrument, raw)
@@ -299,6 +322,29 @@ def _read_row(register: Register, number: int, where: str, cells: dict[str, str]
     for message in errors:
         problems.add(where, number, message)
     return None if errors else fact
+
+
+def _read_actie(values: dict, cells: dict, instrument: Instrument, fact: FactRow, check,
+                errors: list) -> None:
+    """A Verbeteracties row through the rules of the form (actie_problems), on the columns
+    present; the dates are read by the caller."""
+    if "onderzoek" in cells:
+        titel = clean_name(cells["onderzoek"])
+        if not titel or check(catalog.ONDERZOEK_TITEL, titel):
+            values["onderzoek"] = titel
+    for rule in catalog.ACTIE_TEXTS[1:]:
+        _text(values, cells, rule.field, rule, check)
+    for rule in (catalog.ACTIE_NIVEAU, catalog.ACTIE_STATUS):
+        _choice(values, cells, rule.field, rule, check)
+    if "elementen" in cells:
+        raw = _items(cells["elementen"])
+        codes = [element_code(instrument, item) for item in raw]
+        errors.extend(element_message(instrument, item) for item, code in zip(raw, codes)
+                      if code is None)
+        values["elementen"] = [code for code in codes if code]
+    found = actie_problems(instrument, {"titel": fact.actie, **values})
+    errors.extend(message for field, message in found.items()
+                  if field in ("start", "deadline", "evaluatie"))   # the rest was checked above
 
 
 def _read_citaat(soort: str, values: dict, cells: dict, instrument: Instrument,
@@ -545,7 +591,7 @@ def apply_facts(session: Session, facts: Facts, instrument: Instrument, *,
     differences (through the services). Call it after the scores are written, so the casussen
     and perspectives they made are found."""
     counts = dict.fromkeys(("gemeenten", "onderzoeken", "casussen", "perspectieven", "citaten",
-                            "synthese"), 0)
+                            "synthese", "verbeteracties", "voortgang"), 0)
     problems = _Problems()
     fresh = {"populate_existing": True}   # never an object loaded before the scores were written
     gemeenten = {g.naam_key: g for g in session.scalars(
@@ -683,9 +729,75 @@ def apply_facts(session: Session, facts: Facts, instrument: Instrument, *,
             counts["synthese"] += 1
             if write and casus is not None:
                 save_bevindingen(session, instrument, casus, {"synthese": synthese})
+
+    _apply_acties(session, facts, instrument, counts, problems, write, gemeenten, ids,
+                  gemeente_of, onderzoek_of)
     if write:
         session.flush()
     return FactChanges(counts, problems.as_list())
+
+
+def _apply_acties(session, facts: Facts, instrument: Instrument, counts: dict, problems,
+                  write: bool, gemeenten: dict, ids: list, gemeente_of, onderzoek_of) -> None:
+    """The Verbeteracties and Voortgang rows: each action through save_actie (its checks on
+    the row combined with what is stored), and per action listed the progress notes in the
+    file, in date order, through add_voortgang."""
+    fresh = {"populate_existing": True}
+    acties = {(a.gemeente_id, a.titel_key): a for a in session.scalars(
+        select(Verbeteractie).where(Verbeteractie.gemeente_id.in_(ids)).options(
+            selectinload(Verbeteractie.voortgang), selectinload(Verbeteractie.onderzoek)),
+        execution_options=fresh)} if ids else {}
+
+    def actie_of(row: FactRow) -> Verbeteractie | None:
+        gemeente = gemeenten.get(row.gkey)
+        return acties.get((gemeente.id, row.akey)) if gemeente is not None else None
+
+    for row in facts.of(VERBETERACTIES):
+        actie = actie_of(row)
+        values = dict(row.values)
+        titel = values.pop("onderzoek", None)
+        same_onderzoek = titel is None or (
+            onderzoek_key(actie.onderzoek.titel) if actie and actie.onderzoek else "") == \
+            onderzoek_key(titel)
+        if actie is not None and not _differs(actie, values) and same_onderzoek:
+            continue
+        merged = {name: getattr(actie, name) for name in ACTIE_FIELDS} if actie else {}
+        merged.update(values, titel=actie.titel if actie else row.actie)
+        found = actie_problems(instrument, merged)
+        if found:
+            problems.add(row.where, row.row, f"Verbeteractie {row.label()}: "
+                         f"{' '.join(found.values())}")
+            continue
+        counts["verbeteracties"] += 1
+        if write:
+            gemeente = gemeente_of(row)
+            if titel is not None:
+                merged["onderzoek_id"] = onderzoek_of(gemeente, titel).id if titel else None
+            acties[(gemeente.id, row.akey)] = save_actie(session, instrument, gemeente, merged,
+                                                         actie)
+
+    if VOORTGANG.name not in facts.rows:
+        return
+    in_file = {row.actie_ref for row in facts.of(VERBETERACTIES)}
+    notes: dict[tuple[str, str], list[tuple]] = {ref: [] for ref in in_file}
+    owners = {row.actie_ref: row for row in facts.of(VOORTGANG) + facts.of(VERBETERACTIES)}
+    for row in facts.of(VOORTGANG):
+        if row.actie_ref not in in_file and actie_of(row) is None:
+            problems.add(row.where, row.row, f"De {row.label()} bestaat niet in ZET of bij de "
+                         "verbeteracties: voeg haar toe of verwijder de rij.")
+            continue
+        notes.setdefault(row.actie_ref, []).append((row.values["datum"], row.values["tekst"]))
+    for ref, wanted in notes.items():
+        wanted = sorted(wanted, key=lambda note: note[0])   # as ZET shows them: by date
+        actie = actie_of(owners[ref])
+        if [(v.datum, v.tekst) for v in (actie.voortgang if actie else [])] == wanted:
+            continue
+        counts["voortgang"] += 1
+        if write and actie is not None:
+            actie.voortgang.clear()
+            session.flush()
+            for datum, tekst in wanted:
+                add_voortgang(session, actie, datum, tekst)
 
 
 _QUOTE_FIELDS = ("element_code", "tekst", "bron", "spreker", "soort", "citeerbaar")

@@ -5,6 +5,7 @@ from zet.models.casus import Casus
 from zet.models.perspectief import Citaat, Perspectief, Score
 from zet.models.user import ROLES, User
 from zet.models.audit import AuditEvent
+from zet.models.verbeteractie import Verbeteractie, Voortgang
 
 __all__ = ["Base", "Gemeente", "Onderzoek", "Casus", "Perspectief", "Score", "Citaat", "ROLES", "User",
-           "AuditEvent"]
+           "AuditEvent", "Verbeteractie", "Voortgang"]

@@ -3,7 +3,7 @@ allowed values is written. Services, the bulk import and the forms all read them
 from __future__ import annotations
 
 from zet.rules.fields import MAX_CASUSCODE, MAX_KORT, MAX_LANG, ChoiceRule, CountRule, TextRule
-from zet.vocabulary import (BEPERKINGEN, CASUS_STATUSSEN, CITAAT_SOORTEN, DOELGROEPEN,
+from zet.vocabulary import (ACTIE_NIVEAUS, ACTIE_STATUSSEN, BEPERKINGEN, CASUS_STATUSSEN, CITAAT_SOORTEN, DOELGROEPEN,
                             GEINTERVIEWDEN, GROOTTEKLASSEN, LEEFGEBIEDEN, LEVENSFASEN,
                             PERSPECTIEF_STATUSSEN, PERSPECTIEVEN, SPREKERS, TOESTEMMING_VORMEN,
                             WETTEN)
@@ -67,3 +67,16 @@ CITAAT = TextRule("tekst", "Citaat", MAX_CITAAT)
 CITAAT_BRON = TextRule("bron", "Bron van het citaat", MAX_KORT, name=True)
 CITAAT_SPREKER = ChoiceRule("spreker", "Wie zei het", SPREKERS)
 CITAAT_SOORT = ChoiceRule("soort", "Soort citaat", CITAAT_SOORTEN)
+
+# Verbeteractie (what a gemeente agrees to do about a werkzaam element) and its progress notes
+ACTIE_TITEL = TextRule("titel", "Titel van de verbeteractie", MAX_KORT, name=True,
+                       missing="Vul een titel in voor de verbeteractie.")
+ACTIE_OMSCHRIJVING = TextRule("omschrijving", "Omschrijving", MAX_LANG)
+ACTIE_NIVEAU = ChoiceRule("niveau", "Niveau", ACTIE_NIVEAUS)
+ACTIE_EIGENAAR = TextRule("eigenaar", "Eigenaar (team of rol)", MAX_KORT, name=True)
+ACTIE_NODIG = TextRule("nodig", "Wat is nodig", MAX_LANG)
+ACTIE_STATUS = ChoiceRule("status", "Status", ACTIE_STATUSSEN)
+ACTIE_TEXTS = (ACTIE_TITEL, ACTIE_OMSCHRIJVING, ACTIE_EIGENAAR, ACTIE_NODIG)
+VOORTGANG = TextRule("tekst", "Voortgang", MAX_LANG,
+                     missing="Schrijf op wat er is gebeurd of besloten.")
+VOORTGANG_DATUM_MISSING = "Vul de datum van de voortgang in (dd-mm-jjjj)."

@@ -44,6 +44,16 @@ def casus_dates_problem(values: dict) -> tuple[str, str] | None:
     return order_problem([(key, label, values.get(key)) for key, label in CASUS_DATES])
 
 
+ACTIE_DATES = (("start", "start"), ("deadline", "deadline"))
+
+
+def actie_dates_problem(values: dict) -> tuple[str, str] | None:
+    """A verbeteractie's deadline and its evaluation moment do not lie before its start."""
+    return (order_problem([(key, label, values.get(key)) for key, label in ACTIE_DATES])
+            or order_problem([("start", "start", values.get("start")),
+                              ("evaluatie", "evaluatie", values.get("evaluatie"))]))
+
+
 def period_problem(start: date | None, end: date | None) -> tuple[str, str] | None:
     """The end of an onderzoek's period does not lie before its start."""
     if start and end and end < start:

@@ -31,6 +31,7 @@ gemeente_key = name_key
 onderzoek_key = name_key
 casus_key = name_key
 rol_key = name_key
+actie_key = name_key
 
 
 def fold_accents(text) -> str:

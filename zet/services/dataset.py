@@ -12,7 +12,8 @@ from sqlalchemy import case, literal, select
 from sqlalchemy.orm import Session
 
 from zet.access import Scope
-from zet.models import Casus, Citaat, Gemeente, Onderzoek, Perspectief, Score
+from zet.models import (Casus, Citaat, Gemeente, Onderzoek, Perspectief, Score, Verbeteractie,
+                        Voortgang)
 from zet.vocabulary import CASUS_STATUSSEN, PERSPECTIEF_STATUSSEN
 
 LONG_COLUMNS = ["gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
@@ -139,6 +140,8 @@ def onderzoeken_frame(session: Session, scope: Scope, *, gemeente_ids=None) -> p
 CASUS_FACTS = ["doelgroep", "wet", "levensfase", "beperkingen", "leefgebieden", "hulpvraag",
                "knelpunten", "wat_gaat_goed", "datum_aanmelding", "datum_eerste_contact", "datum_start_hulp",
                "indicatie_maanden", "wisselingen_contactpersoon", "status"]
+ACTIE_COLUMNS = ["omschrijving", "elementen", "niveau", "eigenaar", "nodig", "start", "deadline",
+                 "evaluatie", "status"]
 PERSPECTIEF_FACTS = ["status", "datum", "afnemer", "geinterviewde", "toestemming",
                      "toestemming_datum", "toestemming_vorm", "instrument_version"]
 
@@ -176,3 +179,30 @@ def synthese_frame(session: Session, scope: Scope, *, gemeente_ids=None) -> pd.D
     rows = [(naam, code, element, tekst) for naam, code, synthese in session.execute(stmt)
             for element, tekst in (synthese or {}).items()]
     return pd.DataFrame(rows, columns=["gemeente", "casus", "element", "tekst"])
+
+
+def verbeteracties_frame(session: Session, scope: Scope, *, gemeente_ids=None) -> pd.DataFrame:
+    """Every verbeteractie of those gemeenten: gemeente, titel, onderzoek, omschrijving,
+    elementen (a list of codes), niveau, eigenaar, nodig, start, deadline, evaluatie, status."""
+    stmt = (select(Gemeente.naam, Verbeteractie.titel, Onderzoek.titel,
+                   *[getattr(Verbeteractie, name) for name in ACTIE_COLUMNS])
+            .join(Gemeente, Verbeteractie.gemeente_id == Gemeente.id)
+            .outerjoin(Onderzoek, Verbeteractie.onderzoek_id == Onderzoek.id)
+            .order_by(Verbeteractie.id))
+    stmt = scope.restrict(stmt, Verbeteractie.gemeente_id)
+    if gemeente_ids is not None:
+        stmt = stmt.where(Verbeteractie.gemeente_id.in_(list(gemeente_ids)))
+    return pd.DataFrame([tuple(row) for row in session.execute(stmt)],
+                        columns=["gemeente", "titel", "onderzoek", *ACTIE_COLUMNS])
+
+
+def voortgang_frame(session: Session, scope: Scope, *, gemeente_ids=None) -> pd.DataFrame:
+    """The progress notes: gemeente, titel (of the action), datum, tekst, in date order."""
+    stmt = (select(Gemeente.naam, Verbeteractie.titel, Voortgang.datum, Voortgang.tekst)
+            .join(Verbeteractie, Voortgang.verbeteractie_id == Verbeteractie.id)
+            .join(Gemeente, Verbeteractie.gemeente_id == Gemeente.id)
+            .order_by(Voortgang.datum, Voortgang.id))
+    stmt = scope.restrict(stmt, Verbeteractie.gemeente_id)
+    if gemeente_ids is not None:
+        stmt = stmt.where(Verbeteractie.gemeente_id.in_(list(gemeente_ids)))
+    return pd.DataFrame(session.execute(stmt).all(), columns=["gemeente", "titel", "datum", "tekst"])
