@@ -76,7 +76,9 @@ def perspectief_form_class(instrument: Instrument, soort: str) -> type[Perspecti
             "Bij element", validators=[Optional()], validate_choice=False,
             choices=choices([(e.code, e.name) for e in instrument.elements], "– algemeen –")),
         "spreker": SelectField("Wie zei het", validators=[Optional()], validate_choice=False,
-                               choices=choices(SPREKERS_PER_PERSPECTIEF[soort]))})
+                               choices=choices(SPREKERS_PER_PERSPECTIEF[soort],
+                                               "– wie is geïnterviewd –" if soort == "inwoner"
+                                               else None))})
     attrs["citaten"] = FieldList(FormField(citaat), min_entries=EXTRA_CITAAT_ROWS)
     return type(f"PerspectiefForm_{soort}", (PerspectiefFormBase,), attrs)
 

@@ -7,6 +7,7 @@ from datetime import date
 from zet.models import Casus, Gemeente, Onderzoek, User
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+HIDDEN_RE = re.compile(r'name="([^"]+)" type="hidden" value="([^"]*)"')
 
 
 def csrf_token(client, url: str) -> str:
@@ -17,10 +18,17 @@ def csrf_token(client, url: str) -> str:
     return match.group(1)
 
 
+def hidden_fields(client, url: str) -> dict[str, str]:
+    """The hidden inputs of the page's form (CSRF token, the version it was opened with)."""
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    return {name: value for name, value in HIDDEN_RE.findall(page.get_data(as_text=True))}
+
+
 def post_form(client, url: str, data: dict, form_url: str | None = None, **kwargs):
-    """Open the form page like a browser would, then post ``data`` with its CSRF token."""
-    token = csrf_token(client, form_url or url)
-    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+    """Open the form page like a browser would, then post ``data`` with its hidden fields
+    (the CSRF token, and a version where the form has one)."""
+    return client.post(url, data={**hidden_fields(client, form_url or url), **data}, **kwargs)
 
 
 def page_text(client, url: str) -> str:

@@ -3,13 +3,15 @@ bevindingen page (beside the scores, toelichtingen and quotes), the consolidatio
 quotes that say who said them, what they illustrate and whether a report may quote them. Every
 new field travels through the form, the import and the export with the same rules."""
 import html
+import re
 import io
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.helpers import csrf_token, login_as, make_casus, make_gemeente, page_text
+from tests.helpers import (csrf_token, hidden_fields, login_as, make_casus, make_gemeente,
+                           page_text, post_form)
 from tests.test_export_lossless import TODAY, make_full_dataset
 from tests.test_import_facts import edited
 from zet.access import ALL
@@ -49,8 +51,8 @@ def test_bevindingen_page_shows_the_evidence_and_stores_the_findings(client, ses
     assert "Moest lang wachten." in section and "Het duurde maanden." in section
     assert "ouder" in section and "knelpunt" in section and "citeerbaar" in section
     assert "afwijkend" in section  # inwoner 2, professional 4
-    response = client.post(url, data={
-        "csrf_token": csrf_token(client, url), "knelpunten": "Lange wachttijd.",
+    response = post_form(client, url, {
+        "knelpunten": "Lange wachttijd.",
         "wat_gaat_goed": "Een vaste consulent.", f"synthese-{code}": "Inwoner en consulent "
         "verschillen: de wachttijd woog voor de ouder zwaar."})
     assert response.status_code == 302
@@ -72,9 +74,8 @@ def test_identifying_data_in_a_finding_is_refused_and_what_was_typed_stays(clien
                                                                           casus, instrument):
     code = instrument.codes[1]
     url = f"/casussen/{casus.id}/bevindingen"
-    response = client.post(url, data={
-        "csrf_token": csrf_token(client, url), "knelpunten": "Lange wachttijd.",
-        f"synthese-{code}": f"Bel de moeder op {PHONE}."})
+    response = post_form(client, url, {
+        "knelpunten": "Lange wachttijd.", f"synthese-{code}": f"Bel de moeder op {PHONE}."})
     text = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200
     assert "telefoonnummer" in text.split(f'id="element-{code}"')[1].split("</section>")[0]
@@ -155,6 +156,12 @@ def test_import_and_form_refuse_a_bad_quote_and_a_bad_synthesis_with_the_same_me
 
 def test_an_older_citaten_sheet_without_the_new_columns_keeps_what_zet_has(session, instrument):
     make_full_dataset(session, instrument)
+    j01 = session.scalar(select(Casus).where(Casus.code == "DW-J01"))
+    inwoner = next(p for p in j01.perspectieven if p.soort == "inwoner")
+    inwoner.citaten.append(Citaat(element_code=instrument.codes[0], spreker="jongere",
+                                  tekst="Ik moest alles drie keer vertellen.", bron="",
+                                  soort="succesfactor", citeerbaar=False))  # said twice
+    session.commit()
     data = export_bytes(session, ALL, instrument, today=TODAY)[1]
     workbook = load_workbook(io.BytesIO(data))
     ws = workbook["Citaten"]
@@ -165,8 +172,10 @@ def test_an_older_citaten_sheet_without_the_new_columns_keeps_what_zet_has(sessi
     plan = import_file(session, instrument, "oud.xlsx", buffer.getvalue())
     assert plan.applied and not plan.problems
     assert plan.fact_changes["citaten"] == 0  # nothing lost, so nothing to change
-    quote = session.scalar(select(Citaat).where(Citaat.tekst.like("Ik moest%")))
-    assert (quote.spreker, quote.soort, quote.citeerbaar) == ("ouder", "knelpunt", True)
+    quotes = session.scalars(select(Citaat).where(Citaat.tekst.like("Ik moest%"))
+                             .order_by(Citaat.id)).all()
+    assert [(q.spreker, q.soort, q.citeerbaar) for q in quotes] == [
+        ("ouder", "knelpunt", True), ("jongere", "succesfactor", False)]
 
 
 def test_a_synthesis_row_is_imported_and_an_emptied_casus_row_clears_it(session, instrument):
@@ -187,3 +196,49 @@ def test_a_synthesis_row_is_imported_and_an_emptied_casus_row_clears_it(session,
     session.commit()
     session.expire_all()
     assert not session.scalar(select(Casus).where(Casus.code == "DW-J01")).synthese
+
+
+def test_a_save_after_someone_else_saved_the_casus_is_refused_and_keeps_the_text(
+        client, session, casus, instrument):
+    url = f"/casussen/{casus.id}/bevindingen"
+    opened = hidden_fields(client, url)
+    save_bevindingen(session, instrument, session.get(Casus, casus.id),
+                     {"knelpunten": "Door een collega geschreven."})
+    session.commit()
+    response = client.post(url, data={**opened, "knelpunten": "Mijn versie."})
+    text = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 200 and "Iemand anders heeft deze casus opgeslagen" in text
+    assert "Mijn versie." in text
+    session.expire_all()
+    assert session.get(Casus, casus.id).knelpunten == "Door een collega geschreven."
+    again = dict(opened, geladen=re.search(r'name="geladen" type="hidden" value="([^"]*)"',
+                                           response.get_data(as_text=True)).group(1))
+    assert client.post(url, data={**again, "knelpunten": "Mijn versie."}).status_code == 302
+    session.expire_all()
+    assert session.get(Casus, casus.id).knelpunten == "Mijn versie."
+
+
+def test_a_synthesis_of_another_instrument_version_survives_a_save(session, casus, instrument):
+    casus.synthese = {"OUD": "Uit een eerdere versie."}
+    session.commit()
+    save_bevindingen(session, instrument, casus, {"synthese": {instrument.codes[0]: "Nieuw."}})
+    assert casus.synthese == {instrument.codes[0]: "Nieuw.", "OUD": "Uit een eerdere versie."}
+
+
+def test_opening_the_perspective_form_and_saving_it_unchanged_keeps_the_quote_details(
+        app, session, casus, instrument):
+    from forms.perspectief import fill_form, form_to_input, perspectief_form_class
+    perspectief = session.scalar(select(Perspectief).where(Perspectief.soort == "inwoner"))
+    with app.test_request_context():
+        form = perspectief_form_class(instrument, "inwoner")(formdata=None)
+        fill_form(form, instrument, perspectief)
+        quote = form_to_input(form, instrument, "inwoner").citaten[0]
+    assert (quote["spreker"], quote["soort"], quote["citeerbaar"]) == ("ouder", "knelpunt", True)
+
+
+def test_the_workbook_names_who_said_a_quote_once(session, casus, instrument):
+    from tests.export_helpers import open_workbook, rows
+    data = export_bytes(session, ALL, instrument, today=TODAY)[1]
+    cells = [c for row in rows(open_workbook(data)["Analyseschema"]) for c in row
+             if isinstance(c, str) and "Het duurde maanden." in c]
+    assert cells == ["“Het duurde maanden.” (ouder)"]

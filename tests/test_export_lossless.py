@@ -129,7 +129,7 @@ def test_workbook_round_trip_into_an_empty_database_gives_identical_sheets(sessi
     assert len(before["Citaten"]) == 3
     quotes = {row[5]: row for row in before["Citaten"][1:]}
     assert quotes["Ik moest alles drie keer vertellen."][7:] == ("ouder", "knelpunt", "ja")
-    assert quotes["=ze luisterden wel"][7:] == ("inwoner", None, "nee")  # the default speaker
+    assert quotes["=ze luisterden wel"][7:] == ("ouder", None, "nee")  # default: the interviewee
     header = before["Casussen"][0]
     j01 = casussen["DW-J01"]
     assert j01[header.index("knelpunten")] == "Drie keer opnieuw verteld;\nwachtlijst school."

@@ -124,21 +124,53 @@ def test_migration_0005_gives_every_quote_its_perspective_as_speaker(database_ur
     now = "CURRENT_TIMESTAMP"
     with engine.begin() as connection:
         _casus_t01(connection)
-        for pid, soort in ((1, "inwoner"), (2, "dossier")):
+        for pid, soort, geinterviewde in ((1, "inwoner", "ouder"), (2, "dossier", None),
+                                          (3, "inwoner", "inwoner")):
             connection.execute(text(
-                f"INSERT INTO perspectief (id, casus_id, soort, rol, rol_key, toestemming, "
-                f"status, instrument_version, version, created_at, updated_at) VALUES ({pid}, 1, "
-                f"'{soort}', '', '', false, 'concept', '2026.1', 1, {now}, {now})"))
+                f"INSERT INTO perspectief (id, casus_id, soort, rol, rol_key, geinterviewde, "
+                f"toestemming, status, instrument_version, version, created_at, updated_at) "
+                f"VALUES ({pid}, 1, '{soort}', 'r{pid}', 'r{pid}', :who, false, 'concept', "
+                f"'2026.1', 1, {now}, {now})"), {"who": geinterviewde})
             connection.execute(text(f"INSERT INTO citaat (perspectief_id, element_code, tekst, "
                                     f"bron) VALUES ({pid}, NULL, 'Citaat {pid}', '')"))
     migrate.upgrade(engine)
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT tekst, spreker, soort, citeerbaar FROM citaat "
                                        "ORDER BY tekst")).all()
-        assert [tuple(r) for r in rows] == [("Citaat 1", "inwoner", None, False),
-                                            ("Citaat 2", "dossier", None, False)]
+        assert [tuple(r) for r in rows] == [("Citaat 1", "ouder", None, False),  # the parent
+                                            ("Citaat 2", "dossier", None, False),
+                                            ("Citaat 3", "inwoner", None, False)]
         casus = connection.execute(text("SELECT knelpunten, wat_gaat_goed, synthese FROM casus"))
         assert tuple(casus.one()) == (None, None, None)
+    engine.dispose()
+    if engine.dialect.name == "postgresql":
+        from tests import conftest
+        conftest._pg_schema_ready = False
+
+
+def test_downgrading_keeps_the_rows_under_a_casus(database_url):
+    """A downgrade past 0005 and 0003 changes columns of casus: the perspectives and quotes
+    under it stay (a table rebuild on SQLite would cascade-delete them)."""
+    from alembic import command
+    engine = make_engine(database_url)
+    _fresh_at(engine, "head")
+    now = "CURRENT_TIMESTAMP"
+    with engine.begin() as connection:
+        _casus_t01(connection)
+        connection.execute(text(
+            f"INSERT INTO perspectief (id, casus_id, soort, rol, rol_key, toestemming, status, "
+            f"instrument_version, version, created_at, updated_at) VALUES (1, 1, 'inwoner', '', "
+            f"'', false, 'concept', '2026.1', 1, {now}, {now})"))
+        connection.execute(text("INSERT INTO citaat (perspectief_id, tekst, bron, spreker, "
+                                "citeerbaar) VALUES (1, 'Citaat', '', 'ouder', true)"))
+    config = migrate.alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM perspectief")).scalar() == 1
+        assert connection.execute(text("SELECT tekst FROM citaat")).scalar() == "Citaat"
+    migrate.upgrade(engine)  # and back up again
     engine.dispose()
     if engine.dialect.name == "postgresql":
         from tests import conftest

@@ -17,9 +17,9 @@ PROFESSIONAL_ROLLEN = ("toegangsmedewerker/consulent", "wijkteammedewerker",
                        "jeugd- en gezinscoach", "(ambulant) begeleider")
 PERSPECTIEF_STATUSSEN = ("concept", "definitief")
 # Who said a quote; per perspective the ones that fit (the inwoner interview may be with a
-# parent or the young person, see GEINTERVIEWDEN).
-SPREKERS = ("inwoner", "ouder", "jongere", "professional", "dossier")
-SPREKERS_PER_PERSPECTIEF = {"inwoner": ("inwoner", "ouder", "jongere"),
+# parent, a representative or the young person, see GEINTERVIEWDEN).
+SPREKERS = ("inwoner", "ouder", "jongere", "vertegenwoordiger", "professional", "dossier")
+SPREKERS_PER_PERSPECTIEF = {"inwoner": ("inwoner", "ouder", "jongere", "vertegenwoordiger"),
                             "professional": ("professional",), "dossier": ("dossier",)}
 CITAAT_SOORTEN = ("knelpunt", "succesfactor")
 # Verbeteracties: the level of a recommendation (as the report's chapter 5 orders them) and the
@@ -32,3 +32,10 @@ OPEN_ACTIE_STATUSSEN = ("gepland", "bezig")
 def leefgebied_field_name(gebied: str) -> str:
     """The form field that holds the question for one leefgebied (also used in error messages)."""
     return "leefgebied_" + "".join(ch if ch.isalnum() else "_" for ch in gebied)
+
+
+def quote_source(spreker: str, rol: str = "", bron: str = "") -> str:
+    """Who said a quote, as pages and the workbook show it: 'ouder, moeder' or
+    'professional (consulent)' (a bron that only repeats the rol is left out)."""
+    text = spreker + (f" ({rol})" if rol else "")
+    return text + (f", {bron}" if bron and bron != rol else "")

@@ -27,6 +27,8 @@ def init_app(app) -> None:
     app.add_template_filter(format_datum, "datum")
     app.add_template_filter(format_getal, "getal")
     app.context_processor(lambda: {"instrument": active_instrument()})
+    from zet.vocabulary import quote_source
+    app.add_template_global(quote_source, "quote_source")
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(404, _not_found)

@@ -32,6 +32,7 @@ from zet.export.csv import is_text
 from zet.export.tables import (DATA_COLUMNS, anonymise_long, by_gemeente, data_order,
                                gemeente_order, label_order, score_values)
 from zet.interchange import DATE_COLUMNS, REGISTERS
+from zet.vocabulary import quote_source
 
 SHEET_GEMEENTEN = "Gemeenten"
 SHEET_SCHEMA = "Analyseschema"
@@ -294,12 +295,9 @@ def _quotes_per_cell(citaten: pd.DataFrame | None) -> pd.DataFrame | None:
     bound = citaten[citaten["element"].fillna("").astype(str) != ""]
     if bound.empty:
         return None
-    speaker = bound["spreker"].fillna("").astype(str)
-    speaker = speaker.where(speaker != "", bound["perspectief"].astype(str))
-    rol, bron = bound["rol"].fillna("").astype(str), bound["bron"].fillna("").astype(str)
-    source = (speaker + np.where(rol != "", " (" + rol + ")", "")
-              + np.where(bron != "", ", " + bron, ""))
-    text = "“" + bound["tekst"].astype(str) + "” (" + source + ")"
+    source = [quote_source(spreker or perspectief, rol or "", bron or "") for spreker, perspectief,
+              rol, bron in zip(bound["spreker"], bound["perspectief"], bound["rol"], bound["bron"])]
+    text = "“" + bound["tekst"].astype(str) + "” (" + pd.Series(source, index=bound.index) + ")"
     frame = pd.DataFrame({"gemeente": bound["gemeente"].astype(str),
                           "casus": bound["casus"].astype(str),
                           "element": bound["element"].astype(str), "citaten": text})

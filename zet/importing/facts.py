@@ -11,7 +11,7 @@ changes nothing. A column that is left out leaves that fact as it is.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -702,10 +702,12 @@ def apply_facts(session: Session, facts: Facts, instrument: Instrument, *,
             casus = casus_of(row)
             perspectief = find_single(casus, row.soort, row.rol) if casus is not None else None
             stored = list(perspectief.citaten) if perspectief is not None else []
-            before = {(c.element_code, c.tekst): c for c in stored}
+            before: dict[tuple, deque] = defaultdict(deque)
+            for citaat in stored:   # the same quote twice: each keeps its own details
+                before[(citaat.element_code, citaat.tekst)].append(citaat)
             citaten = new_citaten(row.soort, [
-                _with_stored(q, before.get((q.get("element_code"), q.get("tekst"))))
-                for q in quotes])
+                _with_stored(q, _take(before, (q.get("element_code"), q.get("tekst"))))
+                for q in quotes], perspectief.geinterviewde if perspectief is not None else None)
             if [_quote(c) for c in stored] == [_quote(c) for c in citaten]:
                 continue
             counts["citaten"] += 1
@@ -724,7 +726,7 @@ def apply_facts(session: Session, facts: Facts, instrument: Instrument, *,
         for ref, synthese in texts.items():
             casus = casus_of(owners[ref])
             stored = (casus.synthese if casus is not None else None) or {}
-            if stored == stored_synthese(instrument, synthese):
+            if stored == stored_synthese(instrument, synthese, stored):
                 continue
             counts["synthese"] += 1
             if write and casus is not None:
@@ -805,6 +807,11 @@ _QUOTE_FIELDS = ("element_code", "tekst", "bron", "spreker", "soort", "citeerbaa
 
 def _quote(citaat: Citaat) -> tuple:
     return tuple(getattr(citaat, name) for name in _QUOTE_FIELDS)
+
+
+def _take(stored: dict[tuple, deque], key: tuple) -> Citaat | None:
+    same = stored.get(key)
+    return same.popleft() if same else None
 
 
 def _with_stored(quote: dict, stored: Citaat | None) -> dict:

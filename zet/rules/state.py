@@ -41,10 +41,12 @@ def spreker_problem(soort: str | None, spreker) -> str | None:
     return None
 
 
-def stored_spreker(soort: str, spreker) -> str:
-    """The speaker as stored: as given, or the perspective's own speaker when left empty."""
+def stored_spreker(soort: str, spreker, geinterviewde: str | None = None) -> str:
+    """The speaker as stored: as given; when left empty, whoever was interviewed (a parent, a
+    representative) for the inwoner, else the perspective itself."""
     wanted = clean_name(spreker).casefold()
-    return wanted or SPREKERS_PER_PERSPECTIEF[soort][0]
+    allowed = SPREKERS_PER_PERSPECTIEF[soort]
+    return wanted or (geinterviewde if geinterviewde in allowed else allowed[0])
 
 
 def definitief_meta_problems(soort: str, *, datum: date | None, afnemer, rol,

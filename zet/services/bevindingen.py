@@ -38,10 +38,13 @@ def bevindingen_problems(instrument: Instrument, values: dict) -> dict[str, str]
     return errors
 
 
-def stored_synthese(instrument: Instrument, synthese: dict) -> dict[str, str]:
-    """The synthesis as stored: cleaned, empty texts left out, in instrument order."""
+def stored_synthese(instrument: Instrument, synthese: dict, stored: dict | None = None
+                    ) -> dict[str, str]:
+    """The synthesis as stored: cleaned, empty texts left out, in instrument order; the texts
+    of ``stored`` about elements of another instrument version are kept as they are."""
     texts = {code: catalog.SYNTHESE.clean(text) for code, text in (synthese or {}).items()}
-    return {code: texts[code] for code in instrument.codes if texts.get(code)}
+    kept = {code: text for code, text in (stored or {}).items() if instrument.element(code) is None}
+    return {**{code: texts[code] for code in instrument.codes if texts.get(code)}, **kept}
 
 
 def save_bevindingen(session: Session, instrument: Instrument, casus: Casus,
@@ -55,7 +58,7 @@ def save_bevindingen(session: Session, instrument: Instrument, casus: Casus,
         if rule.field in values:
             setattr(casus, rule.field, rule.clean(values[rule.field]) or None)
     if "synthese" in values:
-        casus.synthese = stored_synthese(instrument, values["synthese"])
+        casus.synthese = stored_synthese(instrument, values["synthese"], casus.synthese)
     session.add(casus)
     session.flush()
     return casus

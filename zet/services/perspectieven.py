@@ -79,7 +79,7 @@ def save_perspectief(session: Session, instrument: Instrument, casus: Casus,
     perspectief.instrument_version = instrument.version
     perspectief.updated_at = utcnow()
     _store_scores(perspectief, instrument, data)
-    perspectief.citaten = new_citaten(data.soort, data.citaten)
+    perspectief.citaten = new_citaten(data.soort, data.citaten, perspectief.geinterviewde)
     session.add(perspectief)
     try:
         session.flush()
@@ -157,13 +157,15 @@ def citaat_problems(instrument: Instrument, soort: str, citaat: dict,
     return problems
 
 
-def new_citaten(soort: str, citaten: list[dict]) -> list[Citaat]:
+def new_citaten(soort: str, citaten: list[dict], geinterviewde: str | None = None
+                ) -> list[Citaat]:
     """The quotes to store for a perspective of ``soort`` (checked by citaat_problems): those
-    with a text, cleaned, the speaker defaulting to the perspective's own."""
+    with a text, cleaned, the speaker defaulting to whoever was interviewed
+    (state.stored_spreker)."""
     return [Citaat(element_code=c.get("element_code") or None,
                    tekst=catalog.CITAAT.clean(c["tekst"]),
                    bron=catalog.CITAAT_BRON.clean(c.get("bron")),
-                   spreker=state.stored_spreker(soort, c.get("spreker")),
+                   spreker=state.stored_spreker(soort, c.get("spreker"), geinterviewde),
                    soort=catalog.CITAAT_SOORT.normalise(c.get("soort")) if c.get("soort") else None,
                    citeerbaar=bool(c.get("citeerbaar")))
             for c in citaten if (c.get("tekst") or "").strip()]

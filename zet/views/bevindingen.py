@@ -3,7 +3,7 @@ element beside its scores, toelichtingen and quotes) and the casussen x elemente
 gemeente."""
 from flask import Blueprint, flash, redirect, render_template, url_for
 
-from forms.bevindingen import bevindingen_form
+from forms.bevindingen import bevindingen_form, casus_version
 from zet import audit
 from zet.access import get_casus, get_gemeente
 from zet.db import get_session, transaction
@@ -22,22 +22,37 @@ def casus(casus_id):
     casus = get_casus(session, scope, casus_id)
     form = bevindingen_form(instrument, casus)
     if form.validate_on_submit():
-        try:
-            with transaction() as tx:
-                save_bevindingen(tx, instrument, casus, form.values(instrument))
-                audit.record("gewijzigd", "casus", casus.id, f"bevindingen {casus.code}")
-            flash(f"Bevindingen van casus {casus.code} opgeslagen.", "success")
-            return redirect(url_for(".casus", casus_id=casus.id))
-        except DomainError as error:
-            apply_domain_error(form, error)
+        if form.geladen.data != casus_version(casus):
+            _changed_meanwhile(form, casus)
+        else:
+            try:
+                with transaction() as tx:
+                    save_bevindingen(tx, instrument, casus, form.values(instrument))
+                    audit.record("gewijzigd", "casus", casus.id, f"bevindingen {casus.code}")
+                flash(f"Bevindingen van casus {casus.code} opgeslagen.", "success")
+                return redirect(url_for(".casus", casus_id=casus.id))
+            except DomainError as error:
+                apply_domain_error(form, error)
     else:
         flash_errors(form)
-        audit.record("bekeken", "casus", casus.id, f"bevindingen {casus.code}")
+        if not form.is_submitted():
+            audit.record("bekeken", "casus", casus.id, f"bevindingen {casus.code}")
     schema, evidence, quotes, completeness = analyse.casus_schema(session, scope, instrument,
                                                                   casus)
     rows = {row["element"]: row for row in records(schema)}
     return render_template("bevindingen/casus.html", casus=casus, form=form, rows=rows,
                            evidence=evidence, quotes=quotes, completeness=completeness)
+
+
+def _changed_meanwhile(form, casus) -> None:
+    """Someone saved the casus after this page was opened: keep what was typed, say so, and
+    let a second save be a deliberate choice."""
+    form.form_errors.append(
+        "Iemand anders heeft deze casus opgeslagen nadat u de pagina opende. Uw tekst staat "
+        "hieronder; open de casus in een ander tabblad om te vergelijken, en sla dan opnieuw op "
+        "om uw tekst te bewaren.")
+    form.geladen.data = casus_version(casus)
+    flash("Niet opgeslagen: de casus is intussen gewijzigd.", "error")
 
 
 @bp.get("/gemeenten/<int:gemeente_id>/consolidatie")

@@ -69,5 +69,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table, _column, key, _scope, _length in reversed(KEYS):
         op.drop_index(INDEXES[table], table_name=table)
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column(key)
+        # Not a batch rebuild: that drops the table, and its foreign keys take the rows under it.
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {key}")

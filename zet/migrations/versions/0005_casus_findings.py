@@ -3,7 +3,8 @@
 The casus findings written while consolidating: knelpunten and wat gaat goed per casus, a
 short synthesis per casus and werkzaam element, and for every quote who said it, whether it
 illustrates a knelpunt or a succesfactor and whether a report may quote it. Existing quotes get
-their perspective as speaker and stay unquotable until a researcher says otherwise.
+as speaker whoever was interviewed (a parent or representative for the inwoner) or their
+perspective, and stay unquotable until a researcher says otherwise.
 
 Revision ID: 0005
 Revises: 0004
@@ -28,16 +29,15 @@ def upgrade() -> None:
     op.add_column("citaat", sa.Column("soort", sa.String(length=20), nullable=True))
     op.add_column("citaat", sa.Column("citeerbaar", sa.Boolean(), server_default=sa.false(),
                                       nullable=False))
-    op.execute("UPDATE citaat SET spreker = (SELECT soort FROM perspectief "
-               "WHERE perspectief.id = citaat.perspectief_id)")
+    op.execute("UPDATE citaat SET spreker = (SELECT CASE WHEN p.soort = 'inwoner' AND "
+               "p.geinterviewde IN ('ouder', 'vertegenwoordiger') THEN p.geinterviewde "
+               "ELSE p.soort END FROM perspectief p WHERE p.id = citaat.perspectief_id)")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("citaat") as batch:
-        batch.drop_column("citeerbaar")
-        batch.drop_column("soort")
-        batch.drop_column("spreker")
-    with op.batch_alter_table("casus") as batch:
-        batch.drop_column("synthese")
-        batch.drop_column("wat_gaat_goed")
-        batch.drop_column("knelpunten")
+    # A plain DROP COLUMN (SQLite 3.35 and later, PostgreSQL): a batch rebuild would drop and
+    # recreate casus, and with foreign keys on that deletes every perspective with it.
+    for table, column in (("citaat", "citeerbaar"), ("citaat", "soort"), ("citaat", "spreker"),
+                          ("casus", "synthese"), ("casus", "wat_gaat_goed"),
+                          ("casus", "knelpunten")):
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
