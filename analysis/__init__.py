@@ -38,6 +38,7 @@ from .frames import (
 )
 from .formatting import format_score
 from .matrix import element_matrix
+from .rounds import ROUND_COLUMNS, compare_rounds
 from .oordeel import OORDELEN, oordeel
 from .pipeline import AnalysisResult, analyse
 from .settings import DEFAULT_SETTINGS, AnalysisSettings
@@ -52,7 +53,7 @@ def heatmap_png(*args, **kwargs) -> bytes:
 
 __all__ = [
     "AnalysisResult", "AnalysisSettings", "BASIS_COLUMNS", "COMPLETENESS_COLUMNS", "DEFAULT_SETTINGS",
-    "STANDEN", "casus_completeness", "gemeente_basis", "is_indicatief", "only_complete", "DOELGROEPEN", "LONG_COLUMNS", "OORDELEN",
+    "ROUND_COLUMNS", "STANDEN", "casus_completeness", "compare_rounds", "gemeente_basis", "is_indicatief", "only_complete", "DOELGROEPEN", "LONG_COLUMNS", "OORDELEN",
     "PERSPECTIEF_STATUS", "PERSPECTIEVEN", "SCHEMA_COLUMNS", "SCORE_COLUMNS",
     "analyse", "analyseschema", "anonymise_gemeenten", "doelgroep_element_scores", "dossier_onbekend",
     "element_categorical", "element_labels", "element_matrix", "element_order", "element_scores",

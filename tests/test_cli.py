@@ -4,32 +4,40 @@ from sqlalchemy import func, select
 from zet import create_app
 from zet.cli import main
 from zet.db import get_session
-from zet.models import Casus, Citaat, Gemeente, Perspectief, Score
+from zet.models import Casus, Citaat, Gemeente, Perspectief, Score, Verbeteractie
 
 
 def run(app, *args):
     return app.test_cli_runner().invoke(main, list(args), obj=None)
 
 
-def test_demo_loads_two_gemeenten_with_three_complete_casussen_each(tmp_path, monkeypatch):
+def test_demo_loads_two_gemeenten_with_complete_casussen_findings_and_actions(tmp_path,
+                                                                            monkeypatch):
     monkeypatch.setenv("ZET_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.sqlite3'}")
     monkeypatch.setenv("ZET_INSTANCE_PATH", str(tmp_path))
     runner_app = create_app()
     result = runner_app.test_cli_runner().invoke(main, ["demo"])
     assert result.exit_code == 0, result.output
-    assert "6 casussen toegevoegd" in result.output
+    assert "9 casussen toegevoegd" in result.output
     with runner_app.app_context():
         session = get_session()
         assert session.scalar(select(func.count(Gemeente.id))) == 2
-        assert session.scalar(select(func.count(Casus.id))) == 6
+        assert session.scalar(select(func.count(Casus.id))) == 9
+        duinwijk = session.scalar(select(Gemeente).where(Gemeente.naam == "Gemeente Duinwijk"))
+        assert [len(o.casussen) for o in duinwijk.onderzoeken] == [3, 3]  # two rounds
         perspectives = session.scalars(select(Perspectief)).all()
         assert all(p.status == "definitief" for p in perspectives)
         for casus in session.scalars(select(Casus)):
             assert {p.soort for p in casus.perspectieven} == {"inwoner", "professional", "dossier"}
         scores_before = session.scalar(select(func.count(Score.id)))
         assert scores_before == 15 * len(perspectives)
-        for casus in session.scalars(select(Casus)):  # the findings of every casus
-            assert casus.knelpunten and casus.wat_gaat_goed and casus.synthese, casus.code
+        for casus in session.scalars(select(Casus)):  # the findings of every 2026 casus
+            if casus.onderzoek.titel.endswith("2026"):
+                assert casus.knelpunten and casus.wat_gaat_goed and casus.synthese, casus.code
+        acties = session.scalars(select(Verbeteractie)).all()
+        assert len(acties) == 5
+        assert {a.status for a in acties} == {"gepland", "bezig", "gereed", "gestopt"}
+        assert sum(len(a.voortgang) for a in acties) == 5
         quotes = session.scalars(select(Citaat)).all()
         assert any(q.citeerbaar for q in quotes) and not all(q.citeerbaar for q in quotes)
         assert {q.spreker for q in quotes} >= {"ouder", "inwoner", "professional", "dossier"}

@@ -13,7 +13,7 @@ from zet.auth.policy import PUBLIC, rule_for
 BEHEERDER_ONLY = {"gemeenten.create", "gemeenten.edit"}
 BEHEERDER_ONLY_BLUEPRINTS = {"beheer"}
 EVERY_ROLE = {"analyse.vergelijking", "analyse.vergelijking_png", "export.werkboek",
-              "export.data_csv"}  # the analist's exports are anonymised
+              "export.data_csv", "rondes.anoniem"}  # the analist sees these anonymised
 EVERY_ROLE_BLUEPRINTS: set[str] = set()
 
 # (name, role, works for gemeente A?) -- the world's objects all belong to gemeente A.

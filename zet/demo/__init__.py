@@ -1,6 +1,7 @@
-"""The fictional demo dataset: two gemeenten, three casussen each, every perspective filled,
-with the findings of each casus and quotes that say who said them and whether a report may
-quote them.
+"""The fictional demo dataset: two gemeenten, three casussen each in 2026 (Duinwijk also three
+in an earlier round, 2024), every perspective filled, the findings of each 2026 casus, quotes that
+say who said them and whether a report may quote them, and five verbeteracties of Duinwijk in
+different states.
 
 All names are invented pseudonyms. Loading twice changes nothing: existing casussen are skipped.
 """
@@ -18,10 +19,11 @@ from zet.services.bevindingen import save_bevindingen
 from zet.services.casussen import find_casus, save_casus
 from zet.services.gemeenten import find_gemeente_by_name, save_gemeente, save_onderzoek
 from zet.services.perspectieven import PerspectiefInput, save_perspectief
+from zet.services.verbeteracties import add_voortgang, find_actie, save_actie
 
 DEMO_FILE = Path(__file__).parent / "demo.json"
 DATE_KEYS = ("periode_start", "periode_eind", "datum_aanmelding", "datum_eerste_contact",
-             "datum_start_hulp", "datum", "toestemming_datum")
+             "datum_start_hulp", "datum", "toestemming_datum", "start", "deadline", "evaluatie")
 
 
 def _dates(item: dict) -> dict:
@@ -54,8 +56,22 @@ def load_demo(session: Session, instrument: Instrument, path: Path = DEMO_FILE) 
                 save_perspectief(session, instrument, casus, _perspective_input(raw_perspective),
                                  final=True)
             added += 1
+        for raw in raw_gemeente.get("verbeteracties", []):
+            if find_actie(session, gemeente, raw["titel"]) is None:
+                _add_actie(session, instrument, gemeente, onderzoeken, raw)
     session.flush()
     return added
+
+
+def _add_actie(session: Session, instrument: Instrument, gemeente, onderzoeken: dict,
+               raw: dict) -> None:
+    values = _dates(raw)
+    notes = values.pop("voortgang", [])
+    onderzoek = onderzoeken.get(values.pop("onderzoek", None))
+    values["onderzoek_id"] = onderzoek.id if onderzoek else None
+    actie = save_actie(session, instrument, gemeente, values)
+    for note in notes:
+        add_voortgang(session, actie, date.fromisoformat(note["datum"]), note["tekst"])
 
 
 def _perspective_input(raw: dict) -> PerspectiefInput:
