@@ -11,7 +11,9 @@ import analysis
 from zet.access import Scope
 from zet.instrument import Instrument
 from zet.models import Gemeente, Onderzoek, Verbeteractie
-from zet.services.analyse import Filters, elements_frame, run_analysis
+from zet.services.analyse import SETTINGS, Filters, elements_frame, run_analysis
+from zet.services.dataset import anonymous_labels
+from zet.services.gemeenten import find_gemeente_by_name
 from zet.services.verbeteracties import list_acties
 
 
@@ -83,9 +85,6 @@ def anonieme_rondes(session: Session, scope: Scope, instrument: Instrument, labe
                     eerder: int | None, later: int | None,
                     alleen_compleet: bool = False) -> AnoniemeRondes:
     """``eerder`` and ``later`` count rounds from 1 in period order."""
-    from zet.services.dataset import anonymous_labels
-    from zet.services.gemeenten import find_gemeente_by_name
-    from zet.services.analyse import SETTINGS
     names = {lab: naam for naam, lab in anonymous_labels(session, scope).items()}
     gemeenten = {lab: find_gemeente_by_name(session, naam) for lab, naam in names.items()}
     choosable = sorted((lab for lab, g in gemeenten.items() if len(g.onderzoeken) >= 2),
