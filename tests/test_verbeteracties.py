@@ -59,6 +59,12 @@ def test_an_open_action_past_its_deadline_stands_out(client, session, gemeente):
     assert 'class="te-laat"' not in done
     actie = session.scalar(select(Verbeteractie).where(Verbeteractie.titel == "Te laat"))
     assert "te laat: de deadline was" in page_text(client, f"/verbeteracties/{actie.id}")
+    today = date.today()
+    assert not actie.te_laat(actie.deadline) and actie.te_laat(actie.deadline + timedelta(1))
+    for status, late in (("gepland", True), ("bezig", True), ("gereed", False),
+                         ("gestopt", False)):
+        actie.status = status
+        assert actie.te_laat(today) == late, status
 
 
 @pytest.mark.parametrize("values, field_message", [
@@ -156,10 +162,19 @@ def test_the_import_refuses_a_bad_action_with_the_form_message_and_stores_nothin
     assert not plan.applied
     assert "De verbeteractie 'Bestaat niet' (Gemeente Duinwijk) bestaat niet in ZET" in " ".join(
         p.message for p in plan.problems)
-    changed = edited(data, "Verbeteracties", {(3, "status"): "gereed"})
+    changed = edited(edited(data, "Verbeteracties", {(3, "status"): "gereed",
+                                                     (2, "status"): "",
+                                                     (3, "elementen"): "CON, VRA, CON"}),
+                     "Voortgang", {(3, "datum"): "01-07-2026", (3, "tekst"): "Eerder besproken."})
     plan = import_file(session, instrument, "klaar.xlsx", changed)
-    assert plan.applied and plan.fact_changes["verbeteracties"] == 1
+    assert plan.applied and plan.fact_changes["verbeteracties"] == 1  # an empty status: as is
+    assert plan.fact_changes["voortgang"] == 1
     session.commit()
     session.expire_all()
     actie = session.scalar(select(Verbeteractie).where(Verbeteractie.titel.like("Eén vast%")))
-    assert actie.status == "gereed" and len(actie.voortgang) == 2
+    assert actie.status == "gereed" and actie.elementen == [c for c in instrument.codes
+                                                            if c in ("CON", "VRA")]
+    assert [(v.datum, v.tekst) for v in actie.voortgang] == [  # replaced, in date order
+        (date(2026, 7, 1), "Eerder besproken."), (date(2026, 7, 15), 'Eerste overleg; "draagvlak".')]
+    again = import_file(session, instrument, "klaar.xlsx", changed)
+    assert again.applied and not again.changes_anything, again.summary_lines()

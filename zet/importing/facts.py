@@ -334,14 +334,15 @@ def _read_actie(values: dict, cells: dict, instrument: Instrument, fact: FactRow
             values["onderzoek"] = titel
     for rule in catalog.ACTIE_TEXTS[1:]:
         _text(values, cells, rule.field, rule, check)
-    for rule in (catalog.ACTIE_NIVEAU, catalog.ACTIE_STATUS):
-        _choice(values, cells, rule.field, rule, check)
+    _choice(values, cells, "niveau", catalog.ACTIE_NIVEAU, check)
+    if cells.get("status"):   # empty: as ZET has it (a new action starts gepland)
+        _choice(values, cells, "status", catalog.ACTIE_STATUS, check)
     if "elementen" in cells:
         raw = _items(cells["elementen"])
         codes = [element_code(instrument, item) for item in raw]
         errors.extend(element_message(instrument, item) for item, code in zip(raw, codes)
                       if code is None)
-        values["elementen"] = [code for code in codes if code]
+        values["elementen"] = [code for code in instrument.codes if code in set(codes)]
     found = actie_problems(instrument, {"titel": fact.actie, **values})
     errors.extend(message for field, message in found.items()
                   if field in ("start", "deadline", "evaluatie"))   # the rest was checked above
@@ -767,8 +768,7 @@ def _apply_acties(session, facts: Facts, instrument: Instrument, counts: dict, p
         merged.update(values, titel=actie.titel if actie else row.actie)
         found = actie_problems(instrument, merged)
         if found:
-            problems.add(row.where, row.row, f"Verbeteractie {row.label()}: "
-                         f"{' '.join(found.values())}")
+            problems.add(row.where, row.row, f"De {row.label()}: {' '.join(found.values())}")
             continue
         counts["verbeteracties"] += 1
         if write:

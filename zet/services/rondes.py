@@ -81,10 +81,22 @@ class AnoniemeRondes:
     comparison: RondeVergelijking | None
 
 
+def _too_few_hidden(session: Session, scope: Scope, instrument: Instrument,
+                    gemeente: Gemeente) -> set[str]:
+    """Elements whose suppressed rounds together hold 1 or 2 casussen: the comparison page's
+    figure over all rounds, minus the rounds shown, would give their value away, so every
+    round of such an element is suppressed (complementary suppression)."""
+    _, result = run_analysis(session, scope, instrument, Filters(gemeente_ids=(gemeente.id,)))
+    scores = result.onderzoek_scores
+    small = scores[scores["n_casussen"] < SETTINGS.min_casussen]
+    hidden = small.groupby(small["element"].astype(str), observed=True)["n_casussen"].sum()
+    return {code for code, n in hidden.items() if 0 < n < SETTINGS.min_casussen}
+
+
 def anonieme_rondes(session: Session, scope: Scope, instrument: Instrument, label: str | None,
-                    eerder: int | None, later: int | None,
-                    alleen_compleet: bool = False) -> AnoniemeRondes:
-    """``eerder`` and ``later`` count rounds from 1 in period order."""
+                    eerder: int | None, later: int | None) -> AnoniemeRondes:
+    """``eerder`` and ``later`` count rounds from 1 in period order. No filter on complete
+    casussen here: the difference with the unfiltered figures would reveal single casussen."""
     names = {lab: naam for naam, lab in anonymous_labels(session, scope).items()}
     gemeenten = {lab: find_gemeente_by_name(session, naam) for lab, naam in names.items()}
     choosable = sorted((lab for lab, g in gemeenten.items() if len(g.onderzoeken) >= 2),
@@ -98,12 +110,14 @@ def anonieme_rondes(session: Session, scope: Scope, instrument: Instrument, labe
     if eerder == later:
         return AnoniemeRondes(choosable, label, titles, eerder, later, None)
     full = vergelijk_rondes(session, scope, instrument, gemeenten[label], ordered[eerder - 1],
-                            ordered[later - 1], alleen_compleet)
+                            ordered[later - 1])
+    hidden = _too_few_hidden(session, scope, instrument, gemeenten[label])
     rows = []
     for row in full.rows:
         row = dict(row)
         for side in ("eerder", "later"):
-            row[f"onderdrukt_{side}"] = row[f"n_{side}"] < SETTINGS.min_casussen
+            row[f"onderdrukt_{side}"] = (row[f"n_{side}"] < SETTINGS.min_casussen
+                                         or row["element"] in hidden)
             if row[f"onderdrukt_{side}"]:
                 row[f"score_{side}"] = None
                 row[f"oordeel_{side}"] = ""

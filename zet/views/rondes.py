@@ -39,8 +39,6 @@ def anoniem():
     """The same comparison for the kennisinstituut: gemeenten by their anonymous label only."""
     view = anonieme_rondes(get_session(), comparison_scope(), active_instrument(),
                            request.args.get("gemeente"), request.args.get("eerder", type=int),
-                           request.args.get("later", type=int),
-                           request.args.get("compleet") == "1")
+                           request.args.get("later", type=int))
     audit.record("bekeken", "analyse", None, "rondes (geanonimiseerd)")
-    return render_template("analyse/rondes_anoniem.html", view=view, settings=SETTINGS,
-                           alleen_compleet=request.args.get("compleet") == "1")
+    return render_template("analyse/rondes_anoniem.html", view=view, settings=SETTINGS)
