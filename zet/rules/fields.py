@@ -93,7 +93,7 @@ class ChoiceRule:
                                               [o.casefold() for o in self.options], n=1)
             hint = f" Bedoelt u '{self.normalise(close[0])}'?" if close else ""
             return (f"{self.label} '{clean_name(value)}' onbekend: kies "
-                    f"{_or_list(self.options)}.{hint}")
+                    f"{or_list(self.options)}.{hint}")
         return None
 
     def require(self, value, field: str | None = None) -> str | None:
@@ -141,6 +141,7 @@ class CountRule:
         return self.parse(value)
 
 
-def _or_list(options) -> str:
+def or_list(options) -> str:
+    """'a', 'a of b', 'a, b of c': a choice as a Dutch sentence names it."""
     options = list(options)
     return options[0] if len(options) == 1 else f"{', '.join(options[:-1])} of {options[-1]}"

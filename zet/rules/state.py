@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
+from zet.rules.fields import or_list
 from zet.rules.names import clean_name
 from zet.vocabulary import SPREKERS_PER_PERSPECTIEF
 
@@ -34,9 +35,7 @@ def spreker_problem(soort: str | None, spreker) -> str | None:
     allowed = SPREKERS_PER_PERSPECTIEF.get(soort or "")
     wanted = clean_name(spreker).casefold()
     if allowed and wanted and wanted not in allowed:
-        shown = allowed[0] if len(allowed) == 1 else \
-            f"{', '.join(allowed[:-1])} of {allowed[-1]}"
-        return (f"Een citaat bij het perspectief {soort} komt van {shown}, niet van "
+        return (f"Een citaat bij het perspectief {soort} komt van {or_list(allowed)}, niet van "
                 f"{clean_name(spreker)}.")
     return None
 
