@@ -6,16 +6,19 @@ message: add a sample value in ``sample_values`` so the new route is covered too
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
 from tests.helpers import make_casus, make_gemeente, make_onderzoek, make_user
-from zet.models import Casus, Gemeente, Onderzoek, Perspectief, User, Verbeteractie
+from zet.models import Casus, Eindanalyse, Gemeente, Onderzoek, Perspectief, User, Verbeteractie
 from zet.rules import parse_answer
 from zet.services.perspectieven import PerspectiefInput, save_perspectief
+from zet.services.eindanalyse import save_eindanalyse
 from zet.services.verbeteracties import save_actie
 
-OBJECT_PARAMETERS = {"gemeente_id", "onderzoek_id", "casus_id", "perspectief_id", "actie_id"}
+OBJECT_PARAMETERS = {"gemeente_id", "onderzoek_id", "casus_id", "perspectief_id", "actie_id",
+                     "eindanalyse_id"}
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 # POSTs that remove something or end the session run last, so they do not spoil other requests.
 LAST = ("delete", "verwijder", "deactiv", "set_user_active", "purge", "logout")
@@ -31,6 +34,7 @@ class World:
     perspectief: Perspectief
     spare_user: User
     actie: Verbeteractie
+    eindanalyse: Eindanalyse
 
 
 def build_world(session, instrument, naam="Gemeente Amberdam", other="Gemeente Bergveld",
@@ -49,15 +53,18 @@ def build_world(session, instrument, naam="Gemeente Amberdam", other="Gemeente B
     session.commit()
     spare = make_user(session, "onderzoeker", [gemeente], username="reserve")
     actie = save_actie(session, instrument, gemeente, {"titel": "Vaste contactpersoon"})
+    eindanalyse = save_eindanalyse(session, instrument, onderzoek, {
+        "datum": date(2026, 6, 1), "deelnemers": {"uitvoering": 2}})
     session.commit()
-    return World(gemeente, other_gemeente, onderzoek, casus, perspectief, spare, actie)
+    return World(gemeente, other_gemeente, onderzoek, casus, perspectief, spare, actie,
+                 eindanalyse)
 
 
 def sample_values(world: World) -> dict:
     return {"gemeente_id": world.gemeente.id, "onderzoek_id": world.onderzoek.id,
             "casus_id": world.casus.id, "perspectief_id": world.perspectief.id,
             "soort": "inwoner", "user_id": world.spare_user.id, "filename": "zet.css",
-            "actie_id": world.actie.id,
+            "actie_id": world.actie.id, "eindanalyse_id": world.eindanalyse.id,
             "code": "CON"}
 
 

@@ -3,7 +3,9 @@ from sqlalchemy import select
 
 from tests.helpers import make_gemeente, make_user, post_form
 from tests.route_matrix import World, every_route
-from zet.models import Casus, Citaat, Gemeente, Onderzoek, Perspectief, Score, Verbeteractie
+from zet.models import (Casus, Citaat, Eindanalyse, Gemeente, Onderzoek, Perspectief, Score,
+                        Verbeteractie)
+from zet.services.eindanalyse import citaat_key
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -36,9 +38,16 @@ def enter_payloads_through_the_pages(client, session) -> World:
     assert post_form(client, f"/verbeteracties/{actie.id}/voortgang",
                      {"datum": "01-12-2026", "tekst": IMG},
                      form_url=f"/verbeteracties/{actie.id}").status_code == 302
+    assert post_form(client, f"/onderzoeken/{onderzoek.id}/eindanalyses/nieuw", {
+        "datum": "15-12-2026", "deelnemers-uitvoering": "2", "samenvatting": SCRIPT,
+        "CON-oordeel": "succesfactor", "CON-reden": IMG, "CON-conclusie": SCRIPT,
+        "CON-casussen": str(casus.id), "CON-citaten": citaat_key(casus.id, SCRIPT),
+    }).status_code == 302
+    eindanalyse = session.scalar(select(Eindanalyse))
     other = make_gemeente(session, "Gemeente Elders")
     return World(gemeente, other, onderzoek, casus, perspectief,
-                 make_user(session, "onderzoeker", [gemeente], username="reserve"), actie)
+                 make_user(session, "onderzoeker", [gemeente], username="reserve"), actie,
+                 eindanalyse)
 
 
 def test_payloads_are_stored_verbatim(client, session):
@@ -75,6 +84,7 @@ def test_every_page_shows_the_payloads_escaped(app, client, session):
             "perspectieven.edit", "analyse.analyseschema", "analyse.totaalbeeld",
             "analyse.vergelijking", "beheer.users", "beheer.audit_log", "bevindingen.casus",
             "bevindingen.matrix", "verbeteracties.overzicht", "verbeteracties.detail",
-            "verbeteracties.edit"} <= showing
+            "verbeteracties.edit", "eindanalyse.overzicht", "eindanalyse.detail",
+            "eindanalyse.edit", "eindanalyse.create"} <= showing
     for escaped in ESCAPED:  # each field's payload appears on the pages that show that field
         assert escaped in pages["perspectieven.edit"] and escaped in pages["casussen.edit"]

@@ -10,7 +10,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session, selectinload
 
 from zet.errors import NotFound
-from zet.models import Casus, Gemeente, Onderzoek, Perspectief, Verbeteractie
+from zet.models import Casus, Eindanalyse, Gemeente, Onderzoek, Perspectief, Verbeteractie
 
 
 @dataclass(frozen=True)
@@ -70,3 +70,10 @@ def get_verbeteractie(session: Session, scope: Scope, actie_id: int) -> Verbeter
     if actie is None or not scope.allows(actie.gemeente_id):
         raise NotFound("Deze verbeteractie bestaat niet (meer) of u heeft er geen toegang toe.")
     return actie
+
+
+def get_eindanalyse(session: Session, scope: Scope, eindanalyse_id: int) -> Eindanalyse:
+    eindanalyse = session.get(Eindanalyse, eindanalyse_id)
+    if eindanalyse is None or not scope.allows(eindanalyse.onderzoek.gemeente_id):
+        raise NotFound("Deze eindanalyse bestaat niet (meer) of u heeft er geen toegang toe.")
+    return eindanalyse

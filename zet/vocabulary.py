@@ -27,6 +27,15 @@ CITAAT_SOORTEN = ("knelpunt", "succesfactor")
 ACTIE_NIVEAUS = ("strategisch", "tactisch", "operationeel")
 ACTIE_STATUSSEN = ("gepland", "bezig", "gereed", "gestopt")
 OPEN_ACTIE_STATUSSEN = ("gepland", "bezig")
+# Who took part in an eindanalyse, by discipline only (never names), as the reflectietool
+# groups a meeting: code -> label.
+DISCIPLINES = {"uitvoering": "Uitvoering (consulenten, wijkteam)",
+               "leiding": "Leidinggevenden",
+               "beleid": "Beleid",
+               "bestuur": "Bestuur (wethouder, directie)",
+               "inwoners": "Inwoners of cliëntvertegenwoordigers",
+               "onderzoek": "Onderzoekers",
+               "overig": "Overig"}
 
 
 def leefgebied_field_name(gebied: str) -> str:

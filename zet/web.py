@@ -13,14 +13,14 @@ csrf = CSRFProtect()
 
 
 def init_app(app) -> None:
-    from zet.views import (analyse, bevindingen, casussen, gemeenten, perspectieven, rondes,
-                           verbeteracties)
+    from zet.views import (analyse, bevindingen, casussen, eindanalyse, gemeenten,
+                           perspectieven, rondes, verbeteracties)
     from zet.views import export as export_views
 
     csrf.init_app(app)
     _init_accounts(app)
     for module in (gemeenten, casussen, perspectieven, analyse, bevindingen, verbeteracties,
-                   rondes):
+                   eindanalyse, rondes):
         app.register_blueprint(module.bp)
     app.register_blueprint(export_views.bp)
     from zet.views import importeren

@@ -6,6 +6,7 @@ from zet.models.perspectief import Citaat, Perspectief, Score
 from zet.models.user import ROLES, User
 from zet.models.audit import AuditEvent
 from zet.models.verbeteractie import Verbeteractie, Voortgang
+from zet.models.eindanalyse import Eindanalyse, EindanalyseElement
 
 __all__ = ["Base", "Gemeente", "Onderzoek", "Casus", "Perspectief", "Score", "Citaat", "ROLES", "User",
-           "AuditEvent", "Verbeteractie", "Voortgang"]
+           "AuditEvent", "Verbeteractie", "Voortgang", "Eindanalyse", "EindanalyseElement"]

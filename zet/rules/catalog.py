@@ -2,11 +2,12 @@
 allowed values is written. Services, the bulk import and the forms all read them from here."""
 from __future__ import annotations
 
+from analysis.oordeel import OORDELEN
 from zet.rules.fields import MAX_CASUSCODE, MAX_KORT, MAX_LANG, ChoiceRule, CountRule, TextRule
-from zet.vocabulary import (ACTIE_NIVEAUS, ACTIE_STATUSSEN, BEPERKINGEN, CASUS_STATUSSEN, CITAAT_SOORTEN, DOELGROEPEN,
-                            GEINTERVIEWDEN, GROOTTEKLASSEN, LEEFGEBIEDEN, LEVENSFASEN,
-                            PERSPECTIEF_STATUSSEN, PERSPECTIEVEN, SPREKERS, TOESTEMMING_VORMEN,
-                            WETTEN)
+from zet.vocabulary import (ACTIE_NIVEAUS, ACTIE_STATUSSEN, BEPERKINGEN, CASUS_STATUSSEN,
+                            CITAAT_SOORTEN, DOELGROEPEN, GEINTERVIEWDEN, GROOTTEKLASSEN,
+                            LEEFGEBIEDEN, LEVENSFASEN, PERSPECTIEF_STATUSSEN,
+                            PERSPECTIEVEN, SPREKERS, TOESTEMMING_VORMEN, WETTEN)
 
 MAX_TOELICHTING = 4000
 MAX_CITAAT = 1000
@@ -80,3 +81,22 @@ ACTIE_TEXTS = (ACTIE_TITEL, ACTIE_OMSCHRIJVING, ACTIE_EIGENAAR, ACTIE_NODIG)
 VOORTGANG = TextRule("tekst", "Voortgang", MAX_LANG,
                      missing="Schrijf op wat er is gebeurd of besloten.")
 VOORTGANG_DATUM_MISSING = "Vul de datum van de voortgang in (dd-mm-jjjj)."
+
+# Eindanalyse: the closing session with the gemeente per onderzoek, and per werkzaam element
+# what the group agreed.
+EINDANALYSE_DATUM_MISSING = "Vul de datum van de eindanalyse in (dd-mm-jjjj)."
+DEELNEMERS = CountRule("deelnemers", "Aantal deelnemers", 0, 99,
+                       "Vul per discipline een aantal deelnemers van 0 tot en met 99 in.")
+EINDANALYSE_SAMENVATTING = TextRule("samenvatting", "Samenvatting", MAX_LANG)
+EA_PRIORITEIT = CountRule("prioriteit", "Prioriteit", 1, 99,
+                          "Vul als prioriteit een volgnummer van 1 tot en met 99 in (1 = eerst).")
+EA_OORDEEL = ChoiceRule("oordeel", "Afgesproken oordeel", OORDELEN)
+EA_REDEN = TextRule("reden", "Reden", MAX_LANG)
+EA_CONCLUSIE = TextRule("conclusie", "Conclusie", MAX_LANG)
+EA_TEXTS = (EA_REDEN, EA_CONCLUSIE)
+
+
+def reden_missing(element: str, oordeel: str, berekend: str) -> str:
+    """An agreed oordeel that differs from the computed one needs its reason (both stay shown)."""
+    return (f"Bij {element} is '{oordeel}' afgesproken, maar ZET berekent '{berekend}': schrijf "
+            "op waarom de groep tot een ander oordeel komt.")
