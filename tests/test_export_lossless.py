@@ -5,7 +5,8 @@ gemeente without casussen, casus facts with lists and dates, a casus without sco
 and concept perspectives with their metadata, a perspective without scores, citaten with and
 without element (with speaker, kind and whether a report may quote them), the casus findings
 (knelpunten, wat gaat goed, a synthesis per element), verbeteracties with every field and
-progress notes entered out of date order, and texts that look like formulas (or already start with the CSV's guard apostrophe) or hold
+progress notes entered out of date order, eindanalyses (several per onderzoek, one on an onderzoek
+without scores, an element with links only), and texts that look like formulas (or already start with the CSV's guard apostrophe) or hold
 semicolons, quotes and line breaks.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ from zet.models import Casus, Gemeente, Perspectief
 from zet.rules import parse_answer
 from zet.services.bevindingen import save_bevindingen
 from zet.services.casussen import save_casus
+from zet.services.eindanalyse import save_eindanalyse
 from zet.services.gemeenten import save_gemeente, save_onderzoek
 from zet.services.perspectieven import PerspectiefInput, save_perspectief
 from zet.services.verbeteracties import add_voortgang, save_actie
@@ -83,6 +85,23 @@ def make_full_dataset(session, instrument) -> None:
     add_voortgang(session, actie, date(2026, 9, 1), "Tweede overleg gepland.")
     add_voortgang(session, actie, date(2026, 7, 15), "Eerste overleg; \"draagvlak\".")
     save_actie(session, instrument, duinwijk, {"titel": "Brieven in eenvoudige taal"})
+    save_eindanalyse(session, instrument, ronde, {
+        "datum": date(2026, 10, 1), "deelnemers": {"uitvoering": 4, "beleid": 1, "bestuur": 1},
+        "samenvatting": "=vaste gezichten eerst;\nbrieven daarna.",
+        "elementen": {
+            codes[0]: {"prioriteit": 1, "oordeel": "knelpunt", "conclusie": "Te veel wisselingen.",
+                       "casussen": [j01.id],
+                       "citaten": [{"casus": j01.id,
+                                    "tekst": "Ik moest alles drie keer vertellen."}]},
+            codes[4]: {"prioriteit": 2, "oordeel": "gemengd",   # ZET: succesfactor
+                       "reden": "De groep zag \"meer\" dan de scores."},
+            codes[5]: {"casussen": [j01.id]}}})   # only a link
+    save_eindanalyse(session, instrument, ronde, {"datum": date(2026, 11, 5),
+                                                  "deelnemers": {"onderzoek": 2}})
+    later = next(o for o in duinwijk.onderzoeken if o.titel == "Ronde 2027")
+    save_eindanalyse(session, instrument, later, {
+        "datum": date(2027, 2, 1), "deelnemers": {"inwoners": 3},
+        "elementen": {codes[1]: {"oordeel": "gemengd", "reden": "Nog geen casussen gescoord."}}})
     session.commit()
 
 
@@ -149,6 +168,24 @@ def test_workbook_round_trip_into_an_empty_database_gives_identical_sheets(sessi
         (before["Voortgang"][1][2], "Eerste overleg; \"draagvlak\"."),
         (before["Voortgang"][2][2], "Tweede overleg gepland.")]
     assert before["Voortgang"][1][2].date() == date(2026, 7, 15)
+    header, *sessies = before["Eindanalyses"]
+    assert [(row[1], row[2].date()) for row in sessies] == [
+        ("Ronde 2026", date(2026, 10, 1)), ("Ronde 2026", date(2026, 11, 5)),
+        ("Ronde 2027", date(2027, 2, 1))]
+    first_session = dict(zip(header, sessies[0]))
+    assert (first_session["deelnemers_uitvoering"], first_session["deelnemers_bestuur"],
+            first_session["deelnemers_leiding"]) == (4, 1, None)
+    header, *elementen = before["Eindanalyse per element"]
+    rows = {(r[1], r[3]): dict(zip(header, r)) for r in elementen}
+    assert rows[("Ronde 2026", codes[0])]["berekend_oordeel"] == "knelpunt"
+    assert (rows[("Ronde 2026", codes[4])]["berekend_oordeel"],
+            rows[("Ronde 2026", codes[4])]["oordeel"]) == ("succesfactor", "gemengd")
+    assert rows[("Ronde 2027", codes[1])]["berekend_oordeel"] is None
+    assert ("Ronde 2026", codes[5]) not in rows   # a link only: no row of its own
+    links = [r[3:] for r in before["Eindanalyse onderbouwing"][1:]]
+    assert links == [(codes[0], "DW-J01", None),
+                     (codes[0], "DW-J01", "Ik moest alles drie keer vertellen."),
+                     (codes[5], "DW-J01", None)]
 
 
 def test_importing_the_same_workbook_again_changes_nothing(session, instrument):
@@ -176,9 +213,10 @@ def test_csv_bundle_round_trip_gives_identical_files(session, instrument):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             files[len(files)] = {n: archive.read(n) for n in archive.namelist()}
     assert sorted(files[0]) == ["LEESMIJ.txt", "casussen.csv", "citaten.csv", "data.csv",
-                                "gemeenten.csv", "instrument.csv", "onderzoeken.csv",
-                                "perspectieven.csv", "synthese.csv", "verbeteracties.csv",
-                                "voortgang.csv"]
+                                "eindanalyse_elementen.csv", "eindanalyse_onderbouwing.csv",
+                                "eindanalyses.csv", "gemeenten.csv", "instrument.csv",
+                                "onderzoeken.csv", "perspectieven.csv", "synthese.csv",
+                                "verbeteracties.csv", "voortgang.csv"]
     assert files[0] == files[1]
     casussen = files[0]["casussen.csv"].decode("utf-8-sig")
     assert "DW-J01;Ronde 2026;jeugd;Jeugdwet;tiener;LVB, autisme/ASS;onderwijs, gezin" in casussen

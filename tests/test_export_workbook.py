@@ -20,7 +20,8 @@ from zet.models import Score
 
 SHEETS = ["Gemeenten", "Gemeente Anderstad", "Gemeente Testdorp", "Analyseschema", "Volledigheid",
           "Data", "Gemeentegegevens", "Onderzoeken", "Casussen", "Perspectieven", "Citaten",
-          "Synthese", "Verbeteracties", "Voortgang", "Instrument", "Over deze export"]
+          "Synthese", "Verbeteracties", "Voortgang", "Eindanalyses", "Eindanalyse per element",
+          "Eindanalyse onderbouwing", "Instrument", "Over deze export"]
 DATA_HEADER = ("gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
                "score", "toelichting", "status")
 

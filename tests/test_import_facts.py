@@ -144,7 +144,8 @@ def test_upload_page_previews_the_facts_and_confirm_stores_them(app, client, ses
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page
     assert "Gelezen naast de scores: 2 gemeenten, 2 onderzoeken, 2 casussen, 3 perspectieven, " \
-           "2 citaten, 2 regels synthese, 2 verbeteracties, 2 regels voortgang." in page
+           "2 citaten, 2 regels synthese, 2 verbeteracties, 2 regels voortgang, 3 eindanalyses, " \
+           "3 regels eindanalyse per element, 3 regels onderbouwing." in page
     assert re.search(r"<th scope=\"row\">Gemeenten</th><td>1</td>", page), page
     import_token = re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
     response = client.post("/importeren/bevestigen", data={

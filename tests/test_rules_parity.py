@@ -11,7 +11,8 @@ from zet.errors import DomainError, ValidationFailed
 from zet.importing import plan_import, read_table
 from zet.rules import parse_answer, state
 from zet.services.casussen import save_casus
-from zet.services.gemeenten import save_gemeente
+from zet.services.eindanalyse import save_eindanalyse
+from zet.services.gemeenten import save_gemeente, save_onderzoek
 from zet.services.perspectieven import PerspectiefInput, save_perspectief
 
 BSN = "111222333"  # passes the eleven-test; fictional
@@ -208,6 +209,28 @@ FACT_CASES = [
          {"tekst": "bel 06-12345678", "bron": ""}])),
      {"citaten.csv": [{"gemeente": "Gemeente Testdorp", "casus": "T-09",
                        "perspectief": "inwoner", "tekst": "bel 06-12345678"}]}),
+    ("eindanalyse: conclusie met telefoonnummer",
+     lambda s, i, g, c: save_eindanalyse(s, i, save_onderzoek(s, g, {"titel": "Ronde P"}), {
+         "datum": date(2026, 6, 1), "deelnemers": {"beleid": 2},
+         "elementen": {"CON": {"conclusie": "bel 06-12345678"}}}),
+     {"onderzoeken.csv": [{"gemeente": "Gemeente Testdorp", "onderzoek": "Ronde P"}],
+      "eindanalyse_elementen.csv": [{"gemeente": "Gemeente Testdorp", "onderzoek": "Ronde P",
+                                     "datum": "01-06-2026", "element": "CON",
+                                     "conclusie": "bel 06-12345678"}]}),
+    ("eindanalyse: deelnemers geen getal",
+     lambda s, i, g, c: save_eindanalyse(s, i, save_onderzoek(s, g, {"titel": "Ronde P"}), {
+         "datum": date(2026, 6, 1), "deelnemers": {"beleid": "veel"}}),
+     {"onderzoeken.csv": [{"gemeente": "Gemeente Testdorp", "onderzoek": "Ronde P"}],
+      "eindanalyses.csv": [{"gemeente": "Gemeente Testdorp", "onderzoek": "Ronde P",
+                            "datum": "01-06-2026", "deelnemers_beleid": "veel"}]}),
+    ("eindanalyse: prioriteit 0",
+     lambda s, i, g, c: save_eindanalyse(s, i, save_onderzoek(s, g, {"titel": "Ronde P"}), {
+         "datum": date(2026, 6, 1), "deelnemers": {"beleid": 2},
+         "elementen": {"CON": {"prioriteit": 0}}}),
+     {"onderzoeken.csv": [{"gemeente": "Gemeente Testdorp", "onderzoek": "Ronde P"}],
+      "eindanalyse_elementen.csv": [{"gemeente": "Gemeente Testdorp", "onderzoek": "Ronde P",
+                                     "datum": "01-06-2026", "element": "CON",
+                                     "prioriteit": "0"}]}),
 ]
 
 

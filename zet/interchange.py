@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from zet.vocabulary import LEEFGEBIEDEN
+from zet.vocabulary import DISCIPLINES, LEEFGEBIEDEN
 
 LIST_SEPARATOR = ","          # between values in one cell (beperkingen, leefgebieden)
 YES, NO = "ja", "nee"
@@ -74,10 +74,28 @@ VERBETERACTIES = Register("verbeteracties", "Verbeteracties", "verbeteracties.cs
                            "eigenaar", "nodig", "start", "deadline", "evaluatie", "status"))
 VOORTGANG = Register("voortgang", "Voortgang", "voortgang.csv", ("gemeente", "titel"),
                      ("gemeente", "titel", "datum", "tekst"), rows_noun="regels voortgang")
+# The eindanalyse: one row per session (named by onderzoek and date), one per element the
+# session agreed on, and one per casus or quote that supports an element (a row without citaat
+# links the casus itself), so no cell holds a list of free-text names.
+DEELNEMER_COLUMNS = {f"deelnemers_{code}": code for code in DISCIPLINES}
+_SESSIE = ("gemeente", "onderzoek", "datum")
+EINDANALYSES = Register("eindanalyses", "Eindanalyses", "eindanalyses.csv", _SESSIE,
+                        (*_SESSIE, *DEELNEMER_COLUMNS, "samenvatting"))
+EINDANALYSE_ELEMENTEN = Register(
+    "eindanalyse_elementen", "Eindanalyse per element", "eindanalyse_elementen.csv",
+    (*_SESSIE, "element"),
+    (*_SESSIE, "element", "prioriteit", "berekend_oordeel", "oordeel", "reden", "conclusie"),
+    rows_noun="regels eindanalyse per element")
+EINDANALYSE_ONDERBOUWING = Register(
+    "eindanalyse_onderbouwing", "Eindanalyse onderbouwing", "eindanalyse_onderbouwing.csv",
+    (*_SESSIE, "element", "casus"), (*_SESSIE, "element", "casus", "citaat"),
+    rows_noun="regels onderbouwing")
+EINDANALYSE_REGISTERS = (EINDANALYSES, EINDANALYSE_ELEMENTEN, EINDANALYSE_ONDERBOUWING)
 REGISTERS = (GEMEENTEN, ONDERZOEKEN, CASUSSEN, PERSPECTIEVEN, CITATEN, SYNTHESE, VERBETERACTIES,
-             VOORTGANG)
+             VOORTGANG, *EINDANALYSE_REGISTERS)
 REGISTER_BY_NAME = {register.name: register for register in REGISTERS}
 DATE_COLUMNS = frozenset({"periode_start", "periode_eind", "datum_aanmelding",
                           "datum_eerste_contact", "datum_start_hulp", "datum",
                           "toestemming_datum", "start", "deadline", "evaluatie"})
-NUMBER_COLUMNS = frozenset({"indicatie_maanden", "wisselingen_contactpersoon"})
+NUMBER_COLUMNS = frozenset({"indicatie_maanden", "wisselingen_contactpersoon", "prioriteit",
+                            *DEELNEMER_COLUMNS})

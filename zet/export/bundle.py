@@ -39,6 +39,11 @@ Bestanden
 - synthese.csv: per casus en werkzaam element de synthese van de onderzoeker.
 - verbeteracties.csv: de afgesproken verbeteracties per gemeente (elementen, niveau, eigenaar,
   start, deadline, evaluatie, status); voortgang.csv: hun voortgang, op datum.
+- eindanalyses.csv: per eindanalyse (onderzoek en datum) het aantal deelnemers per discipline
+  en de samenvatting; eindanalyse_elementen.csv: per werkzaam element de prioriteit, het
+  berekende oordeel (ter informatie, een import leest het niet), het afgesproken oordeel, de
+  reden en de conclusie; eindanalyse_onderbouwing.csv: de casussen (citaat leeg) en citaten
+  die een conclusie onderbouwen.
 - {instrument}: de werkzame elementen (code en naam).
 
 In R: read.csv2("casussen.csv", fileEncoding = "UTF-8-BOM"); datums met

@@ -15,17 +15,18 @@ import pandas as pd
 
 import analysis
 from zet.export.tables import gemeente_order
-from zet.interchange import (CASUSSEN, CITATEN, GEMEENTEN, LIST_SEPARATOR, NO, ONDERZOEKEN,
-                             PERSPECTIEVEN, REGISTERS, SYNTHESE, VERBETERACTIES, VOORTGANG,
-                             VRAAG_COLUMNS, YES, Register)
+from zet.interchange import (CASUSSEN, CITATEN, DEELNEMER_COLUMNS, EINDANALYSE_ELEMENTEN,
+                             EINDANALYSE_ONDERBOUWING, EINDANALYSES, GEMEENTEN, LIST_SEPARATOR,
+                             NO, ONDERZOEKEN, PERSPECTIEVEN, REGISTERS, SYNTHESE, VERBETERACTIES,
+                             VOORTGANG, VRAAG_COLUMNS, YES, Register)
 
 _PERSPECTIVE_RANK = {soort: i for i, soort in enumerate(analysis.PERSPECTIEVEN)}
 
 
 def register_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Per register name the frame to write. ``frames`` holds 'gemeenten', 'onderzoeken',
-    'casussen', 'perspectieven', 'citaten', 'synthese', 'verbeteracties' and 'voortgang' as
-    zet.services.dataset returns them."""
+    'casussen', 'perspectieven', 'citaten', 'synthese', 'verbeteracties', 'voortgang' and the
+    three eindanalyse frames as zet.services.dataset returns them."""
     names = set(frames["gemeenten"]["gemeente"])
     for frame in frames.values():
         names |= set(frame["gemeente"]) if "gemeente" in frame else set()
@@ -41,6 +42,10 @@ def register_tables(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         SYNTHESE.name: _ordered(frames["synthese"], rank, "casus"),
         VERBETERACTIES.name: _verbeteracties(_ordered(frames["verbeteracties"], rank, "titel")),
         VOORTGANG.name: _ordered(frames["voortgang"], rank, "titel"),
+        EINDANALYSES.name: _eindanalyses(_ordered(frames["eindanalyses"], rank, "onderzoek")),
+        EINDANALYSE_ELEMENTEN.name: _ordered(frames["eindanalyse_elementen"], rank, "onderzoek"),
+        EINDANALYSE_ONDERBOUWING.name: _ordered(frames["eindanalyse_onderbouwing"], rank,
+                                                "onderzoek"),
     }
     return {register.name: _cells(register, tables[register.name]) for register in REGISTERS}
 
@@ -76,6 +81,15 @@ def _casussen(frame: pd.DataFrame) -> pd.DataFrame:
 def _verbeteracties(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     frame["elementen"] = [_joined(v) for v in frame["elementen"]]
+    return frame
+
+
+def _eindanalyses(frame: pd.DataFrame) -> pd.DataFrame:
+    """The participants as one number column per discipline (None where nobody came)."""
+    frame = frame.copy()
+    for column, code in DEELNEMER_COLUMNS.items():
+        frame[column] = [(v or {}).get(code) for v in frame["deelnemers"]] if len(frame) \
+            else pd.Series([], dtype=object)
     return frame
 
 

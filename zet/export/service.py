@@ -19,7 +19,7 @@ from zet.export.workbook import build_workbook
 from zet.instrument import Instrument
 from zet.services.analyse import SETTINGS
 from zet.services.dataset import (anonymous_labels, casussen_frame, citaten_frame,
-                                  gemeenten_frame, of_casussen, onderzoeken_frame,
+                                  eindanalyse_frames, gemeenten_frame, of_casussen, onderzoeken_frame,
                                   perspectieven_frame, scores_frame, synthese_frame,
                                   verbeteracties_frame, voortgang_frame)
 from zet.services.gemeenten import find_gemeente_by_name, list_gemeenten
@@ -93,9 +93,12 @@ def facts_tables(session: Session, scope: Scope, gemeente_ids, citaten=None,
                  "perspectieven": perspectieven_frame(session, scope, gemeente_ids=gemeente_ids),
                  "citaten": citaten.drop(columns=["casus_id"]),
                  "synthese": synthese_frame(session, scope, gemeente_ids=gemeente_ids)}
+    eindanalyses = eindanalyse_frames(session, scope, gemeente_ids=gemeente_ids)
+    per_casus["eindanalyse_onderbouwing"] = eindanalyses.pop("eindanalyse_onderbouwing")
     if casussen_of is not None:
         per_casus = {name: of_casussen(frame, casussen_of) for name, frame in per_casus.items()}
     return register_tables({
+        **eindanalyses,
         "gemeenten": gemeenten_frame(session, scope, gemeente_ids=gemeente_ids),
         "onderzoeken": onderzoeken_frame(session, scope, gemeente_ids=gemeente_ids),
         **per_casus,

@@ -144,7 +144,8 @@ class ImportPlan:
                      _n(counts["synthese"], "casus", "casussen") + " met synthese",
                      _n(counts["verbeteracties"], "verbeteractie", "verbeteracties"),
                      _n(counts["voortgang"], "verbeteractie", "verbeteracties")
-                     + " met voortgang"]
+                     + " met voortgang",
+                     _n(counts["eindanalyses"], "eindanalyse", "eindanalyses")]
             lines.append(f"Gegevens {'aangevuld of gewijzigd' if self.applied else 'aan te vullen of te wijzigen'}"
                          f" (naast de scores): {', '.join(parts)}.")
         lines += self.reading_lines()
@@ -213,7 +214,7 @@ class ImportPlan:
         if self.facts is not None and self.facts.present:
             lines.append("Gelezen naast de scores: " + ", ".join(
                 f"{len(rows)} {REGISTER_BY_NAME[name].noun}" for name, rows
-                in self.facts.rows.items()) + ".")
+                in self.facts.rows.items() if rows) + ".")
         if self.validation.ignored_columns:
             lines.append("Genegeerde kolommen (onbekend): "
                          + _shortened([f"'{c}'" for c in self.validation.ignored_columns]) + ".")
@@ -370,7 +371,9 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
     if not plan.can_apply:
         return plan
     if facts is not None:
-        changes = apply_facts(session, facts, instrument, write=False)
+        changes = apply_facts(session, facts, instrument, write=False,
+                              scores_pending=validation.table is not None
+                              and len(validation.table) > 0)
         if changes.problems:
             validation.problems += changes.problems
             validation.blocking_problems += changes.problems
@@ -533,7 +536,10 @@ def apply_import(session: Session, instrument: Instrument, plan_or_frame,
     if plan.facts is not None:
         session.expire_all()  # the facts compare with what the scores just wrote
         changes = apply_facts(session, plan.facts, instrument, write=True)
-        if changes.problems:  # the data changed between plan and apply
+        if changes.problems:  # the data changed between plan and apply, or a check needed
+            # what the scores just wrote (an eindanalyse's computed oordeel): say why
+            plan.validation.problems += changes.problems
+            plan.validation.blocking_problems += changes.problems
             raise ImportRefused(plan)
         plan.fact_changes = changes.counts
     plan.applied = True

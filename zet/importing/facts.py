@@ -23,9 +23,11 @@ from zet.access import Scope
 from zet.importing.validate import (KnownState, Problem, Validation, element_code,
                                     element_message, perspective_key)
 from zet.instrument import Instrument
-from zet.interchange import (CASUSSEN, CITATEN, DATE_COLUMNS, GEMEENTEN, LIST_SEPARATOR, NO,
-                             ONDERZOEKEN, PERSPECTIEVEN, REGISTERS, SYNTHESE, VERBETERACTIES,
-                             VOORTGANG, VRAAG_COLUMNS, YES, Register)
+from zet.importing import eindanalyse
+from zet.interchange import (CASUSSEN, CITATEN, DATE_COLUMNS, EINDANALYSE_ONDERBOUWING,
+                             EINDANALYSE_REGISTERS, GEMEENTEN, LIST_SEPARATOR, NO, ONDERZOEKEN,
+                             PERSPECTIEVEN, REGISTERS, SYNTHESE, VERBETERACTIES, VOORTGANG,
+                             VRAAG_COLUMNS, YES, Register)
 from zet.models import Casus, Citaat, Gemeente, Onderzoek, Perspectief, Verbeteractie
 from zet.models.mixins import utcnow
 from zet.rules import catalog, state
@@ -95,6 +97,8 @@ class FactRow:
         return self.gkey, self.ckey, self.soort, self.rkey
 
     def label(self) -> str:
+        if self.register in EINDANALYSE_REGISTERS:
+            return eindanalyse.label(self)
         if self.actie:
             return f"verbeteractie '{self.actie}' ({self.gemeente})"
         if self.register is SYNTHESE:
@@ -230,6 +234,8 @@ def _identity(fact: FactRow) -> tuple:
         return fact.casus_ref + (fact.values.get("element_code"),)
     if fact.register in (VERBETERACTIES, VOORTGANG):
         return fact.actie_ref
+    if fact.register in EINDANALYSE_REGISTERS:
+        return eindanalyse.identity(fact)
     return fact.perspective
 
 
@@ -252,7 +258,8 @@ def _read_row(register: Register, number: int, where: str, cells: dict[str, str]
         fact.actie = clean_name(cells["titel"])
         fact.akey = actie_key(fact.actie)
         check(catalog.ACTIE_TITEL, fact.actie)
-    elif register is not GEMEENTEN and register is not ONDERZOEKEN:
+    elif register not in (GEMEENTEN, ONDERZOEKEN, *EINDANALYSE_REGISTERS) \
+            or register is EINDANALYSE_ONDERBOUWING:
         fact.casus = clean_name(cells["casus"])
         fact.ckey = casus_key(fact.casus)
         check(catalog.CASUS_CODE, fact.casus)
@@ -307,6 +314,8 @@ def _read_row(register: Register, number: int, where: str, cells: dict[str, str]
             errors.append(catalog.VOORTGANG_DATUM_MISSING)
         if check(catalog.VOORTGANG, cells.get("tekst", ""), required=True):
             values["tekst"] = catalog.VOORTGANG.clean(cells.get("tekst"))
+    elif register in EINDANALYSE_REGISTERS:
+        eindanalyse.read_row(register, fact, cells, instrument, check, errors)
     elif register is SYNTHESE:
         raw = cells.get("element", "")
         values["element_code"] = element_code(instrument, raw)
@@ -561,6 +570,19 @@ def check_facts(facts: Facts, validation: Validation, known: KnownState, scope: 
         if not casus_known(row):
             problems.add(row.where, row.row, _unknown_casus(row))
 
+    file_onderzoeken = {(row.gkey, row.okey) for row in facts.of(ONDERZOEKEN)}
+    file_onderzoeken |= {(row.gkey, onderzoek_key(row.values["onderzoek"]))
+                         for row in facts.of(CASUSSEN) if row.values.get("onderzoek")}
+    file_onderzoeken |= {(ref[0], okey) for ref, (_, okey) in data.casussen.items() if okey}
+    for register in EINDANALYSE_REGISTERS:
+        for row in facts.of(register):
+            found = known.gemeenten.get(row.gkey)
+            message = eindanalyse.onderzoek_problem(row, (row.gkey, row.okey) in file_onderzoeken
+                                                    or (found is not None and (found[0], row.okey)
+                                                        in known.onderzoeken))
+            if message:
+                problems.add(row.where, row.row, message)
+
     for row in facts.of(CITATEN):
         if not (row.perspective in data.statuses or row.perspective in perspective_rows
                 or stored_perspective(row.perspective) is not None):
@@ -587,12 +609,13 @@ class FactChanges:
 
 
 def apply_facts(session: Session, facts: Facts, instrument: Instrument, *,
-                write: bool) -> FactChanges:
+                write: bool, scores_pending: bool = False) -> FactChanges:
     """Compare every row of the facts with what is stored; with ``write`` also store the
     differences (through the services). Call it after the scores are written, so the casussen
-    and perspectives they made are found."""
+    and perspectives they made are found; a check before (``scores_pending``) leaves the
+    checks that need them to the write."""
     counts = dict.fromkeys(("gemeenten", "onderzoeken", "casussen", "perspectieven", "citaten",
-                            "synthese", "verbeteracties", "voortgang"), 0)
+                            "synthese", "verbeteracties", "voortgang", "eindanalyses"), 0)
     problems = _Problems()
     fresh = {"populate_existing": True}   # never an object loaded before the scores were written
     gemeenten = {g.naam_key: g for g in session.scalars(
@@ -735,6 +758,10 @@ def apply_facts(session: Session, facts: Facts, instrument: Instrument, *,
 
     _apply_acties(session, facts, instrument, counts, problems, write, gemeenten, ids,
                   gemeente_of, onderzoek_of)
+    if write:
+        session.flush()   # the quotes just written are what an eindanalyse links to
+    eindanalyse.apply_eindanalyses(session, facts, instrument, counts, problems, write,
+                                   gemeenten, onderzoeken, casussen, scores_pending)
     if write:
         session.flush()
     return FactChanges(counts, problems.as_list())

@@ -12,8 +12,8 @@ from sqlalchemy import case, literal, select
 from sqlalchemy.orm import Session
 
 from zet.access import Scope
-from zet.models import (Casus, Citaat, Gemeente, Onderzoek, Perspectief, Score, Verbeteractie,
-                        Voortgang)
+from zet.models import (Casus, Citaat, Eindanalyse, EindanalyseElement, Gemeente, Onderzoek,
+                        Perspectief, Score, Verbeteractie, Voortgang)
 from zet.vocabulary import CASUS_STATUSSEN, PERSPECTIEF_STATUSSEN
 
 LONG_COLUMNS = ["gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
@@ -206,3 +206,43 @@ def voortgang_frame(session: Session, scope: Scope, *, gemeente_ids=None) -> pd.
     if gemeente_ids is not None:
         stmt = stmt.where(Verbeteractie.gemeente_id.in_(list(gemeente_ids)))
     return pd.DataFrame(session.execute(stmt).all(), columns=["gemeente", "titel", "datum", "tekst"])
+
+
+def eindanalyse_frames(session: Session, scope: Scope, *, gemeente_ids=None
+                       ) -> dict[str, pd.DataFrame]:
+    """The eindanalyses of those gemeenten as three frames (see zet.interchange):
+    'eindanalyses' (gemeente, onderzoek, datum, deelnemers as a dict, samenvatting),
+    'eindanalyse_elementen' (... element, prioriteit, berekend_oordeel, oordeel, reden,
+    conclusie) and 'eindanalyse_onderbouwing' (... element, casus, citaat: empty for a casus
+    link), by onderzoek, date and element as stored."""
+    stmt = (select(Eindanalyse).join(Onderzoek, Eindanalyse.onderzoek_id == Onderzoek.id)
+            .order_by(Onderzoek.id, Eindanalyse.datum))
+    stmt = scope.restrict(stmt, Onderzoek.gemeente_id)
+    if gemeente_ids is not None:
+        stmt = stmt.where(Onderzoek.gemeente_id.in_(list(gemeente_ids)))
+    sessies = list(session.scalars(stmt))
+    codes = {} if not sessies else dict(session.execute(select(Casus.id, Casus.code).where(
+        Casus.gemeente_id.in_({s.onderzoek.gemeente_id for s in sessies}))).all())
+    rows, elementen, links = [], [], []
+    for sessie in sessies:
+        key = (sessie.onderzoek.gemeente.naam, sessie.onderzoek.titel, sessie.datum)
+        rows.append((*key, dict(sessie.deelnemers or {}), sessie.samenvatting))
+        for item in sorted(sessie.elementen, key=lambda e: e.id):
+            if any(getattr(item, name) for name in ("prioriteit", "oordeel", "reden",
+                                                    "conclusie")):
+                elementen.append((*key, item.element_code, item.prioriteit, item.berekend,
+                                  item.oordeel, item.reden, item.conclusie))
+            links += [(*key, item.element_code, codes[i], None)
+                      for i in item.casussen or () if i in codes]
+            links += [(*key, item.element_code, codes[q["casus"]], q["tekst"])
+                      for q in item.citaten or () if q["casus"] in codes]
+    session_columns = ["gemeente", "onderzoek", "datum"]
+    return {
+        "eindanalyses": pd.DataFrame(rows, columns=[*session_columns, "deelnemers",
+                                                    "samenvatting"]),
+        "eindanalyse_elementen": pd.DataFrame(elementen, columns=[
+            *session_columns, "element", "prioriteit", "berekend_oordeel", "oordeel", "reden",
+            "conclusie"]),
+        "eindanalyse_onderbouwing": pd.DataFrame(links, columns=[*session_columns, "element",
+                                                                 "casus", "citaat"]),
+    }

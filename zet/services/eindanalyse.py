@@ -92,12 +92,15 @@ def citaatkeuzes(casussen: list[Casus]) -> list[Citaatkeuze]:
     return found
 
 
-def eindanalyse_problems(instrument: Instrument, values: dict, berekend: dict[str, Berekend],
-                         casussen: list[Casus]) -> dict[str, str]:
+def eindanalyse_problems(instrument: Instrument, values: dict,
+                         berekend: dict[str, Berekend] | None,
+                         casussen: list[Casus] | None) -> dict[str, str]:
     """Per field what is wrong: a date is required, participants are counted per discipline
     (at least one), priorities are distinct numbers, an agreed oordeel that differs from the
     computed one needs its reason, linked casussen and quotes belong to the onderzoek. Keys:
-    datum, deelnemers-<discipline>, samenvatting, <element code>-<field>."""
+    datum, deelnemers-<discipline>, samenvatting, <element code>-<field>. Without ``berekend``
+    and ``casussen`` (an import checking before its scores are written) the checks that need
+    them wait for the save."""
     errors: dict[str, str] = {}
     if values.get("datum") is None:
         errors["datum"] = catalog.EINDANALYSE_DATUM_MISSING
@@ -116,8 +119,8 @@ def eindanalyse_problems(instrument: Instrument, values: dict, berekend: dict[st
     message = catalog.EINDANALYSE_SAMENVATTING.problem(values.get("samenvatting"))
     if message:
         errors["samenvatting"] = message
-    casus_ids = {casus.id for casus in casussen}
-    quote_keys = {choice.key for choice in citaatkeuzes(casussen)}
+    casus_ids = {casus.id for casus in casussen or ()}
+    quote_keys = {choice.key for choice in citaatkeuzes(casussen or [])}
     priorities: dict[int, str] = {}
     for code, item in (values.get("elementen") or {}).items():
         element = instrument.element(code)
@@ -139,12 +142,14 @@ def eindanalyse_problems(instrument: Instrument, values: dict, berekend: dict[st
             priorities.setdefault(prioriteit, element.name)
         oordeel = catalog.EA_OORDEEL.normalise(item.get("oordeel")) if item.get("oordeel") \
             and f"{code}-oordeel" not in errors else None
-        computed = berekend.get(code)
+        computed = (berekend or {}).get(code)
         computed_oordeel = computed.oordeel if computed else None
-        if oordeel and oordeel != computed_oordeel and not catalog.EA_REDEN.clean(
+        if berekend is not None and oordeel and oordeel != computed_oordeel and not catalog.EA_REDEN.clean(
                 item.get("reden")) and f"{code}-reden" not in errors:
             errors[f"{code}-reden"] = catalog.reden_missing(
                 element.name, oordeel, computed_oordeel or "geen oordeel (nog geen scores)")
+        if casussen is None:
+            continue
         if any(casus_id not in casus_ids for casus_id in item.get("casussen") or ()):
             errors[f"{code}-casussen"] = ("Kies casussen van dit onderzoek: een gekozen casus "
                                           "hoort er niet (meer) bij.")
@@ -222,6 +227,13 @@ def stored_element(item: dict) -> dict:
                            for q in item.get("citaten") or ()),
                           key=lambda q: (q["casus"], q["tekst"])),
     }
+
+
+def session_values(eindanalyse: Eindanalyse) -> dict:
+    """A stored session in the shape save_eindanalyse takes."""
+    return {"datum": eindanalyse.datum, "deelnemers": dict(eindanalyse.deelnemers or {}),
+            "samenvatting": eindanalyse.samenvatting or "",
+            "elementen": element_values(eindanalyse)}
 
 
 def element_values(eindanalyse: Eindanalyse | None) -> dict[str, dict]:
