@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from zet import create_app
 from zet.cli import main
 from zet.db import get_session
-from zet.models import Casus, Citaat, Gemeente, Perspectief, Score, Verbeteractie
+from zet.models import Casus, Citaat, Eindanalyse, Gemeente, Perspectief, Score, Verbeteractie
 
 
 def run(app, *args):
@@ -13,6 +13,7 @@ def run(app, *args):
 
 def test_demo_loads_two_gemeenten_with_complete_casussen_findings_and_actions(tmp_path,
                                                                             monkeypatch):
+    """... and an eindanalyse per Duinwijk round, two oordelen agreed other than computed."""
     monkeypatch.setenv("ZET_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.sqlite3'}")
     monkeypatch.setenv("ZET_INSTANCE_PATH", str(tmp_path))
     runner_app = create_app()
@@ -41,10 +42,20 @@ def test_demo_loads_two_gemeenten_with_complete_casussen_findings_and_actions(tm
         quotes = session.scalars(select(Citaat)).all()
         assert any(q.citeerbaar for q in quotes) and not all(q.citeerbaar for q in quotes)
         assert {q.spreker for q in quotes} >= {"ouder", "inwoner", "professional", "dossier"}
+        sessies = session.scalars(select(Eindanalyse).order_by(Eindanalyse.datum)).all()
+        assert [s.onderzoek.titel[-4:] for s in sessies] == ["2024", "2026"]
+        latest = sessies[-1]
+        assert [item.element_code for item in latest.prioriteiten()] == ["TIJ", "SAM", "IPL"]
+        differing = [item for item in latest.elementen if item.afwijkend]
+        assert differing and all(item.reden and item.berekend for item in differing)
+        assert all(item.casussen for item in latest.prioriteiten())
+        assert sum(len(item.citaten) for item in latest.elementen) >= 4
+        eindanalyses_before = session.scalar(select(func.count(Eindanalyse.id)))
     again = runner_app.test_cli_runner().invoke(main, ["demo"])
     assert again.exit_code == 0 and "niets veranderd" in again.output
     with runner_app.app_context():
         assert get_session().scalar(select(func.count(Score.id))) == scores_before
+        assert get_session().scalar(select(func.count(Eindanalyse.id))) == eindanalyses_before
 
 
 def test_init_creates_the_database_and_a_secret(tmp_path, monkeypatch):

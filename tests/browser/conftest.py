@@ -117,7 +117,7 @@ def live_server(tmp_path_factory):
         process = subprocess.Popen(
             [str(ZET), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
             cwd=workdir, env=env, stdout=log_file, stderr=subprocess.STDOUT)
-    _server.update(process=process, log=log)
+    _server.update(process=process, log=log, workdir=workdir, env=env)
     try:
         _wait_until_answering(base_url + "/", process, log)
         yield base_url
@@ -128,6 +128,16 @@ def live_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def demo_data(live_server):
+    """The fictional demo (`zet demo`) in the live server's database, for stories that start
+    from a gemeente with complete casussen; loaded once, when a test first asks for it."""
+    result = subprocess.run([str(ZET), "demo"], cwd=_server["workdir"], env=_server["env"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, f"`zet demo` failed:\n{result.stdout}\n{result.stderr}"
+    return live_server
 
 
 @pytest.fixture(scope="session")

@@ -146,7 +146,7 @@ def assert_form_shows(page: Page, codes: list[str], scores: dict, texts: dict) -
 
 def test_researcher_enters_a_complete_casus_through_the_pages(browser_page, live_server):
     page = browser_page
-    create_gemeente(page, live_server, "Gemeente Duinwijk")
+    create_gemeente(page, live_server, "Gemeente Zeewaarts")
 
     page.get_by_role("link", name="Nieuw onderzoek").click()
     page.locator("#titel").fill("Ronde voorjaar 2026")
@@ -157,7 +157,7 @@ def test_researcher_enters_a_complete_casus_through_the_pages(browser_page, live
     expect(page.locator("main")).to_contain_text("Ronde voorjaar 2026 (01-01-2026 t/m 30-06-2026)")
 
     page.get_by_role("link", name="Nieuwe casus").click()
-    page.locator("#code").fill("DW-J01")
+    page.locator("#code").fill("ZW-J01")
     page.locator("#onderzoek_id").select_option(label="Ronde voorjaar 2026")
     doelgroep_label(page, "jeugd").click()
     expect(page.locator("input[name='doelgroep'][value='jeugd']")).to_be_checked()
@@ -172,7 +172,7 @@ def test_researcher_enters_a_complete_casus_through_the_pages(browser_page, live
     page.locator("#indicatie_maanden").fill("6")
     page.locator("#wisselingen_contactpersoon").fill("1")
     press(page, "Casus opslaan")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Casus DW-J01")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Casus ZW-J01")
     casus_url = page.url
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("autisme/ASS")

@@ -1,7 +1,8 @@
 """The fictional demo dataset: two gemeenten, three casussen each in 2026 (Duinwijk also three
 in an earlier round, 2024), every perspective filled, the findings of each 2026 casus, quotes that
-say who said them and whether a report may quote them, and five verbeteracties of Duinwijk in
-different states.
+say who said them and whether a report may quote them, five verbeteracties of Duinwijk in
+different states, and an eindanalyse of each Duinwijk round (agreed oordelen, two of them other
+than computed, with their reasons, linked to casussen and quotes).
 
 All names are invented pseudonyms. Loading twice changes nothing: existing casussen are skipped.
 """
@@ -17,6 +18,7 @@ from zet.instrument import Instrument
 from zet.rules import parse_answer
 from zet.services.bevindingen import save_bevindingen
 from zet.services.casussen import find_casus, save_casus
+from zet.services.eindanalyse import find_eindanalyse, save_eindanalyse
 from zet.services.gemeenten import find_gemeente_by_name, save_gemeente, save_onderzoek
 from zet.services.perspectieven import PerspectiefInput, save_perspectief
 from zet.services.verbeteracties import add_voortgang, find_actie, save_actie
@@ -59,8 +61,26 @@ def load_demo(session: Session, instrument: Instrument, path: Path = DEMO_FILE) 
         for raw in raw_gemeente.get("verbeteracties", []):
             if find_actie(session, gemeente, raw["titel"]) is None:
                 _add_actie(session, instrument, gemeente, onderzoeken, raw)
+        for raw in raw_gemeente.get("eindanalyses", []):
+            onderzoek = onderzoeken[raw["onderzoek"]]
+            if find_eindanalyse(session, onderzoek, date.fromisoformat(raw["datum"])) is None:
+                _add_eindanalyse(session, instrument, gemeente, onderzoek, raw)
     session.flush()
     return added
+
+
+def _add_eindanalyse(session: Session, instrument: Instrument, gemeente, onderzoek,
+                     raw: dict) -> None:
+    """The demo names casussen by code; the service takes their ids."""
+    session.flush()
+    ids = {casus.code: casus.id for casus in gemeente.casussen}
+    elementen = {code: {**item, "casussen": [ids[c] for c in item.get("casussen", [])],
+                        "citaten": [{"casus": ids[q["casus"]], "tekst": q["tekst"]}
+                                    for q in item.get("citaten", [])]}
+                 for code, item in raw["elementen"].items()}
+    save_eindanalyse(session, instrument, onderzoek, {
+        "datum": date.fromisoformat(raw["datum"]), "deelnemers": raw["deelnemers"],
+        "samenvatting": raw["samenvatting"], "elementen": elementen})
 
 
 def _add_actie(session: Session, instrument: Instrument, gemeente, onderzoeken: dict,

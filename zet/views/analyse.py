@@ -66,7 +66,9 @@ def totaalbeeld(gemeente_id):
         doelgroepen=_pivot(result.doelgroep_scores, "doelgroep"),
         perspectieven=_pivot(result.perspectief_scores, "perspectief"),
         dossier={r["element"]: r for r in records(result.dossier)},
-        names={e.code: e.name for e in instrument.elements})
+        names={e.code: e.name for e in instrument.elements},
+        afdruk={code: service.element_evidence(session, scope, filters, code)
+                for code in instrument.codes} if request.args.get("afdruk") else None)
 
 
 @bp.get("/gemeenten/<int:gemeente_id>/totaalbeeld/<code>")

@@ -71,7 +71,9 @@ def _edit(onderzoek, eindanalyse):
                            gemeente=onderzoek.gemeente, eindanalyse=eindanalyse,
                            instrument=instrument, disciplines=DISCIPLINES,
                            berekend=berekende_oordelen(session, instrument, onderzoek),
-                           casussen=casussen)
+                           casussen=casussen,
+                           own_quotes={code: sum(k.element_code == code for k in keuzes)
+                                       for code in instrument.codes})
 
 
 @bp.get("/eindanalyses/<int:eindanalyse_id>")
