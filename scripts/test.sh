@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: installs the Python packages, Debian's chromium and PostgreSQL if missing,
+# The whole test suite: installs the Python packages, Debian's chromium, PostgreSQL, Pango and a
+# font (for the PDF report) if missing,
 # starts a throw-away PostgreSQL server on loopback, and runs pytest against SQLite and PostgreSQL
 # (extra arguments go to pytest). Without arguments it also checks that a plain, non-editable
 # `pip install .` in a fresh virtualenv serves every page (scripts/check_install.sh).
@@ -11,6 +12,9 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# The PDF report (WeasyPrint) draws text with Pango and needs a font.
+ldconfig -p | grep -q "libpangoft2-1.0.so.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+fc-list 2>/dev/null | grep -qi dejavu || missing+=(fontconfig fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installeren: ${missing[*]}"
   as_root apt-get update -qq

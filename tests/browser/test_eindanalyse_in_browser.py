@@ -5,10 +5,10 @@ eindanalyse and the actions (no navigation, every section open, tables whole).""
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.browser.test_capture_in_browser import press, type_date
 
@@ -27,9 +27,7 @@ def pdf_pages(page, tmp_path, name) -> list[str]:
     order, white space made single."""
     path = tmp_path / f"{name}.pdf"
     page.pdf(path=str(path), format="A4")
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
-    return [re.sub(r"\s+", " ", part) for part in text.split("\f")]
+    return [re.sub(r"\s+", " ", p.extract_text()) for p in PdfReader(path).pages]
 
 
 def test_an_eindanalyse_and_an_action_from_the_totaalbeeld(browser_page, demo_data, tmp_path):
