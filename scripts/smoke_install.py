@@ -16,7 +16,9 @@ from http.cookiejar import CookieJar
 
 MAX_PAGES = 400
 DOWNLOADS = ("/export/werkboek.xlsx", "/export/bundel.zip")
-SKIP = re.compile(r"/(uitloggen|logout)|/export/|\.png$|\.xlsx$|\.csv$|\.zip$")
+SKIP = re.compile(r"/(uitloggen|logout)|/export/|\.png$|\.xlsx$|\.csv$|\.zip$|/rapport\.")
+REPORT = re.compile(r"/rapport\.(pdf|docx)$")
+MAGIC = {"pdf": b"%PDF", "docx": b"PK"}
 
 
 class Links(HTMLParser):
@@ -64,6 +66,7 @@ def main(base: str, username: str, password: str) -> int:
         print(f"Inloggen mislukt (status {status}).")
         return 1
     seen, queue, assets, failed = set(), ["/"], set(), []
+    reports: dict[str, str] = {}   # one gemeenterapport per format, as linked
     while queue and len(seen) < MAX_PAGES:
         path = queue.pop(0)
         if path in seen:
@@ -78,6 +81,10 @@ def main(base: str, username: str, password: str) -> int:
         assets.update(links.assets)
         for href in links.pages:
             target = urllib.parse.urlsplit(urllib.parse.urljoin(base + path, href))
+            report = REPORT.search(target.path)
+            if report and report.group(1) not in reports:
+                reports[report.group(1)] = target.path + (f"?{target.query}" if target.query
+                                                          else "")
             if target.netloc == urllib.parse.urlsplit(base).netloc and not SKIP.search(
                     target.path):
                 queue.append(target.path + (f"?{target.query}" if target.query else ""))
@@ -89,8 +96,12 @@ def main(base: str, username: str, password: str) -> int:
         status, body = fetch_bytes(opener, urllib.parse.urljoin(base, download))
         if status != 200 or not body.startswith(b"PK"):
             failed.append(f"{status} {download}")
-    print(f"{len(seen)} pagina's, {len(assets)} bestanden (css, js) en {len(DOWNLOADS)} "
-          f"exports opgevraagd; {len(failed)} fout.")
+    for fmt in MAGIC:  # the report renders from the installed templates (PDF: with its CSS)
+        status, body = fetch_bytes(opener, urllib.parse.urljoin(base, reports.get(fmt, "/-")))
+        if status != 200 or not body.startswith(MAGIC[fmt]):
+            failed.append(f"{status} gemeenterapport {fmt} {reports.get(fmt, '(geen link)')}")
+    print(f"{len(seen)} pagina's, {len(assets)} bestanden (css, js), {len(DOWNLOADS)} "
+          f"exports en {len(MAGIC)} rapporten opgevraagd; {len(failed)} fout.")
     for line in failed:
         print(f"  {line}")
     return 1 if failed or len(seen) < 10 else 0

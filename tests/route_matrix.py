@@ -65,7 +65,7 @@ def sample_values(world: World) -> dict:
             "casus_id": world.casus.id, "perspectief_id": world.perspectief.id,
             "soort": "inwoner", "user_id": world.spare_user.id, "filename": "zet.css",
             "actie_id": world.actie.id, "eindanalyse_id": world.eindanalyse.id,
-            "code": "CON"}
+            "code": "CON", "fmt": "docx"}
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,14 @@ USERS = [
 
 @pytest.fixture
 def fast_downloads(monkeypatch):
-    """Access is decided before anything is drawn: skip the slow heatmaps and workbooks."""
+    """Access is decided before anything is drawn: skip the slow heatmaps, workbooks and
+    reports."""
     import analysis
     monkeypatch.setattr(analysis, "heatmap_png", lambda *args, **kwargs: b"\x89PNG")
     monkeypatch.setattr("zet.services.transfer.export_bytes", lambda *args, **kwargs: (
         "zet.xlsx", b"PK", "application/octet-stream"))
+    monkeypatch.setattr("zet.views.rapport.make_rapport", lambda *args, **kwargs: (
+        "rapport.docx", b"PK", "application/octet-stream"))
 
 
 def expectation(role, own_gemeente, route) -> str:

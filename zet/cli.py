@@ -120,6 +120,53 @@ def export_command(out, csv_path, zip_path, gemeenten, anoniem, alleen_compleet)
                            f"{', geanonimiseerd' if anoniem else ''}).")
 
 
+@main.command("rapport")
+@click.option("--gemeente", "naam", required=True, metavar="NAAM", help="De gemeente.")
+@click.option("--onderzoek", "titel", metavar="TITEL",
+              help="Eén onderzoek van de gemeente (standaard: alle onderzoeken).")
+@click.option("--alleen-compleet", is_flag=True, help="Alleen complete casussen.")
+@click.option("--anoniem", is_flag=True,
+              help="Geanonimiseerd: labels, alleen citeerbare citaten, geen vrije tekst.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              metavar="BESTAND.pdf|BESTAND.docx", help="Het rapport; de extensie kiest het formaat.")
+def rapport_command(naam, titel, alleen_compleet, anoniem, out):
+    """Maak het gemeenterapport als PDF of als Word-bestand."""
+    from datetime import date
+    from pathlib import Path
+
+    from zet import audit
+    from zet.access import ALL
+    from zet.db import transaction
+    from zet.errors import DomainError
+    from zet.instrument.current import active_instrument
+    from zet.rules.names import onderzoek_key
+    from zet.services.gemeenten import find_gemeente_by_name
+    from zet.services.rapport import FORMATS, RapportKeuze, audit_detail, make_rapport
+    fmt = Path(out).suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise Fout("Geef een bestandsnaam die eindigt op .pdf of .docx.")
+    with transaction() as session:
+        gemeente = find_gemeente_by_name(session, naam)
+        if gemeente is None:
+            raise Fout(f"Gemeente '{naam}' bestaat niet in ZET.")
+        onderzoek = None
+        if titel:
+            onderzoek = next((o for o in gemeente.onderzoeken
+                              if o.titel_key == onderzoek_key(titel)), None)
+            if onderzoek is None:
+                raise Fout(f"{gemeente.naam} heeft geen onderzoek '{titel}'. Onderzoeken: "
+                           + (", ".join(o.titel for o in gemeente.onderzoeken) or "geen") + ".")
+        keuze = RapportKeuze(gemeente, onderzoek, alleen_compleet, anoniem)
+        try:
+            _, data, _ = make_rapport(session, ALL, active_instrument(), keuze, fmt, date.today())
+        except DomainError as error:
+            raise Fout(error.message) from None
+        audit.record("gegenereerd", "gemeente", gemeente.id, audit_detail(keuze, fmt))
+        Path(out).write_bytes(data)
+    click.echo(f"Geschreven: {out} ({len(data) / 1024:.0f} kB"
+               f"{', geanonimiseerd' if anoniem else ''}).")
+
+
 def _new_password(from_stdin: bool) -> str:
     """Asked twice without echo, or one line from standard input (for scripts)."""
     from zet.auth.passwords import password_problem

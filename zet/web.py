@@ -13,20 +13,22 @@ csrf = CSRFProtect()
 
 
 def init_app(app) -> None:
+    from zet.rapport.pdf import b64
     from zet.views import (analyse, bevindingen, casussen, eindanalyse, gemeenten,
-                           perspectieven, rondes, verbeteracties)
+                           perspectieven, rapport, rondes, verbeteracties)
     from zet.views import export as export_views
 
     csrf.init_app(app)
     _init_accounts(app)
     for module in (gemeenten, casussen, perspectieven, analyse, bevindingen, verbeteracties,
-                   eindanalyse, rondes):
+                   eindanalyse, rondes, rapport):
         app.register_blueprint(module.bp)
     app.register_blueprint(export_views.bp)
     from zet.views import importeren
     app.register_blueprint(importeren.bp)
     app.add_template_filter(format_datum, "datum")
     app.add_template_filter(format_getal, "getal")
+    app.add_template_filter(b64, "b64")
     app.context_processor(lambda: {"instrument": active_instrument()})
     from zet.vocabulary import quote_source
     app.add_template_global(quote_source, "quote_source")

@@ -1,7 +1,8 @@
 """The closing session in a real browser, on the fictional demo: from the gemeente's totaalbeeld
 to an eindanalyse (an oordeel other than computed is refused until its reason is written, and
-what was typed stays), an agreed verbeteractie, and clean print-outs of the totaalbeeld, the
-eindanalyse and the actions (no navigation, every section open, tables whole)."""
+what was typed stays), an agreed verbeteractie, the gemeenterapport downloaded with both in it,
+and clean print-outs of the totaalbeeld, the eindanalyse and the actions (no navigation, every
+section open, tables whole)."""
 from __future__ import annotations
 
 import re
@@ -30,7 +31,7 @@ def pdf_pages(page, tmp_path, name) -> list[str]:
     return [re.sub(r"\s+", " ", p.extract_text()) for p in PdfReader(path).pages]
 
 
-def test_an_eindanalyse_and_an_action_from_the_totaalbeeld(browser_page, demo_data, tmp_path):
+def test_an_eindanalyse_an_action_and_the_report_from_the_totaalbeeld(browser_page, demo_data, tmp_path):
     page = browser_page
     open_gemeente(page, demo_data)
     page.get_by_role("link", name="Totaalbeeld en heatmap").click()
@@ -91,6 +92,18 @@ def test_an_eindanalyse_and_an_action_from_the_totaalbeeld(browser_page, demo_da
     printed = "".join(pdf_pages(page, tmp_path, "acties"))
     assert "afspreken bij elke tweede aanbieder" in printed and "01-04-2027" in printed
     assert "Nieuwe verbeteractie" not in printed and "Uitloggen" not in printed
+
+    page.get_by_role("link", name=GEMEENTE).first.click()
+    page.get_by_role("link", name="Totaalbeeld en heatmap").click()
+    page.locator("select[name=onderzoek]").select_option(label=ONDERZOEK)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Gemeenterapport (PDF)").click()
+    assert download.value.suggested_filename.startswith("gemeenterapport-gemeente-heuvelstede-")
+    report = re.sub(r"\s+", " ", " ".join(
+        p.extract_text() for p in PdfReader(download.value.path()).pages))
+    assert "Rolverdeling is op papier helder" in report     # the eindanalyse just recorded
+    assert "Regie afspreken bij elke tweede aanbieder" in report   # and the action
+    assert "De groep ziet dat de nieuwe regiebijeenkomsten al helpen." in report
 
 
 def test_the_totaalbeeld_and_analyseschema_print_whole(browser_page, demo_data, tmp_path):

@@ -44,6 +44,7 @@ POLICY: dict[str, Allow] = {
     "bevindingen.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
     "verbeteracties.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
     "eindanalyse.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
+    "rapport.*": Allow(read=CASUS_WERK),
     "rondes.*": Allow(read=CASUS_WERK),
     "rondes.anoniem": Allow(read=IEDEREEN),
     "importeren.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
