@@ -39,7 +39,8 @@ class EindanalyseFormBase(ZetForm):
                 "oordeel": self.field(code, "oordeel").data or None,
                 "reden": self.field(code, "reden").data or "",
                 "conclusie": self.field(code, "conclusie").data or "",
-                "casussen": [int(v) for v in self.field(code, "casussen").data or ()],
+                "casussen": [int(v) for v in self.field(code, "casussen").data or ()
+                             if str(v).isdigit()],   # anything else was never offered
                 "citaten": [{"casus": k.casus_id, "tekst": k.tekst} for k in chosen],
             }
         return {"datum": self.datum.data,

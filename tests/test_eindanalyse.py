@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.helpers import (login_as, make_casus, make_gemeente, make_onderzoek, page_text,
-                           post_form)
+from tests.helpers import (hidden_fields, login_as, make_casus, make_gemeente, make_onderzoek,
+                           page_text, post_form)
 from tests.test_completeness_pages import _perspective
 from zet.models import AuditEvent, Eindanalyse, EindanalyseElement
 from zet.services.eindanalyse import citaat_key
@@ -175,3 +175,56 @@ def test_a_post_without_csrf_token_is_refused(client, session, onderzoek):
                            data={"datum": "12-06-2026", "deelnemers-uitvoering": "3"})
     assert response.status_code == 400
     assert session.scalar(select(func.count(Eindanalyse.id))) == 0
+
+
+def test_an_element_only_change_is_a_new_version_for_a_form_opened_before(client, session,
+                                                                           onderzoek):
+    create(client, onderzoek, **{"CON-conclusie": "Eerste."})
+    sessie = session.scalar(select(Eindanalyse))
+    url = f"/eindanalyses/{sessie.id}/bewerken"
+    opened = hidden_fields(client, url)                    # user A opens the form
+    assert post_form(client, url, {"datum": "12-06-2026", "deelnemers-uitvoering": "3",
+                                   "deelnemers-beleid": "1",
+                                   "CON-conclusie": "Van B."}).status_code == 302
+    late = client.post(url, data={**opened, "datum": "12-06-2026",
+                                  "deelnemers-uitvoering": "3", "deelnemers-beleid": "1",
+                                  "CON-conclusie": "Van A."})
+    assert "Iemand anders heeft deze eindanalyse opgeslagen" in html.unescape(
+        late.get_data(as_text=True))
+    session.expire_all()
+    assert sessie.element("CON").conclusie == "Van B."
+
+
+def test_the_computed_oordeel_agreed_against_is_kept_when_scores_change_later(
+        client, session, onderzoek, instrument):
+    create(client, onderzoek, **{"CON-oordeel": "knelpunt"})
+    sessie = session.scalar(select(Eindanalyse))
+    for code in ("H-03", "H-04", "H-05", "H-06"):   # later casussen lift CON above 3,5
+        casus = make_casus(session, onderzoek.gemeente, code=code, onderzoek_id=onderzoek.id)
+        _perspective(session, instrument, casus, "inwoner", "5", True)
+    session.commit()
+    response = post_form(client, f"/eindanalyses/{sessie.id}/bewerken", {
+        "datum": "12-06-2026", "deelnemers-uitvoering": "3", "samenvatting": "Alleen dit.",
+        "CON-oordeel": "knelpunt"})
+    assert response.status_code == 302   # no reason asked for an oordeel nobody changed
+    session.expire_all()
+    assert (sessie.element("CON").berekend, sessie.samenvatting) == ("knelpunt", "Alleen dit.")
+    detail = page_text(client, f"/eindanalyses/{sessie.id}")
+    assert "nu:" in detail and "succesfactor" in detail   # today's figure shown beside it
+
+
+def test_a_posted_casus_that_is_not_a_number_is_ignored(client, session, onderzoek):
+    response = create(client, onderzoek, **{"CON-casussen": ["abc"], "CON-conclusie": "Tekst."})
+    assert response.status_code == 302
+    assert session.scalar(select(Eindanalyse)).element("CON").casussen == []
+
+
+def test_a_deleted_casus_leaves_the_eindanalyse(client, session, onderzoek):
+    from zet.services.casussen import delete_casus
+    h02 = casus_id(onderzoek, "H-02")
+    create(client, onderzoek, **{"CON-casussen": [str(h02)], "CON-conclusie": "Tekst."})
+    casus = session.get(type(onderzoek.gemeente.casussen[0]), h02)
+    delete_casus(session, casus)
+    session.commit()
+    session.expire_all()
+    assert session.scalar(select(Eindanalyse)).element("CON").casussen == []

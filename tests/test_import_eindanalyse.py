@@ -49,18 +49,59 @@ def test_an_edited_conclusion_comes_in_and_only_that_session_changes(session, in
     assert len(item.citaten) == 1 and len(item.casussen) == 1
 
 
-def test_a_differing_oordeel_without_reason_is_refused_after_the_scores(session, instrument):
+def test_a_differing_oordeel_without_reason_is_refused_in_the_preview(session, instrument):
     data = exported(session, instrument)
     row = element_sheet_row(data, instrument.codes[4])
     changed = edited(data, "Eindanalyse per element", {(row, "reden"): ""})
-    with pytest.raises(ImportRefused) as refused:
-        import_file(session, instrument, "bewerkt.xlsx", changed)
-    text = "\n".join(refused.value.plan.summary_lines())
+    plan = import_file(session, instrument, "bewerkt.xlsx", changed)
+    assert not plan.applied
+    text = report(plan)
     assert f"Tabblad 'Eindanalyse per element', rij {row}: Bij de eindanalyse van 01-10-2026" in text
     assert "ZET berekent" in text and "schrijf op waarom" in text
     session.rollback()
     item = first_session(session).element(instrument.codes[4])
     assert item.reden == 'De groep zag "meer" dan de scores.'   # nothing stored
+
+
+def test_a_reason_that_needs_the_files_own_scores_is_checked_when_they_are_written(
+        session, instrument, tmp_path):
+    """A new session whose computed oordeel comes from scores in the same file: the preview
+    cannot know it, the write checks it and names the row."""
+    from tests.import_helpers import rows_for
+    rows = rows_for(instrument, gemeente="Gemeente Nieuwveld", casus="NV-01", score="1",
+                    onderzoek="Ronde N")
+    path = write_bundle(tmp_path / "nieuw.zip", rows, {
+        "eindanalyses.csv": [{"gemeente": "Gemeente Nieuwveld", "onderzoek": "Ronde N",
+                              "datum": "01-06-2026", "deelnemers_beleid": "2"}],
+        "eindanalyse_elementen.csv": [{"gemeente": "Gemeente Nieuwveld", "onderzoek": "Ronde N",
+                                       "datum": "01-06-2026", "element": "CON",
+                                       "oordeel": "succesfactor"}]})
+    with pytest.raises(ImportRefused) as refused:
+        import_file(session, instrument, path.name, path.read_bytes(), allow_new_gemeenten=True)
+    text = "\n".join(refused.value.plan.summary_lines())
+    assert "Bestand eindanalyse_elementen.csv, rij 2" in text and "ZET berekent 'knelpunt'" in text
+
+
+def test_the_computed_oordeel_of_the_session_survives_later_scores_and_the_round_trip(
+        session, instrument):
+    """The oordeel ZET computed when the group agreed stays beside it, also after more casussen
+    changed today's figure, and an export still goes into an empty database unchanged."""
+    from tests.test_export_lossless import empty_the_database, sheets
+    from zet.access import ALL
+    from zet.export.service import export_bytes
+    make_full_dataset(session, instrument)
+    code = instrument.codes[4]   # agreed gemengd with a reason; ZET computes succesfactor now
+    item = first_session(session).element(code)
+    item.berekend = "knelpunt"   # as if the scores were lower when the group met
+    session.commit()
+    first = export_bytes(session, ALL, instrument, today=date(2026, 12, 1))[1]
+    empty_the_database(session)
+    plan = import_file(session, instrument, "export.xlsx", first)
+    assert plan.applied, report(plan)
+    session.commit()
+    assert first_session(session).element(code).berekend == "knelpunt"
+    second = export_bytes(session, ALL, instrument, today=date(2026, 12, 1))[1]
+    assert sheets(second)["Eindanalyse per element"] == sheets(first)["Eindanalyse per element"]
 
 
 def bundle(tmp_path, files):
@@ -115,3 +156,24 @@ def test_a_new_session_comes_in_through_the_bundle(session, instrument, tmp_path
     assert (item.berekend, item.oordeel, item.prioriteit) == ("knelpunt", "knelpunt", 1)
     assert [q["tekst"] for q in item.citaten] == ["Ik moest alles drie keer vertellen."]
     assert item.casussen == []
+
+
+def test_a_link_to_a_quote_whose_text_changed_is_left_out_of_the_export(session, instrument):
+    """The detail page says the quote is gone; the export leaves the link out, so it still goes
+    into an empty database."""
+    from tests.test_export_lossless import empty_the_database
+    from zet.access import ALL
+    from zet.export.service import export_bytes
+    from zet.models import Citaat
+    make_full_dataset(session, instrument)
+    quote = session.scalar(select(Citaat).where(
+        Citaat.tekst == "Ik moest alles drie keer vertellen."))
+    quote.tekst = "Ik moest alles drie keer vertellen!"
+    session.commit()
+    data = export_bytes(session, ALL, instrument, today=date(2026, 12, 1))[1]
+    empty_the_database(session)
+    plan = import_file(session, instrument, "export.xlsx", data)
+    assert plan.applied, report(plan)
+    session.commit()
+    item = first_session(session).element(instrument.codes[0])
+    assert item.citaten == [] and len(item.casussen) == 1

@@ -24,8 +24,8 @@ from zet.rules import catalog
 from zet.rules.names import clean_name, onderzoek_key
 from zet.errors import ValidationFailed
 from zet.services.eindanalyse import (berekende_oordelen, eindanalyse_problems,
-                                      onderzoek_casussen, save_eindanalyse, session_values,
-                                      stored_element)
+                                      onderzoek_casussen, reference_oordelen, save_eindanalyse,
+                                      session_values, stored_element)
 
 OWN_FIELDS = ("prioriteit", "oordeel", "reden", "conclusie")   # the links are separate rows
 
@@ -57,7 +57,11 @@ def read_row(register: Register, fact, cells: dict, instrument: Instrument, chec
     if values["element_code"] is None:
         errors.append(element_message(instrument, raw))
     if register is EINDANALYSE_ELEMENTEN:
-        # berekend_oordeel is what ZET computed when the session was saved: shown, not read
+        # berekend_oordeel: what ZET computed when the oordeel was agreed; read for a session
+        # new to ZET (an export going into another database), kept as stored otherwise
+        if "berekend_oordeel" in cells and check(catalog.EA_BEREKEND, cells["berekend_oordeel"]):
+            values["berekend"] = catalog.EA_BEREKEND.normalise(cells["berekend_oordeel"]) \
+                if cells["berekend_oordeel"] else None
         if "prioriteit" in cells and check(catalog.EA_PRIORITEIT, cells["prioriteit"]):
             values["prioriteit"] = catalog.EA_PRIORITEIT.parse(cells["prioriteit"])
         if "oordeel" in cells and check(catalog.EA_OORDEEL, cells["oordeel"]):
@@ -137,6 +141,8 @@ def apply_eindanalyses(session, facts, instrument: Instrument, counts: dict, pro
                 for name in OWN_FIELDS:
                     item[name] = given.get(name, item.get(name) if code in entry["elementen"]
                                            else None)
+                if stored is None and "berekend" in given:
+                    item["berekend"] = given["berekend"]
         deferred = onderzoek is None or scores_pending
         if EINDANALYSE_ONDERBOUWING.name in present:
             for code in instrument.codes:
@@ -163,17 +169,22 @@ def apply_eindanalyses(session, facts, instrument: Instrument, counts: dict, pro
         try:
             if write:
                 save_eindanalyse(session, instrument, onderzoek, values, stored)
-            elif deferred:
-                _raise_found(eindanalyse_problems(instrument, values, None, None))
-            else:
+            elif deferred:   # only what does not wait for the scores and casussen
                 _raise_found(eindanalyse_problems(
-                    instrument, values, berekende_oordelen(session, instrument, onderzoek),
+                    instrument, values, reference_oordelen(instrument, values, {}, stored),
+                    None))
+            else:
+                computed = berekende_oordelen(session, instrument, onderzoek)
+                _raise_found(eindanalyse_problems(
+                    instrument, values, reference_oordelen(instrument, values, computed, stored),
                     onderzoek_casussen(session, onderzoek)))
         except ValidationFailed as error:
             for key, message in error.errors.items():
-                code = key.split("-", 1)[0]
-                row = (entry.get("element_rows", {}).get(code)
-                       or next(iter(entry["links"].get(code, [])), None) or owner)
+                code, _, field = key.partition("-")
+                own_row = entry.get("element_rows", {}).get(code)
+                link_row = next(iter(entry["links"].get(code, [])), None)
+                row = ((link_row or own_row) if field in ("casussen", "citaten")
+                       else (own_row or link_row)) or owner
                 problems.add(row.where, row.row, f"Bij {label(row)}: {message}")
             continue
         counts["eindanalyses"] += 1

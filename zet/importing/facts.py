@@ -582,6 +582,8 @@ def check_facts(facts: Facts, validation: Validation, known: KnownState, scope: 
                                                         in known.onderzoeken))
             if message:
                 problems.add(row.where, row.row, message)
+            elif register is EINDANALYSE_ONDERBOUWING and not casus_known(row):
+                problems.add(row.where, row.row, _unknown_casus(row))
 
     for row in facts.of(CITATEN):
         if not (row.perspective in data.statuses or row.perspective in perspective_rows

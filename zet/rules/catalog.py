@@ -91,6 +91,7 @@ EINDANALYSE_SAMENVATTING = TextRule("samenvatting", "Samenvatting", MAX_LANG)
 EA_PRIORITEIT = CountRule("prioriteit", "Prioriteit", 1, 99,
                           "Vul als prioriteit een volgnummer van 1 tot en met 99 in (1 = eerst).")
 EA_OORDEEL = ChoiceRule("oordeel", "Afgesproken oordeel", OORDELEN)
+EA_BEREKEND = ChoiceRule("berekend", "Berekend oordeel", OORDELEN)
 EA_REDEN = TextRule("reden", "Reden", MAX_LANG)
 EA_CONCLUSIE = TextRule("conclusie", "Conclusie", MAX_LANG)
 EA_TEXTS = (EA_REDEN, EA_CONCLUSIE)

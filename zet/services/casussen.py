@@ -94,7 +94,10 @@ def _check_lists(values: dict) -> None:
 
 
 def delete_casus(session: Session, casus: Casus) -> None:
-    """Remove the casus with its perspectives, scores and quotes."""
+    """Remove the casus with its perspectives, scores and quotes, and the eindanalyse links to
+    it (they hold its id, which a new casus could get again)."""
+    from zet.services.eindanalyse import unlink_casus
+    unlink_casus(session, casus)
     session.delete(casus)
     session.flush()
 

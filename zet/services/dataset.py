@@ -221,8 +221,14 @@ def eindanalyse_frames(session: Session, scope: Scope, *, gemeente_ids=None
     if gemeente_ids is not None:
         stmt = stmt.where(Onderzoek.gemeente_id.in_(list(gemeente_ids)))
     sessies = list(session.scalars(stmt))
-    codes = {} if not sessies else dict(session.execute(select(Casus.id, Casus.code).where(
-        Casus.gemeente_id.in_({s.onderzoek.gemeente_id for s in sessies}))).all())
+    gemeenten = {s.onderzoek.gemeente_id for s in sessies}
+    casus_rows = session.execute(select(Casus.id, Casus.code, Casus.onderzoek_id).where(
+        Casus.gemeente_id.in_(gemeenten))).all() if sessies else []
+    codes = {cid: code for cid, code, _ in casus_rows}
+    onderzoek_of = {cid: oid for cid, _, oid in casus_rows}
+    quotes = set(session.execute(select(Perspectief.casus_id, Citaat.tekst).join(
+        Citaat, Citaat.perspectief_id == Perspectief.id).where(
+        Perspectief.casus_id.in_(list(codes)))).all()) if codes else set()
     rows, elementen, links = [], [], []
     for sessie in sessies:
         key = (sessie.onderzoek.gemeente.naam, sessie.onderzoek.titel, sessie.datum)
@@ -232,10 +238,13 @@ def eindanalyse_frames(session: Session, scope: Scope, *, gemeente_ids=None
                                                     "conclusie")):
                 elementen.append((*key, item.element_code, item.prioriteit, item.berekend,
                                   item.oordeel, item.reden, item.conclusie))
-            links += [(*key, item.element_code, codes[i], None)
-                      for i in item.casussen or () if i in codes]
+            # only links that still hold: a casus of this onderzoek, a quote it still has
+            links += [(*key, item.element_code, codes[i], None) for i in item.casussen or ()
+                      if onderzoek_of.get(i) == sessie.onderzoek_id]
             links += [(*key, item.element_code, codes[q["casus"]], q["tekst"])
-                      for q in item.citaten or () if q["casus"] in codes]
+                      for q in item.citaten or ()
+                      if onderzoek_of.get(q["casus"]) == sessie.onderzoek_id
+                      and (q["casus"], q["tekst"]) in quotes]
     session_columns = ["gemeente", "onderzoek", "datum"]
     return {
         "eindanalyses": pd.DataFrame(rows, columns=[*session_columns, "deelnemers",

@@ -16,6 +16,7 @@ from zet.access import ALL, Scope
 from zet.errors import ValidationFailed
 from zet.instrument import Instrument
 from zet.models import Casus, Eindanalyse, EindanalyseElement, Onderzoek, Perspectief
+from zet.models.mixins import utcnow
 from zet.rules import catalog
 from zet.services.analyse import SETTINGS, Filters, elements_frame, long_frame
 from zet.vocabulary import DISCIPLINES
@@ -92,15 +93,36 @@ def citaatkeuzes(casussen: list[Casus]) -> list[Citaatkeuze]:
     return found
 
 
+def reference_oordelen(instrument: Instrument, values: dict, berekend: dict[str, Berekend],
+                       stored: "Eindanalyse | None") -> dict[str, str | None]:
+    """Per element the computed oordeel an agreed one is held against: the one kept from when
+    it was agreed (the oordeel is unchanged), the one an import file says was computed then
+    (``berekend`` in the element's values, a session new to ZET), or the one ZET computes now."""
+    items = values.get("elementen") or {}
+    kept = {item.element_code: item for item in (stored.elementen if stored else [])}
+    reference = {}
+    for code in instrument.codes:
+        item = items.get(code) or {}
+        oordeel = stored_element(item)["oordeel"]
+        row = kept.get(code)
+        if row is not None and row.oordeel == oordeel and oordeel is not None:
+            reference[code] = row.berekend
+        elif "berekend" in item:
+            reference[code] = item["berekend"]
+        elif code in berekend:
+            reference[code] = berekend[code].oordeel
+    return reference
+
+
 def eindanalyse_problems(instrument: Instrument, values: dict,
-                         berekend: dict[str, Berekend] | None,
+                         reference: dict[str, str | None] | None,
                          casussen: list[Casus] | None) -> dict[str, str]:
     """Per field what is wrong: a date is required, participants are counted per discipline
     (at least one), priorities are distinct numbers, an agreed oordeel that differs from the
-    computed one needs its reason, linked casussen and quotes belong to the onderzoek. Keys:
-    datum, deelnemers-<discipline>, samenvatting, <element code>-<field>. Without ``berekend``
-    and ``casussen`` (an import checking before its scores are written) the checks that need
-    them wait for the save."""
+    computed one (``reference``, see reference_oordelen) needs its reason, linked casussen and
+    quotes belong to the onderzoek. Keys: datum, deelnemers-<discipline>, samenvatting,
+    <element code>-<field>. An element missing from ``reference``, or ``casussen`` None (an
+    import checking before its scores are written), leaves those checks to the save."""
     errors: dict[str, str] = {}
     if values.get("datum") is None:
         errors["datum"] = catalog.EINDANALYSE_DATUM_MISSING
@@ -142,9 +164,9 @@ def eindanalyse_problems(instrument: Instrument, values: dict,
             priorities.setdefault(prioriteit, element.name)
         oordeel = catalog.EA_OORDEEL.normalise(item.get("oordeel")) if item.get("oordeel") \
             and f"{code}-oordeel" not in errors else None
-        computed = (berekend or {}).get(code)
-        computed_oordeel = computed.oordeel if computed else None
-        if berekend is not None and oordeel and oordeel != computed_oordeel and not catalog.EA_REDEN.clean(
+        known = reference is not None and code in reference
+        computed_oordeel = reference.get(code) if known else None
+        if known and oordeel and oordeel != computed_oordeel and not catalog.EA_REDEN.clean(
                 item.get("reden")) and f"{code}-reden" not in errors:
             errors[f"{code}-reden"] = catalog.reden_missing(
                 element.name, oordeel, computed_oordeel or "geen oordeel (nog geen scores)")
@@ -175,10 +197,11 @@ def save_eindanalyse(session: Session, instrument: Instrument, onderzoek: Onderz
                      values: dict, eindanalyse: Eindanalyse | None = None) -> Eindanalyse:
     """Create or change a session; raises ValidationFailed (nothing stored) when a field is
     wrong or the onderzoek already has a session on that date. Every stored element keeps the
-    oordeel ZET computes now beside the agreed one."""
+    oordeel ZET computed when it was agreed beside the agreed one (reference_oordelen)."""
     berekend = berekende_oordelen(session, instrument, onderzoek)
     casussen = onderzoek_casussen(session, onderzoek)
-    errors = eindanalyse_problems(instrument, values, berekend, casussen)
+    reference = reference_oordelen(instrument, values, berekend, eindanalyse)
+    errors = eindanalyse_problems(instrument, values, reference, casussen)
     datum = values.get("datum")
     clash = find_eindanalyse(session, onderzoek, datum) if datum else None
     if clash is not None and clash is not eindanalyse:
@@ -204,10 +227,11 @@ def save_eindanalyse(session: Session, instrument: Instrument, onderzoek: Onderz
         row = stored.get(code) or EindanalyseElement(element_code=code)
         for name, value in item.items():
             setattr(row, name, value)
-        row.berekend = berekend[code].oordeel
+        row.berekend = reference.get(code)
         if code not in stored:
             eindanalyse.elementen.append(row)
-    session.add(eindanalyse)
+    eindanalyse.updated_at = utcnow()   # the version a form compares, also when only an
+    session.add(eindanalyse)            # element changed
     session.flush()
     session.expire(eindanalyse, ["elementen"])   # reload in instrument order
     return eindanalyse
@@ -215,7 +239,8 @@ def save_eindanalyse(session: Session, instrument: Instrument, onderzoek: Onderz
 
 def stored_element(item: dict) -> dict:
     """One element's values as they are stored (checked values in): empty text is None, the
-    casussen and quotes in a fixed order, so an unchanged re-import compares equal."""
+    casussen and quotes in a fixed order, so an unchanged re-import compares equal (the
+    computed oordeel is kept apart, see reference_oordelen)."""
     oordeel = item.get("oordeel")
     return {
         "prioriteit": catalog.EA_PRIORITEIT.parse(item.get("prioriteit")),
@@ -251,3 +276,14 @@ def list_eindanalyses(session: Session, scope: Scope, gemeente_id: int) -> list[
             .options(selectinload(Eindanalyse.elementen), selectinload(Eindanalyse.onderzoek))
             .order_by(Eindanalyse.datum.desc(), Eindanalyse.id.desc()))
     return list(session.scalars(scope.restrict(stmt, Onderzoek.gemeente_id)))
+
+
+def unlink_casus(session: Session, casus: Casus) -> None:
+    """Take a casus out of every eindanalyse of its gemeente (before it is deleted)."""
+    stmt = (select(EindanalyseElement).join(Eindanalyse).join(Onderzoek)
+            .where(Onderzoek.gemeente_id == casus.gemeente_id))
+    for item in session.scalars(stmt):
+        if casus.id in (item.casussen or []) or any(q["casus"] == casus.id
+                                                    for q in item.citaten or []):
+            item.casussen = [i for i in item.casussen or [] if i != casus.id]
+            item.citaten = [q for q in item.citaten or [] if q["casus"] != casus.id]
