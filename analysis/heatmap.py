@@ -87,7 +87,7 @@ def heatmap_figure(
     figure = Figure(figsize=(width, height), dpi=dpi)
     FigureCanvasAgg(figure)
     ax = figure.add_axes((left / width, bottom / height, plot_w / width, plot_h / height))
-    figure.text(0.15 / width, 1 - 0.15 / height, title, fontsize=11, ha="left", va="top")
+    figure.text(0.15 / width, 1 - 0.15 / height, title, parse_math=False, fontsize=11, ha="left", va="top")
 
     if n_rows == 0 or n_cols == 0:
         ax.set_axis_off()
@@ -108,19 +108,19 @@ def heatmap_figure(
     ax.set_axis_off()  # labels are plain texts: much cheaper than tick machinery
     label_at_left = blended_transform_factory(ax.transAxes, ax.transData)
     for i, label in enumerate(row_labels):
-        ax.text(-0.008, i + 0.5, label, transform=label_at_left, ha="right", va="center", fontsize=8)
+        ax.text(-0.008, i + 0.5, label, transform=label_at_left, ha="right", va="center", parse_math=False, fontsize=8)
     label_below = blended_transform_factory(ax.transData, ax.transAxes)
     col_size = 8 if n_cols <= 60 else 6
     for j, label in enumerate(col_labels):
         if rotate:
-            ax.text(j + 0.5, -0.01, label, transform=label_below, ha="right", va="top", fontsize=col_size,
+            ax.text(j + 0.5, -0.01, label, transform=label_below, ha="right", va="top", parse_math=False, fontsize=col_size,
                     rotation=60 if n_cols <= 60 else 90, rotation_mode="anchor")
         else:
-            ax.text(j + 0.5, -0.02, label, transform=label_below, ha="center", va="top", fontsize=col_size)
+            ax.text(j + 0.5, -0.02, label, transform=label_below, ha="center", va="top", parse_math=False, fontsize=col_size)
     if xlabel:
-        figure.text((left + plot_w / 2) / width, 0.2 / height, xlabel, ha="center", va="bottom", fontsize=9)
+        figure.text((left + plot_w / 2) / width, 0.2 / height, xlabel, ha="center", va="bottom", parse_math=False, fontsize=9)
     if ylabel:
-        figure.text(0.1 / width, (bottom + plot_h / 2) / height, ylabel, ha="left", va="center", fontsize=9, rotation=90)
+        figure.text(0.1 / width, (bottom + plot_h / 2) / height, ylabel, ha="left", va="center", parse_math=False, fontsize=9, rotation=90)
 
     if annotate:
         _annotate(ax, values, cmap, norm, vmin, dpi)

@@ -3,6 +3,7 @@ import io
 import numpy as np
 import pandas as pd
 from matplotlib.image import imread
+from matplotlib.text import Text
 from matplotlib.patches import Rectangle
 
 from analysis import analyseschema, element_matrix, gemeente_element_scores, heatmap_png
@@ -77,3 +78,14 @@ def test_element_matrix_after_anonymising_and_suppressing():
     suppressed = suppress_small(scores)  # Bergveld has 1 casus: its column is all NaN
     m = element_matrix(suppressed, columns="gemeente", values="score")
     assert m["Bergveld"].isna().all() and m["Amberdam"].notna().all()
+
+
+def test_labels_with_dollar_signs_are_drawn_as_plain_text():
+    """'$...$' in a casus code or name is matplotlib mathtext: drawn as text, never parsed (an
+    unbalanced one used to fail the whole image, a balanced one lost its signs)."""
+    matrix = pd.DataFrame({"A$^$1": [1.0, 2.0], "DW-$J$01": [3.0, np.nan]},
+                          index=["Continuïteit", "Maatwerk"])
+    figure = heatmap_figure(matrix, "Gemeente $x^$ & <Duin>", xlabel="Casus")
+    texts = [t.get_text() for t in figure.findobj(Text)]
+    assert "DW-$J$01" in texts and "Gemeente $x^$ & <Duin>" in texts
+    assert heatmap_png(matrix, "Gemeente $x^$ & <Duin>").startswith(b"\x89PNG")

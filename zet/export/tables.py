@@ -107,6 +107,12 @@ def anonymise_long(long: pd.DataFrame, labels: dict[str, str] | None = None
     return frame, labels, scrub
 
 
+def anonymous_casus_labels(long: pd.DataFrame, labels: dict[str, str]) -> dict[tuple, str]:
+    """(gemeente, casus code) -> the label an anonymised export gives that casus ('A-01')."""
+    keys = list(zip(long["gemeente"], long["casus"]))
+    return dict(zip(keys, _anonymous_casus_codes(long, labels)))
+
+
 def _anonymous_casus_codes(long: pd.DataFrame, labels: dict[str, str]) -> np.ndarray:
     if long.empty:
         return np.empty(0, dtype=object)

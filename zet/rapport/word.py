@@ -4,6 +4,8 @@ heatmaps carry alt text, and the footer numbers the pages."""
 from __future__ import annotations
 
 import io
+import re
+from datetime import datetime, timezone
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -15,19 +17,45 @@ from docx.shared import Cm, Pt, RGBColor
 from zet.rapport.blocks import Bullets, Figure, Heading, PageBreak, Para, Quote, Rapport, Table
 
 GREY = RGBColor(0x55, 0x55, 0x55)
+# Characters XML 1.0 cannot hold (a vertical tab typed into a text field): Word gets a space.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    return _NOT_XML.sub(" ", text or "")
+
+
+def _cleaned(block):
+    """The block with every text made XML-safe (python-docx refuses the rest)."""
+    if isinstance(block, (Heading, Para)):
+        return type(block)(**{**block.__dict__, "text": clean(block.text)})
+    if isinstance(block, Bullets):
+        return Bullets(tuple(clean(i) for i in block.items), block.numbered)
+    if isinstance(block, Table):
+        return Table(tuple(clean(h) for h in block.header),
+                     tuple(tuple(clean(c) for c in row) for row in block.rows),
+                     clean(block.caption), block.widths, block.marked)
+    if isinstance(block, Quote):
+        return Quote(clean(block.text), clean(block.source))
+    if isinstance(block, Figure):
+        return Figure(block.png, clean(block.alt), clean(block.caption), block.width_cm)
+    return block
 
 
 def render_docx(rapport: Rapport) -> bytes:
     document = Document()
-    document.core_properties.title = f"{rapport.title} {rapport.subtitle}"
-    document.core_properties.author = "ZET – Zorg en ondersteuning Evaluatie Tool"
-    document.core_properties.language = "nl-NL"
+    properties = document.core_properties
+    properties.title = clean(f"{rapport.title} {rapport.subtitle}")
+    properties.author = properties.last_modified_by = "ZET – Zorg en ondersteuning Evaluatie Tool"
+    properties.language, properties.comments, properties.keywords = "nl-NL", "", ""
+    properties.created = properties.modified = datetime.now(timezone.utc).replace(tzinfo=None)
+    properties.revision = 1
     _base_style(document)
     _title_page(document, rapport)
     body = document.add_section(WD_SECTION.NEW_PAGE)
     _page_numbers(body)
     first_chapter = True
-    for block in rapport.blocks:
+    for block in map(_cleaned, rapport.blocks):
         if isinstance(block, Heading):
             if block.level == 1 and not first_chapter:
                 document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -64,6 +92,20 @@ def _base_style(document) -> None:
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = "Calibri", Pt(10.5)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Calibri")
+    # Dutch for spelling and screen readers: the document defaults and the Normal style
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    for rpr in [normal.element.rPr] + ([defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")]
+                                       if defaults is not None else []):
+        if rpr is None:
+            continue
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        lang.set(qn("w:val"), "nl-NL")
+    theme = document.settings.element.find(qn("w:themeFontLang"))
+    if theme is not None:
+        theme.set(qn("w:val"), "nl-NL")
     section = document.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     for side in ("left_margin", "right_margin"):
@@ -72,11 +114,11 @@ def _base_style(document) -> None:
 
 def _title_page(document, rapport: Rapport) -> None:
     document.add_paragraph(rapport.title.upper()).runs[0].font.size = Pt(14)
-    document.add_heading(rapport.subtitle, level=0)   # the document's Title style
+    document.add_heading(clean(rapport.subtitle), level=0)   # the document's Title style
     table = document.add_table(rows=0, cols=2)
     for label, value in rapport.facts:
         cells = table.add_row().cells
-        cells[0].text, cells[1].text = label, value
+        cells[0].text, cells[1].text = clean(label), clean(value)
         cells[0].paragraphs[0].runs[0].bold = True
         cells[0].width, cells[1].width = Cm(3.5), Cm(13.5)
     document.add_paragraph()

@@ -26,7 +26,8 @@ from zet.instrument import Instrument
 from zet.models import Casus, Eindanalyse, Gemeente, Onderzoek, Perspectief, Verbeteractie
 from zet.rapport.blocks import (Bullets, Figure, Heading, PageBreak, Para, Quote, Rapport,
                                 Table)
-from zet.services.analyse import SETTINGS, Filters, elements_frame, run_analysis
+from zet.export.tables import NameScrubber, anonymous_casus_labels
+from zet.services.analyse import SETTINGS, Filters, elements_frame, long_frame, run_analysis
 from zet.services.dataset import anonymous_labels
 from zet.services.rondes import rondes
 from zet.services.verbeteracties import list_acties
@@ -76,15 +77,27 @@ class _Writer:
         self.gemeente = keuze.gemeente
         self.names = {e.code: e.name for e in instrument.elements}
         codes = list(result.casussen["casus"])
-        self.casus_label = ({code: f"Casus {i}" for i, code in enumerate(codes, start=1)}
-                            if self.anoniem else {code: code for code in codes})
-        self.label = (anonymous_labels(session, scope).get(self.gemeente.naam, "Gemeente")
-                      if self.anoniem else self.gemeente.naam)
+        self.casus_label = {code: code for code in codes}
+        self.label, self.scrub = self.gemeente.naam, (lambda text: text)
+        if self.anoniem:   # the labels the anonymised export of this gemeente uses
+            labels = anonymous_labels(session, scope, gemeente_ids=(self.gemeente.id,))
+            self.label = labels.get(self.gemeente.naam, "Gemeente")
+            long = long_frame(session, scope, Filters(gemeente_ids=(self.gemeente.id,),
+                                                      alleen_compleet=keuze.alleen_compleet),
+                              toelichting=False)
+            export_codes = anonymous_casus_labels(long, labels)
+            self.casus_label = {code: export_codes.get((self.gemeente.naam, code), "Casus")
+                                for code in codes}
+            self.scrub = NameScrubber(labels)
         self.casussen = {c.code: c for c in session.scalars(
             select(Casus).where(Casus.gemeente_id == self.gemeente.id, Casus.code.in_(codes))
             .options(selectinload(Casus.perspectieven).selectinload(Perspectief.citaten)))}
         self.sessies = self._sessies()
         self.acties = self._acties(scope)
+        scores = result.gemeente_scores
+        self.n_per_element = {str(r["element"]): int(r["n_casussen"])
+                              for r in scores.to_dict("records")}
+        self.now = {str(r["element"]): r["oordeel"] or None for r in scores.to_dict("records")}
         basis = result.basis.iloc[0]
         self.n_casussen, self.n_compleet = int(basis["n_casussen"]), int(basis["n_compleet"])
         self.indicatief = bool(basis["indicatief"])
@@ -152,12 +165,14 @@ class _Writer:
             blocks.append(self._indicatief_note())
         latest = self.sessies[-1] if self.sessies else None
         blocks.append(Heading(2, "Prioriteiten"))
-        if latest and latest.prioriteiten():
+        prioriteiten = [item for item in latest.prioriteiten()
+                        if self._shown(item.element_code)] if latest else []
+        if prioriteiten:
             blocks.append(Bullets(tuple(
                 self._element_oordeel(item.element_code, item.oordeel)
-                for item in latest.prioriteiten()), numbered=True))
+                for item in prioriteiten), numbered=True))
             blocks.append(Para(f"Zoals de gemeente ze koos in de eindanalyse van "
-                               f"{latest.datum.strftime('%d-%m-%Y')}.", "meta"))
+                               f"{self._date(latest.datum)}.", "meta"))
         else:
             blocks.append(Para("Er is nog geen eindanalyse met prioriteiten vastgelegd."))
         for soort, title, none in (
@@ -247,7 +262,7 @@ class _Writer:
                                     ("Knelpunten", casus.knelpunten),
                                     ("Wat gaat goed", casus.wat_gaat_goed)):
                     blocks += [Heading(3, title), Para(text or "Niet beschreven.")]
-            quotes = self._quotes(casus)[:MAX_QUOTES_PER_CASUS] if casus is not None else []
+            quotes = self._quote_blocks(casus)[:MAX_QUOTES_PER_CASUS] if casus is not None else []
             if quotes:
                 blocks.append(Heading(3, "In hun woorden"))
                 blocks += quotes
@@ -286,7 +301,7 @@ class _Writer:
                 conclusie = self._conclusie(code)
                 if conclusie and not self.anoniem:
                     blocks.append(Para(f"Eindanalyse: {conclusie}"))
-                blocks += [q for q in self._element_quotes(code)][:2]
+                blocks += self._element_quotes(code, soort)[:2]
         return blocks
 
     def eindanalyse(self) -> list:
@@ -294,7 +309,7 @@ class _Writer:
         if not self.sessies:
             return blocks + [Para("Er is nog geen eindanalyse met de gemeente vastgelegd.")]
         for sessie in self.sessies:
-            blocks.append(Heading(2, f"Bijeenkomst van {sessie.datum.strftime('%d-%m-%Y')}"))
+            blocks.append(Heading(2, f"Bijeenkomst van {self._date(sessie.datum)}"))
             deelnemers = [f"{label}: {sessie.deelnemers[code]}"
                           for code, label in DISCIPLINES.items()
                           if (sessie.deelnemers or {}).get(code)]
@@ -303,15 +318,16 @@ class _Writer:
                 blocks.append(Para(sessie.samenvatting))
             items = [item for code in self.instrument.codes
                      if (item := sessie.element(code)) is not None
-                     and (item.oordeel or item.conclusie)]
+                     and (item.oordeel or item.conclusie) and self._shown(code)]
             if items:
-                header = ("Werkzaam element", "Berekend", "Afgesproken") + (
-                    () if self.anoniem else ("Conclusie",))
+                header = ("Werkzaam element", "Berekend bij afspraak", "Nu berekend",
+                          "Afgesproken") + (() if self.anoniem else ("Conclusie",))
                 blocks.append(Table(header, tuple(
                     (self.names.get(i.element_code, i.element_code), i.berekend or "–",
+                     self.now.get(i.element_code) or "–",
                      (i.oordeel or "–") + (" (anders)" if i.afwijkend else ""))
                     + (() if self.anoniem else (i.conclusie or "",)) for i in items),
-                    widths=(3, 1.3, 1.6) + (() if self.anoniem else (5,))))
+                    widths=(3, 1.4, 1.3, 1.6) + (() if self.anoniem else (5,))))
             different = [i for i in items if i.afwijkend]
             if different:
                 blocks.append(Heading(3, "Waar de groep anders oordeelt dan ZET berekent"))
@@ -329,7 +345,7 @@ class _Writer:
         for a in self.acties:
             elementen = ", ".join(self.names.get(c, c) for c in a.elementen or [])
             status = a.status + (" (te laat)" if a.te_laat(self.today) else "")
-            deadline = a.deadline.strftime("%d-%m-%Y") if a.deadline else "–"
+            deadline = self._date(a.deadline)
             rows.append((elementen or "–", a.niveau or "–", deadline, status) if self.anoniem
                         else (a.titel, elementen or "–", a.niveau or "–", a.eigenaar or "–",
                               deadline, status))
@@ -366,6 +382,12 @@ class _Writer:
 
     # --- helpers --------------------------------------------------------------------------
 
+    def _date(self, value) -> str:
+        """dd-mm-jjjj; in the anonymous report only the year (a date can point to a gemeente)."""
+        if value is None:
+            return "–"
+        return str(value.year) if self.anoniem else value.strftime("%d-%m-%Y")
+
     def _indicatief_note(self) -> Para:
         return Para(f"Indicatief: dit beeld rust op {self.n_compleet} complete casus(sen). De "
                     f"methode adviseert er minstens {SETTINGS.min_compleet} per gemeente; lees "
@@ -375,6 +397,11 @@ class _Writer:
         frame = self.result.samenvatting
         rows = frame[frame["soort"] == soort].to_dict("records")
         return [r for r in rows if not self._suppressed(r)]
+
+    def _shown(self, code: str) -> bool:
+        """An element's figures may be shown: always in the named report, in the anonymous one
+        only when they rest on at least SETTINGS.min_casussen casussen."""
+        return not self.anoniem or self.n_per_element.get(code, 0) >= SETTINGS.min_casussen
 
     def _suppressed(self, row: dict) -> bool:
         return self.anoniem and int(row["n_casussen"]) < SETTINGS.min_casussen
@@ -398,30 +425,37 @@ class _Writer:
                 return item.conclusie
         return None
 
-    def _quote_blocks(self, casus: Casus, element: str | None = None) -> list[Quote]:
+    def _quote_blocks(self, casus: Casus, element: str | None = None,
+                      soort: str | None = None) -> list[Quote]:
+        """The quotable quotes of a casus (of one element, not of the opposite kind), those
+        marked knelpunt or succesfactor first. The anonymous report names the speaker only (a
+        role or bron can name a person or team) and scrubs gemeente names from the text."""
         quotes = []
         for perspectief in casus.perspectieven:
             for citaat in perspectief.citaten:
                 if not citaat.citeerbaar or (element and citaat.element_code != element):
                     continue
-                rol = perspectief.rol if perspectief.soort == "professional" else ""
-                source = quote_source(citaat.spreker or perspectief.soort, rol)
+                if soort and citaat.soort and citaat.soort != soort:
+                    continue
+                spreker = citaat.spreker or perspectief.soort
+                if self.anoniem:
+                    source = spreker
+                else:
+                    rol = perspectief.rol if perspectief.soort == "professional" else ""
+                    source = quote_source(spreker, rol, citaat.bron or "")
                 if element is not None:
                     source += f", {self.casus_label[casus.code]}"
                 elif citaat.element_code:
                     source += f", over {self.names.get(citaat.element_code, citaat.element_code)}"
-                quotes.append((citaat.soort is None, Quote(citaat.tekst, source)))
-        return [q for _, q in sorted(quotes, key=lambda pair: pair[0])]   # knelpunt/succes first
+                quotes.append((citaat.soort is None, Quote(self.scrub(citaat.tekst), source)))
+        return [q for _, q in sorted(quotes, key=lambda pair: pair[0])]   # marked ones first
 
-    def _quotes(self, casus: Casus) -> list[Quote]:
-        return self._quote_blocks(casus)
-
-    def _element_quotes(self, code: str) -> list[Quote]:
+    def _element_quotes(self, code: str, soort: str) -> list[Quote]:
         found = []
         for casus_code in self.casus_label:
             casus = self.casussen.get(casus_code)
             if casus is not None:
-                found += self._quote_blocks(casus, code)
+                found += self._quote_blocks(casus, code, soort)
         return found
 
     def _compact_schema(self, rows) -> list:
@@ -457,13 +491,13 @@ class _Writer:
             schema["casus"] = schema["casus"].astype(str)
             matrix = analysis.element_matrix(schema, "casus", "casusscore", elements)
             alt = (f"Heatmap van {self.label}: per werkzaam element (rijen) de casusscore van "
-                   f"elke casus (kolommen: {', '.join(map(str, matrix.columns))}), van 1 (rood) "
-                   "tot 5 (blauw).")
+                   f"elke casus (kolommen: {', '.join(map(str, matrix.columns))}), van 1 "
+                   "(oranje) tot 5 (blauw).")
             xlabel = "Casus"
         png = analysis.heatmap_png(matrix, f"{self.label}: score per werkzaam element",
                                    xlabel=xlabel, dpi=150)
         return Figure(png, alt, "Heatmap: hoe lager de score, hoe oranjer; hoe hoger, hoe blauwer; grijs gearceerd: geen score.",
-                      width_cm=8.0 if small else 16.0)
+                      width_cm=12.0 if small else 16.0)
 
 
 def _slug(text: str) -> str:
