@@ -1,17 +1,19 @@
 """The verbeteractie form and the form for one progress note."""
 from __future__ import annotations
 
-from wtforms import SelectField, TextAreaField
+from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from forms.base import (DutchDateField, MultiCheckboxField, RuleCheck, TrimmedStringField,
                         ZetForm, choices)
+from forms.bevindingen import casus_version as version_stamp
 from zet.instrument import Instrument
 from zet.rules import catalog
 from zet.vocabulary import ACTIE_NIVEAUS, ACTIE_STATUSSEN
 
 
 class ActieForm(ZetForm):
+    geladen = HiddenField()   # the action's version the page was opened with
     titel = TrimmedStringField("Titel", [RuleCheck(catalog.ACTIE_TITEL)])
     omschrijving = TextAreaField("Omschrijving", [RuleCheck(catalog.ACTIE_OMSCHRIJVING)])
     elementen = MultiCheckboxField("Werkzame elementen", validators=[Optional()],
@@ -31,11 +33,13 @@ class ActieForm(ZetForm):
     def values(self) -> dict:
         """The form as plain values for zet.services.verbeteracties.save_actie."""
         return {name: field.data for name, field in self._fields.items()
-                if name != "csrf_token"}
+                if name not in ("csrf_token", "geladen")}
 
 
 def actie_form(instrument: Instrument, gemeente, actie=None) -> ActieForm:
     form = ActieForm(obj=actie)
+    if not form.is_submitted() and actie is not None:
+        form.geladen.data = version_stamp(actie)
     form.elementen.choices = choices([(e.code, e.name) for e in instrument.elements])
     form.onderzoek_id.choices = choices([(o.id, o.titel) for o in gemeente.onderzoeken],
                                         "– geen –")

@@ -178,3 +178,20 @@ def test_the_import_refuses_a_bad_action_with_the_form_message_and_stores_nothin
         (date(2026, 7, 1), "Eerder besproken."), (date(2026, 7, 15), 'Eerste overleg; "draagvlak".')]
     again = import_file(session, instrument, "klaar.xlsx", changed)
     assert again.applied and not again.changes_anything, again.summary_lines()
+
+
+def test_a_save_over_a_newer_version_is_refused_and_keeps_the_text(client, session, gemeente):
+    from tests.helpers import hidden_fields
+    create(client, gemeente)
+    actie = session.scalar(select(Verbeteractie))
+    url = f"/verbeteracties/{actie.id}/bewerken"
+    opened = hidden_fields(client, url)                  # one user opens the form
+    assert post_form(client, url, {"titel": actie.titel, "status": "bezig",
+                                   "omschrijving": "Van de ander."}).status_code == 302
+    late = client.post(url, data={**opened, "titel": actie.titel, "status": "gereed",
+                                  "omschrijving": "Mijn late tekst."})
+    text = html.unescape(late.get_data(as_text=True))
+    assert "Iemand anders heeft deze verbeteractie opgeslagen" in text
+    assert "Mijn late tekst." in text
+    session.expire_all()
+    assert (actie.status, actie.omschrijving) == ("bezig", "Van de ander.")

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from forms.bevindingen import casus_version as version_stamp
 from forms.verbeteractie import VoortgangForm, actie_form
 from zet import audit
 from zet.access import get_gemeente, get_verbeteractie
@@ -51,18 +52,32 @@ def _edit(gemeente, actie):
     instrument = active_instrument()
     form = actie_form(instrument, gemeente, actie)
     if form.validate_on_submit():
-        try:
-            with transaction() as session:
-                verb = "gewijzigd" if actie else "aangemaakt"
-                actie = save_actie(session, instrument, gemeente, form.values(), actie)
-                audit.record(verb, "verbeteractie", actie.id, "verbeteractie")
-            flash("Verbeteractie opgeslagen.", "success")
-            return redirect(url_for(".detail", actie_id=actie.id))
-        except DomainError as error:
-            apply_domain_error(form, error)
+        if actie is not None and form.geladen.data != version_stamp(actie):
+            _changed_meanwhile(form, actie)
+        else:
+            try:
+                with transaction() as session:
+                    verb = "gewijzigd" if actie else "aangemaakt"
+                    actie = save_actie(session, instrument, gemeente, form.values(), actie)
+                    audit.record(verb, "verbeteractie", actie.id, "verbeteractie")
+                flash("Verbeteractie opgeslagen.", "success")
+                return redirect(url_for(".detail", actie_id=actie.id))
+            except DomainError as error:
+                apply_domain_error(form, error)
     else:
         flash_errors(form)
     return render_template("verbeteracties/form.html", form=form, gemeente=gemeente, actie=actie)
+
+
+def _changed_meanwhile(form, actie) -> None:
+    """Someone saved the action after this page was opened: keep what was typed, say so, and
+    let a second save be a deliberate choice."""
+    form.form_errors.append(
+        "Iemand anders heeft deze verbeteractie opgeslagen nadat u de pagina opende. Uw tekst "
+        "staat hieronder; open de actie in een ander tabblad om te vergelijken, en sla dan "
+        "opnieuw op om uw tekst te bewaren.")
+    form.geladen.data = version_stamp(actie)
+    flash("Niet opgeslagen: de verbeteractie is intussen gewijzigd.", "error")
 
 
 @bp.get("/verbeteracties/<int:actie_id>")
