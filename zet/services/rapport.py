@@ -186,10 +186,10 @@ class _Writer:
             blocks.append(Bullets(tuple(
                 f"{self.names.get(r['element'], r['element'])} ({self._score(r)})" for r in rows))
                 if rows else Para(none))
-        blocks.append(self._heatmap(small=True))
         blocks.append(Heading(2, "Afgesproken verbeteracties"))
         blocks.append(Bullets(tuple(self._actie_line(a) for a in self.acties)) if self.acties
                       else Para("Er zijn nog geen verbeteracties afgesproken."))
+        blocks.append(self._heatmap(small=True))
         return blocks
 
     def aanpak(self) -> list:
@@ -327,7 +327,7 @@ class _Writer:
                      self.now.get(i.element_code) or "–",
                      (i.oordeel or "–") + (" (anders)" if i.afwijkend else ""))
                     + (() if self.anoniem else (i.conclusie or "",)) for i in items),
-                    widths=(3, 1.4, 1.3, 1.6) + (() if self.anoniem else (5,))))
+                    widths=(2.4, 1.9, 1.9, 1.9) + (() if self.anoniem else (4.2,))))
             different = [i for i in items if i.afwijkend]
             if different:
                 blocks.append(Heading(3, "Waar de groep anders oordeelt dan ZET berekent"))
@@ -352,7 +352,7 @@ class _Writer:
         header = (("Werkzame elementen", "Niveau", "Deadline", "Status") if self.anoniem else
                   ("Verbeteractie", "Werkzame elementen", "Niveau", "Eigenaar", "Deadline",
                    "Status"))
-        widths = (4, 1.5, 1.5, 1.5) if self.anoniem else (3.5, 3, 1.4, 2, 1.4, 1.3)
+        widths = (4, 1.8, 1.8, 1.8) if self.anoniem else (3.0, 2.8, 1.8, 2.0, 1.8, 1.6)
         return blocks + [Table(header, tuple(rows), widths=widths,
                                caption="Op niveau: strategisch, tactisch, operationeel")]
 
