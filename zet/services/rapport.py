@@ -285,7 +285,7 @@ class _Writer:
         blocks.append(Table(("Werkzaam element", "Gemeentescore", "Oordeel", "Casussen",
                              "waarvan compleet", "Indicatief"), tuple(rows),
                             caption="Gemeentescore per werkzaam element (gemiddelde van de "
-                                    "casusscores)", widths=(4, 1.3, 1.5, 1, 1.2, 1.1)))
+                                    "casusscores)", widths=(3.6, 1.5, 1.5, 1.4, 1.5, 1.5)))
         for soort, title in (("knelpunt", "Knelpunten"), ("succesfactor", "Succesfactoren")):
             blocks.append(Heading(2, title))
             rows = self._summary(soort)
@@ -472,7 +472,7 @@ class _Writer:
             return []
         return [Heading(3, "Analyseschema"),
                 Table(("Werkzaam element", "Inwoner", "Professional", "Dossier", "Casus",
-                       "Verschil"), tuple(table), widths=(4, 1, 1.2, 1, 1, 1.1),
+                       "Verschil"), tuple(table), widths=(3.6, 1.3, 1.6, 1.3, 1.2, 1.3),
                       marked=tuple(marked),
                       caption="Vet: de perspectieven verschillen 2 punten of meer.")]
 
