@@ -12,8 +12,8 @@ from sqlalchemy import case, literal, select
 from sqlalchemy.orm import Session
 
 from zet.access import Scope
-from zet.models import (Casus, Citaat, Eindanalyse, EindanalyseElement, Gemeente, Onderzoek,
-                        Perspectief, Score, Verbeteractie, Voortgang)
+from zet.models import (Casus, Citaat, Eindanalyse, Gemeente, Onderzoek, Perspectief, Score,
+                        Verbeteractie, Voortgang)
 from zet.vocabulary import CASUS_STATUSSEN, PERSPECTIEF_STATUSSEN
 
 LONG_COLUMNS = ["gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",

@@ -34,7 +34,6 @@ from zet.services.verbeteracties import list_acties
 from zet.vocabulary import ACTIE_NIVEAUS, DISCIPLINES, PERSPECTIEF_LABELS, quote_source
 
 MAX_QUOTES_PER_CASUS = 3
-STANDEN = {"definitief": "definitief", "concept": "concept", "ontbreekt": "ontbreekt"}
 
 
 @dataclass(frozen=True)
@@ -207,7 +206,7 @@ class _Writer:
                         for d, r in per_doelgroep.iterrows()),
                   caption="Casussen per doelgroep", widths=(2, 1, 1))]
         rows = tuple((self.casus_label[r["casus"]],
-                      *(STANDEN.get(str(r[p]), str(r[p])) for p in analysis.PERSPECTIEVEN),
+                      *(str(r[p]) for p in analysis.PERSPECTIEVEN),
                       "ja" if r["compleet"] else "nee") for r in casussen.to_dict("records"))
         blocks.append(Table(("Casus", *(PERSPECTIEF_LABELS[p] for p in analysis.PERSPECTIEVEN),
                              "Compleet"), rows, caption="Volledigheid per casus en perspectief",
