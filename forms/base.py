@@ -1,6 +1,8 @@
 """The base form: Dutch messages from WTForms' own translations, and shared field helpers."""
 from __future__ import annotations
 
+from datetime import timezone
+
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectMultipleField, StringField
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
@@ -11,6 +13,18 @@ from zet.rules.dates import FORMATS as DATE_FORMATS, parse_date
 class ZetForm(FlaskForm):
     class Meta:
         locales = ("nl",)
+
+
+def version_stamp(record) -> str:
+    """What a form keeps in its hidden ``geladen`` field, so a save can tell whether someone
+    else saved the record in the meantime: its last change in UTC (PostgreSQL returns it with a
+    time zone, SQLite without)."""
+    stamp = record.updated_at
+    if stamp is None:
+        return ""
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
+    return stamp.isoformat(timespec="microseconds")
 
 
 class DutchDateField(DateField):

@@ -2,11 +2,9 @@
 element, built from the instrument file (one field per element)."""
 from __future__ import annotations
 
-from datetime import timezone
-
 from wtforms import HiddenField, TextAreaField
 
-from forms.base import RuleCheck, ZetForm
+from forms.base import RuleCheck, ZetForm, version_stamp
 from zet.instrument import Instrument
 from zet.rules import catalog
 
@@ -27,17 +25,6 @@ class BevindingenFormBase(ZetForm):
                              for code in instrument.codes}}
 
 
-def casus_version(casus) -> str:
-    """What a save compares to see whether someone else saved the casus in the meantime: its
-    last change in UTC (PostgreSQL returns it with a time zone, SQLite without)."""
-    stamp = casus.updated_at
-    if stamp is None:
-        return ""
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
-    return stamp.isoformat(timespec="microseconds")
-
-
 def bevindingen_form(instrument: Instrument, casus) -> BevindingenFormBase:
     """The form for this instrument version, filled from the casus on a GET."""
     attrs = {}
@@ -47,7 +34,7 @@ def bevindingen_form(instrument: Instrument, casus) -> BevindingenFormBase:
             label, [RuleCheck(catalog.SYNTHESE.labelled(label))])
     form = type("BevindingenForm", (BevindingenFormBase,), attrs)()
     if not form.is_submitted():
-        form.geladen.data = casus_version(casus)
+        form.geladen.data = version_stamp(casus)
         form.knelpunten.data = casus.knelpunten or ""
         form.wat_gaat_goed.data = casus.wat_gaat_goed or ""
         for code, text in (casus.synthese or {}).items():

@@ -7,8 +7,7 @@ from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from forms.base import (DutchDateField, MultiCheckboxField, RuleCheck, TrimmedStringField,
-                        ZetForm, choices)
-from forms.bevindingen import casus_version as version_stamp
+                        ZetForm, choices, version_stamp)
 from zet.instrument import Instrument
 from zet.rules import catalog
 from zet.services.eindanalyse import Citaatkeuze, citaat_key, element_values

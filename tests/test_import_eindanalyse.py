@@ -24,6 +24,20 @@ def first_session(session) -> Eindanalyse:
         Onderzoek.titel == "Ronde 2026", Eindanalyse.datum == date(2026, 10, 1)))
 
 
+def into_an_empty_database(session, instrument) -> bytes:
+    """Export everything, empty the database and import that export (which must be taken);
+    returns the export."""
+    from tests.test_export_lossless import empty_the_database
+    from zet.access import ALL
+    from zet.export.service import export_bytes
+    data = export_bytes(session, ALL, instrument, today=date(2026, 12, 1))[1]
+    empty_the_database(session)
+    plan = import_file(session, instrument, "export.xlsx", data)
+    assert plan.applied, report(plan)
+    session.commit()
+    return data
+
+
 def element_sheet_row(data: bytes, code: str) -> int:
     from io import BytesIO
 
@@ -86,7 +100,7 @@ def test_the_computed_oordeel_of_the_session_survives_later_scores_and_the_round
         session, instrument):
     """The oordeel ZET computed when the group agreed stays beside it, also after more casussen
     changed today's figure, and an export still goes into an empty database unchanged."""
-    from tests.test_export_lossless import empty_the_database, sheets
+    from tests.test_export_lossless import sheets
     from zet.access import ALL
     from zet.export.service import export_bytes
     make_full_dataset(session, instrument)
@@ -94,11 +108,7 @@ def test_the_computed_oordeel_of_the_session_survives_later_scores_and_the_round
     item = first_session(session).element(code)
     item.berekend = "knelpunt"   # as if the scores were lower when the group met
     session.commit()
-    first = export_bytes(session, ALL, instrument, today=date(2026, 12, 1))[1]
-    empty_the_database(session)
-    plan = import_file(session, instrument, "export.xlsx", first)
-    assert plan.applied, report(plan)
-    session.commit()
+    first = into_an_empty_database(session, instrument)
     assert first_session(session).element(code).berekend == "knelpunt"
     second = export_bytes(session, ALL, instrument, today=date(2026, 12, 1))[1]
     assert sheets(second)["Eindanalyse per element"] == sheets(first)["Eindanalyse per element"]
@@ -161,19 +171,12 @@ def test_a_new_session_comes_in_through_the_bundle(session, instrument, tmp_path
 def test_a_link_to_a_quote_whose_text_changed_is_left_out_of_the_export(session, instrument):
     """The detail page says the quote is gone; the export leaves the link out, so it still goes
     into an empty database."""
-    from tests.test_export_lossless import empty_the_database
-    from zet.access import ALL
-    from zet.export.service import export_bytes
     from zet.models import Citaat
     make_full_dataset(session, instrument)
     quote = session.scalar(select(Citaat).where(
         Citaat.tekst == "Ik moest alles drie keer vertellen."))
     quote.tekst = "Ik moest alles drie keer vertellen!"
     session.commit()
-    data = export_bytes(session, ALL, instrument, today=date(2026, 12, 1))[1]
-    empty_the_database(session)
-    plan = import_file(session, instrument, "export.xlsx", data)
-    assert plan.applied, report(plan)
-    session.commit()
+    into_an_empty_database(session, instrument)
     item = first_session(session).element(instrument.codes[0])
     assert item.citaten == [] and len(item.casussen) == 1

@@ -1,8 +1,6 @@
 """One export use case for the download route and the CLI: read the scoped frames, build bytes."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 
 import pandas as pd
@@ -17,9 +15,11 @@ from zet.export.csv import long_csv
 from zet.export.registers import register_tables
 from zet.export.workbook import build_workbook
 from zet.instrument import Instrument
+from zet.rules.names import file_slug
 from zet.services.analyse import SETTINGS
 from zet.services.dataset import (anonymous_labels, casussen_frame, citaten_frame,
-                                  eindanalyse_frames, gemeenten_frame, of_casussen, onderzoeken_frame,
+                                  eindanalyse_frames, gemeenten_frame, of_casussen,
+                                  onderzoeken_frame,
                                   perspectieven_frame, scores_frame, synthese_frame,
                                   verbeteracties_frame, voortgang_frame)
 from zet.services.gemeenten import find_gemeente_by_name, list_gemeenten
@@ -74,7 +74,7 @@ def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
                               labels=labels)
     parts = [prefix]
     if len(gemeenten) == 1 and not anonymous:
-        parts.append(_slug(gemeenten[0].naam))
+        parts.append(file_slug(gemeenten[0].naam))
     if alleen_compleet:
         parts.append("compleet")
     if anonymous:
@@ -133,8 +133,3 @@ def _describe(gemeenten, anonymous: bool, alleen_compleet: bool = False) -> str:
         text += (" Alleen complete casussen (inwoner, minstens één professional en dossier "
                  "definitief).")
     return text
-
-
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40]

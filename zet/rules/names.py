@@ -40,6 +40,12 @@ def fold_accents(text) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def file_slug(text, limit: int = 40) -> str:
+    """A name in a file name: ASCII letters and digits with hyphens ('gemeente-den-haag')."""
+    ascii_text = unicodedata.normalize("NFKD", clean_name(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit]
+
+
 def gemeente_lookalike_key(naam) -> str:
     """Names a person may mean as one gemeente: with or without the word 'Gemeente', accents
     and hyphens ignored. Two different keys with the same lookalike key call for a question

@@ -10,8 +10,6 @@ casussen.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,14 +20,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from zet.access import Scope
 from zet.errors import DomainError
+from zet.export.tables import NameScrubber, anonymous_casus_labels
 from zet.instrument import Instrument
 from zet.models import Casus, Eindanalyse, Gemeente, Onderzoek, Perspectief, Verbeteractie
 from zet.rapport.blocks import (Bullets, Figure, Heading, PageBreak, Para, Quote, Rapport,
                                 Table)
-from zet.export.tables import NameScrubber, anonymous_casus_labels
+from zet.rules.names import file_slug
 from zet.services.analyse import SETTINGS, Filters, elements_frame, long_frame, run_analysis
 from zet.services.dataset import anonymous_labels
-from zet.services.rondes import rondes
+from zet.services.rondes import ronde_labels
 from zet.services.verbeteracties import list_acties
 from zet.vocabulary import ACTIE_NIVEAUS, DISCIPLINES, PERSPECTIEF_LABELS, quote_source
 
@@ -108,7 +107,7 @@ class _Writer:
         if onderzoek is None:
             return "Alle onderzoeken" if not self.anoniem else "Alle rondes"
         if self.anoniem:
-            return f"Ronde {[o.id for o in rondes(self.gemeente)].index(onderzoek.id) + 1}"
+            return ronde_labels(self.gemeente)[onderzoek.id]
         return onderzoek.titel
 
     def _period(self) -> str:
@@ -146,7 +145,8 @@ class _Writer:
             facts.append(("Geanonimiseerd", "ja: geen namen, geen casuscodes, geen toelichtingen; "
                           f"cijfers op minder dan {SETTINGS.min_casussen} casussen weggelaten"))
         rapport = Rapport("Gemeenterapport", self.label, facts,
-                          filename=f"gemeenterapport-{_slug(self.label)}-{self.today.isoformat()}")
+                          filename=f"gemeenterapport-{file_slug(self.label) or 'gemeente'}-"
+                                   f"{self.today.isoformat()}")
         for section in (self.samenvatting, self.aanpak, self.profiel, self.casus_secties,
                         self.totaalbeeld, self.eindanalyse, self.verbeteracties, self.bijlage):
             rapport.blocks += section()
@@ -495,13 +495,8 @@ class _Writer:
             xlabel = "Casus"
         png = analysis.heatmap_png(matrix, f"{self.label}: score per werkzaam element",
                                    xlabel=xlabel, dpi=150)
-        return Figure(png, alt, "Heatmap: hoe lager de score, hoe oranjer; hoe hoger, hoe blauwer; grijs gearceerd: geen score.",
-                      width_cm=12.0 if small else 16.0)
-
-
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "gemeente"
+        return Figure(png, alt, "Heatmap: hoe lager de score, hoe oranjer; hoe hoger, hoe "
+                      "blauwer; grijs gearceerd: geen score.", width_cm=12.0 if small else 16.0)
 
 
 FORMATS = {"pdf": "application/pdf",

@@ -38,6 +38,12 @@ def rondes(gemeente: Gemeente) -> list[Onderzoek]:
     return sorted(gemeente.onderzoeken, key=lambda o: (o.periode_start or date.min, o.id))
 
 
+def ronde_labels(gemeente: Gemeente) -> dict[int, str]:
+    """Onderzoek id -> 'Ronde 1', 'Ronde 2', ...: the rounds as anonymised output names them
+    (their titles are free text)."""
+    return {o.id: f"Ronde {i}" for i, o in enumerate(rondes(gemeente), start=1)}
+
+
 def default_pair(gemeente: Gemeente) -> tuple[Onderzoek, Onderzoek] | None:
     """The two most recent rounds, or None when the gemeente has fewer than two."""
     ordered = rondes(gemeente)
@@ -104,7 +110,7 @@ def anonieme_rondes(session: Session, scope: Scope, instrument: Instrument, labe
     if label not in choosable:
         return AnoniemeRondes(choosable, None, [], None, None, None)
     ordered = rondes(gemeenten[label])
-    titles = [f"Ronde {i}" for i in range(1, len(ordered) + 1)]
+    titles = list(ronde_labels(gemeenten[label]).values())
     eerder = eerder if eerder and 1 <= eerder <= len(ordered) else len(ordered) - 1
     later = later if later and 1 <= later <= len(ordered) else len(ordered)
     if eerder == later:

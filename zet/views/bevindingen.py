@@ -3,7 +3,7 @@ element beside its scores, toelichtingen and quotes) and the casussen x elemente
 gemeente."""
 from flask import Blueprint, flash, redirect, render_template, url_for
 
-from forms.bevindingen import bevindingen_form, casus_version
+from forms.bevindingen import bevindingen_form
 from zet import audit
 from zet.access import get_casus, get_gemeente
 from zet.db import get_session, transaction
@@ -11,7 +11,8 @@ from zet.errors import DomainError
 from zet.instrument.current import active_instrument
 from zet.services import analyse
 from zet.services.bevindingen import consolidatie_matrix, save_bevindingen
-from zet.views.common import apply_domain_error, current_scope, flash_errors, records
+from zet.views.common import (apply_domain_error, current_scope, flash_errors, records,
+                              refused_as_stale)
 
 bp = Blueprint("bevindingen", __name__)
 
@@ -22,9 +23,7 @@ def casus(casus_id):
     casus = get_casus(session, scope, casus_id)
     form = bevindingen_form(instrument, casus)
     if form.validate_on_submit():
-        if form.geladen.data != casus_version(casus):
-            _changed_meanwhile(form, casus)
-        else:
+        if not refused_as_stale(form, casus, "casus"):
             try:
                 with transaction() as tx:
                     save_bevindingen(tx, instrument, casus, form.values(instrument))
@@ -42,17 +41,6 @@ def casus(casus_id):
     rows = {row["element"]: row for row in records(schema)}
     return render_template("bevindingen/casus.html", casus=casus, form=form, rows=rows,
                            evidence=evidence, quotes=quotes, completeness=completeness)
-
-
-def _changed_meanwhile(form, casus) -> None:
-    """Someone saved the casus after this page was opened: keep what was typed, say so, and
-    let a second save be a deliberate choice."""
-    form.form_errors.append(
-        "Iemand anders heeft deze casus opgeslagen nadat u de pagina opende. Uw tekst staat "
-        "hieronder; open de casus in een ander tabblad om te vergelijken, en sla dan opnieuw op "
-        "om uw tekst te bewaren.")
-    form.geladen.data = casus_version(casus)
-    flash("Niet opgeslagen: de casus is intussen gewijzigd.", "error")
 
 
 @bp.get("/gemeenten/<int:gemeente_id>/consolidatie")

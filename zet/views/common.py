@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import flash
 
+from forms.base import version_stamp
+
 from zet.access import Scope
 from zet.auth import comparison_scope, current_user_must_anonymise  # noqa: F401  (for views)
 from zet.auth import current_scope as _current_scope
@@ -43,3 +45,18 @@ def records(frame) -> list[dict]:
     frame = frame.astype(object).where(frame.notna(), None)
     return [{k: (str(v) if k == "element" and v is not None else v) for k, v in row.items()}
             for row in frame.to_dict("records")]
+
+
+def refused_as_stale(form, record, noun: str) -> bool:
+    """True when ``record`` (a casus, eindanalyse, verbeteractie) was saved after this form was
+    opened: the form then keeps what was typed and says so, and it carries the new version, so
+    a second save is a deliberate choice. A new record (None) is never stale."""
+    if record is None or form.geladen.data == version_stamp(record):
+        return False
+    form.form_errors.append(
+        f"Iemand anders heeft deze {noun} opgeslagen nadat u de pagina opende. Uw tekst staat "
+        f"hieronder; open de {noun} in een ander tabblad om te vergelijken, en sla dan opnieuw "
+        "op om uw tekst te bewaren.")
+    form.geladen.data = version_stamp(record)
+    flash(f"Niet opgeslagen: de {noun} is intussen gewijzigd.", "error")
+    return True

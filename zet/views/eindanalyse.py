@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 
-from forms.bevindingen import casus_version as version_stamp
 from forms.eindanalyse import eindanalyse_form
 from zet import audit
 from zet.access import get_eindanalyse, get_gemeente, get_onderzoek
@@ -13,7 +12,7 @@ from zet.errors import DomainError
 from zet.instrument.current import active_instrument
 from zet.services.eindanalyse import (berekende_oordelen, citaatkeuzes, list_eindanalyses,
                                       onderzoek_casussen, save_eindanalyse)
-from zet.views.common import apply_domain_error, current_scope, flash_errors
+from zet.views.common import apply_domain_error, current_scope, flash_errors, refused_as_stale
 from zet.vocabulary import DISCIPLINES
 
 bp = Blueprint("eindanalyse", __name__)
@@ -47,14 +46,7 @@ def _edit(onderzoek, eindanalyse):
     keuzes = citaatkeuzes(casussen)
     form = eindanalyse_form(instrument, casussen, keuzes, eindanalyse)
     if form.validate_on_submit():
-        if eindanalyse is not None and form.geladen.data != version_stamp(eindanalyse):
-            form.form_errors.append(
-                "Iemand anders heeft deze eindanalyse opgeslagen nadat u de pagina opende. Uw "
-                "tekst staat hieronder; open de eindanalyse in een ander tabblad om te "
-                "vergelijken, en sla dan opnieuw op om uw tekst te bewaren.")
-            form.geladen.data = version_stamp(eindanalyse)
-            flash("Niet opgeslagen: de eindanalyse is intussen gewijzigd.", "error")
-        else:
+        if not refused_as_stale(form, eindanalyse, "eindanalyse"):
             try:
                 with transaction() as tx:
                     verb = "gewijzigd" if eindanalyse else "aangemaakt"

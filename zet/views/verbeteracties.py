@@ -6,7 +6,6 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from forms.bevindingen import casus_version as version_stamp
 from forms.verbeteractie import VoortgangForm, actie_form
 from zet import audit
 from zet.access import get_gemeente, get_verbeteractie
@@ -14,7 +13,7 @@ from zet.db import get_session, transaction
 from zet.errors import DomainError
 from zet.instrument.current import active_instrument
 from zet.services.verbeteracties import add_voortgang, list_acties, save_actie
-from zet.views.common import apply_domain_error, current_scope, flash_errors
+from zet.views.common import apply_domain_error, current_scope, flash_errors, refused_as_stale
 from zet.vocabulary import ACTIE_STATUSSEN
 
 bp = Blueprint("verbeteracties", __name__)
@@ -52,9 +51,7 @@ def _edit(gemeente, actie):
     instrument = active_instrument()
     form = actie_form(instrument, gemeente, actie)
     if form.validate_on_submit():
-        if actie is not None and form.geladen.data != version_stamp(actie):
-            _changed_meanwhile(form, actie)
-        else:
+        if not refused_as_stale(form, actie, "verbeteractie"):
             try:
                 with transaction() as session:
                     verb = "gewijzigd" if actie else "aangemaakt"
@@ -67,17 +64,6 @@ def _edit(gemeente, actie):
     else:
         flash_errors(form)
     return render_template("verbeteracties/form.html", form=form, gemeente=gemeente, actie=actie)
-
-
-def _changed_meanwhile(form, actie) -> None:
-    """Someone saved the action after this page was opened: keep what was typed, say so, and
-    let a second save be a deliberate choice."""
-    form.form_errors.append(
-        "Iemand anders heeft deze verbeteractie opgeslagen nadat u de pagina opende. Uw tekst "
-        "staat hieronder; open de actie in een ander tabblad om te vergelijken, en sla dan "
-        "opnieuw op om uw tekst te bewaren.")
-    form.geladen.data = version_stamp(actie)
-    flash("Niet opgeslagen: de verbeteractie is intussen gewijzigd.", "error")
 
 
 @bp.get("/verbeteracties/<int:actie_id>")
