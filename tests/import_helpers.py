@@ -85,6 +85,27 @@ def zip_bomb(path: Path, megabytes: int = 300) -> Path:
     return path
 
 
+def entity_bomb(path: Path, levels: int = 9) -> Path:
+    """A real workbook whose sheet declares nested XML entities ("billion laughs"): a few
+    hundred bytes that would expand to gigabytes if a parser resolved them."""
+    import openpyxl
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["gemeente", "casus"])
+    workbook.active.append(["BOEM", "X-01"])
+    plain = io.BytesIO()
+    workbook.save(plain)
+    entities = '<!ENTITY lol0 "lol">' + "".join(
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels))
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = (f"<!DOCTYPE worksheet [{entities}]>".encode()
+                        + data.replace(b">BOEM<", f">&lol{levels - 1};<".encode()))
+            target.writestr(item, data)
+    return path
+
+
 def run_import(session, instrument, path: Path, scope=None, **options):
     """Import like the CLI does: one transaction, committed by the caller."""
     from zet.access import ALL

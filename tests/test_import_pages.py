@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tests.helpers import csrf_token, login_as, make_gemeente
 from tests.import_helpers import (COLUMNS, NOTHING, STANDARD_COUNTS, rows_for, standard_rows, stored,
-                                  write_csv, write_xlsx, zip_bomb)
+                                  write_csv, write_xlsx, zip_bomb, entity_bomb)
 from zet.models import AuditEvent, Onderzoek
 
 TOKEN_RE = re.compile(r'name="token" type="hidden" value="([^"]+)"')
@@ -121,6 +121,8 @@ def test_too_large_upload_is_refused_with_a_message(app, client, session, instru
     (lambda tmp_path, instrument: write_csv(tmp_path / "nep.xlsx", rows_for(instrument)),
      "geen geldig Excel-bestand"),
     (lambda tmp_path, instrument: zip_bomb(tmp_path / "bom.xlsx"), "uitgepakt te groot"),
+    (lambda tmp_path, instrument: entity_bomb(tmp_path / "lach.xlsx"),
+     "kon niet als Excel-werkmap worden gelezen"),
 ])
 def test_unsafe_files_are_refused(client, session, instrument, tmp_path, import_dir, make,
                                   message):

@@ -175,3 +175,22 @@ def test_downgrading_keeps_the_rows_under_a_casus(database_url):
     if engine.dialect.name == "postgresql":
         from tests import conftest
         conftest._pg_schema_ready = False
+
+
+def test_migration_0008_gives_every_account_its_own_session_token(database_url):
+    engine = make_engine(database_url)
+    _fresh_at(engine, "0007")
+    with engine.begin() as connection:
+        for user_id, name in ((1, "anna"), (2, "bram")):
+            connection.execute(text(
+                "INSERT INTO gebruiker (id, username, password_hash, role, active, "
+                f"failed_logins, created_at) VALUES ({user_id}, '{name}', 'x', 'beheerder', "
+                f"{'TRUE' if engine.dialect.name == 'postgresql' else 1}, 0, CURRENT_TIMESTAMP)"))
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        tokens = connection.execute(text("SELECT session_token FROM gebruiker")).scalars().all()
+    assert len(tokens) == 2 and len(set(tokens)) == 2 and all(len(t) >= 40 for t in tokens)
+    engine.dispose()
+    if engine.dialect.name == "postgresql":
+        from tests import conftest
+        conftest._pg_schema_ready = False

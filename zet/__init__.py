@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -22,12 +23,29 @@ def template_folder() -> Path:
     return Path(list(spec.submodule_search_locations)[0])
 
 
+def private_files() -> None:
+    """Files ZET creates (the SQLite database, secret key, cache, uploads, exports) are readable
+    by the account that runs ZET only, whatever umask the shell had: they hold casus data."""
+    os.umask(0o077)
+
+
+def private_folder(folder: Path) -> None:
+    """The instance folder closed to other accounts, also when it was made before this rule."""
+    try:
+        if folder.is_dir() and folder.stat().st_uid == os.getuid():
+            folder.chmod(0o700)
+    except OSError:
+        pass
+
+
 def create_app(config: dict | None = None) -> Flask:
     from zet import db, web
     from zet.config import load_config
     from zet.instrument import load_registry
 
+    private_files()
     settings = load_config(config)
+    private_folder(Path(settings["INSTANCE_PATH"]))
     app = Flask(__name__, template_folder=str(template_folder()), static_folder="static",
                 instance_path=settings["INSTANCE_PATH"])
     app.config.update(settings)

@@ -141,6 +141,15 @@ def demo_data(live_server):
 
 
 @pytest.fixture(scope="session")
+def zet_cli(live_server):
+    """Run a `zet` command against the live server's database (create an account, say)."""
+    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([str(ZET), *args], cwd=_server["workdir"], env=_server["env"],
+                              input=stdin, capture_output=True, text=True, timeout=120)
+    return run
+
+
+@pytest.fixture(scope="session")
 def chromium():
     """One headless Chromium for the session (each test gets fresh contexts)."""
     if not Path(CHROMIUM).exists():
@@ -195,6 +204,15 @@ def new_context(chromium, login_state):
     for context in contexts:
         context.close()
     _assert_server_alive()
+
+
+@pytest.fixture
+def logged_out_context(chromium):
+    """A fresh browser with nobody logged in (a shared computer, before anyone logs in)."""
+    _assert_server_alive()
+    context = _context(chromium)
+    yield context
+    context.close()
 
 
 @pytest.fixture

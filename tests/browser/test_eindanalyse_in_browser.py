@@ -36,6 +36,7 @@ def test_an_eindanalyse_an_action_and_the_report_from_the_totaalbeeld(browser_pa
     open_gemeente(page, demo_data)
     page.get_by_role("link", name="Totaalbeeld en heatmap").click()
     page.locator("select[name=onderzoek]").select_option(label=ONDERZOEK)
+    page.get_by_role("button", name="Toon").click()   # choosing alone submits nothing
     page.get_by_role("link", name="Eindanalyse van dit onderzoek vastleggen").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nieuwe eindanalyse")
 
@@ -96,6 +97,7 @@ def test_an_eindanalyse_an_action_and_the_report_from_the_totaalbeeld(browser_pa
     page.get_by_role("link", name=GEMEENTE).first.click()
     page.get_by_role("link", name="Totaalbeeld en heatmap").click()
     page.locator("select[name=onderzoek]").select_option(label=ONDERZOEK)
+    page.get_by_role("button", name="Toon").click()   # choosing alone submits nothing
     with page.expect_download() as download:
         page.get_by_role("link", name="Gemeenterapport (PDF)").click()
     assert download.value.suggested_filename.startswith("gemeenterapport-gemeente-heuvelstede-")

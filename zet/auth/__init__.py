@@ -48,13 +48,20 @@ def _forget_previous_request() -> None:
         g.pop(name, None)
 
 
-def _load_user(user_id: str):
+def _load_user(session_id: str):
+    """The active user whose current session token the cookie carries (see ``User.get_id``)."""
+    import hmac
+
     from zet.db import get_session
     from zet.models import User
-    if not user_id.isdigit():
+    user_id, _, token = (session_id or "").partition(":")
+    if not user_id.isdigit() or len(user_id) > 18 or not token:
         return None
     user = get_session().get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active or not hmac.compare_digest(
+            user.session_token.encode(), token.encode()):
+        return None
+    return user
 
 
 def _home_url() -> str:

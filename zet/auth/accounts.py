@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from zet.auth.passwords import (hash_password, needs_rehash, password_problem, verify_dummy,
                                 verify_password)
 from zet.errors import DomainError, ValidationFailed
 from zet.models import ROLES, Gemeente, User
+from zet.models.user import new_session_token
 from zet.models.mixins import utcnow
 
 MAX_FAILED_LOGINS = 5
@@ -50,29 +51,44 @@ def authenticate(session: Session, username: str, password: str,
     Every refusal looks the same to the caller. After MAX_FAILED_LOGINS failures in a row the
     account is locked for LOCK_MINUTES, even for the right password. An unknown username costs
     a dummy hash check, so the response time does not reveal which usernames exist.
+
+    Each attempt first claims one of the allowed tries in a single UPDATE and commits it, and
+    only then checks the password: a burst of parallel requests gets MAX_FAILED_LOGINS password
+    checks in all, never one per request in flight. ``session`` is committed here.
     """
     now = now or utcnow()
     user = find_user(session, username)
     if user is None:
         verify_dummy(password or "")
         return None
-    correct = verify_password(user.password_hash, password or "")
-    if is_locked(user, now):
+    if not _claim_attempt(session, user.id, now):
+        verify_dummy(password or "")   # a locked account answers as slowly as any other
         return None
-    if user.locked_until is not None:  # an expired lock: count afresh
+    session.refresh(user)
+    if verify_password(user.password_hash, password or "") and user.active:
         user.failed_logins, user.locked_until = 0, None
-    if correct and user.active:
-        user.failed_logins = 0
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         session.flush()
         return user
-    user.failed_logins = User.failed_logins + 1  # in SQL, so parallel attempts all count
-    session.flush()
-    if user.failed_logins >= MAX_FAILED_LOGINS:
-        user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-        session.flush()
     return None
+
+
+def _claim_attempt(session: Session, user_id: int, now: datetime) -> bool:
+    """Count this attempt as failed until the password proves otherwise (one atomic UPDATE,
+    committed at once so parallel requests see it); the try that reaches MAX_FAILED_LOGINS sets
+    the lock. False when the account is locked: then no password is checked at all."""
+    free = or_(User.locked_until.is_(None), User.locked_until <= now)
+    expired = and_(User.locked_until.is_not(None), User.locked_until <= now)
+    count = case((expired, 0), else_=User.failed_logins) + 1
+    claimed = session.execute(
+        update(User).where(User.id == user_id, free)
+        .values(failed_logins=count,
+                locked_until=case((count >= MAX_FAILED_LOGINS,
+                                   now + timedelta(minutes=LOCK_MINUTES)), else_=None))
+        .execution_options(synchronize_session=False)).rowcount
+    session.commit()
+    return claimed == 1
 
 
 def _gemeenten(session: Session, gemeente_ids) -> list[Gemeente]:
@@ -140,6 +156,13 @@ def set_password(session: Session, user: User, password: str,
         raise DomainError(problem, "password")
     user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until = 0, None
+    end_sessions(session, user)
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every session of ``user`` in every browser and worker: their cookies carry the old
+    session token (``User.get_id``), which no longer loads the user on the next request."""
+    user.session_token = new_session_token()
     session.flush()
 
 
@@ -149,7 +172,7 @@ def set_active(session: Session, user: User, active: bool, acting: User | None =
     user.active = active
     if active:
         user.failed_logins, user.locked_until = 0, None
-    session.flush()
+    end_sessions(session, user)  # a reactivated account starts without its old sessions
 
 
 def list_users(session: Session) -> list[User]:

@@ -292,6 +292,12 @@ def _read_xlsx(name: str, data: bytes) -> Bundle:
                 continue
             bundle.registers[register.name] = _sheet_frame(name, other, 0)
         bundle.data.attrs["skipped_sheets"] = skipped
+    except ImportFileError:
+        raise
+    except Exception:  # noqa: BLE001 - sheets are parsed lazily: a broken or hostile sheet
+        # (an XML entity bomb, refused by defusedxml or expat) surfaces only here
+        raise ImportFileError(f"'{name}' kon niet als Excel-werkmap worden gelezen. "
+                              f"{_SAVE_AS}") from None
     finally:
         workbook.close()
     return bundle

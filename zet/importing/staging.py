@@ -2,7 +2,8 @@
 
 A file under the instance folder (``<instance>/imports/<token>``, or IMPORT_DIR), never in the
 session cookie; the caller keeps only the token, so nobody else can confirm someone's upload.
-Files older than an hour are removed whenever a new one arrives.
+Files older than an hour are refused and removed: on every upload and read, and by the
+web app's sweep (``sweep_uploads``, at most once a minute per worker).
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ class UploadStore:
         """Keep ``data`` (named ``filename`` by the user); returns its token. ``replaces`` (an
         earlier token of the same user) is removed."""
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self._remove_stale()
+        self.remove_stale()
         if replaces:
             self.discard(replaces)
         extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
@@ -39,6 +40,7 @@ class UploadStore:
 
     def read(self, token: str | None) -> bytes | None:
         """The upload behind ``token``, or None when it expired, was used or never existed."""
+        self.remove_stale()
         path = self._path(token)
         if path is None or not path.is_file():
             return None
@@ -54,11 +56,29 @@ class UploadStore:
             return None
         return self.folder / token
 
-    def _remove_stale(self) -> None:
+    def remove_stale(self) -> None:
+        """Remove uploads nobody confirmed within ``max_age`` seconds."""
         limit = time.time() - self.max_age
+        if not self.folder.is_dir():
+            return
         for path in self.folder.glob("*.*"):
             try:
                 if path.stat().st_mtime < limit:
                     path.unlink()
             except OSError:
                 pass
+
+
+SWEEP_SECONDS = 60
+_last_sweep = 0.0
+
+
+def sweep_uploads(folder: Path) -> None:
+    """Remove stale uploads, at most once per SWEEP_SECONDS in this process (a before_request
+    hook, so an upload nobody confirms is gone within the hour even when nobody imports)."""
+    global _last_sweep
+    now = time.monotonic()
+    if now - _last_sweep < SWEEP_SECONDS:
+        return
+    _last_sweep = now
+    UploadStore(folder).remove_stale()

@@ -1,6 +1,7 @@
 """Accounts: who may log in, with which role, for which gemeenten."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import (Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, String,
@@ -21,6 +22,10 @@ gebruiker_gemeente = Table(
 )
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(Base):
     """A person who logs in. The role says what they may do; gemeenten where they may do it.
 
@@ -38,6 +43,8 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Part of every login cookie; a new token ends every session of this user at once.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
 
     gemeenten: Mapped[list[Gemeente]] = relationship(secondary=gebruiker_gemeente,
                                                      order_by=Gemeente.naam)
@@ -51,7 +58,9 @@ class User(Base):
         return self.active
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What Flask-Login keeps in the session: the id with the current session token, so a
+        cookie from before a logout, password change or deactivation no longer loads anyone."""
+        return f"{self.id}:{self.session_token}"
 
     @property
     def gemeente_ids(self) -> frozenset[int]:

@@ -61,10 +61,10 @@ def save_perspectief(session: Session, instrument: Instrument, casus: Casus,
     if perspectief is None:
         existing = find_single(casus, data.soort, rol)
         if existing is not None:
-            raise ConflictError(_conflict_message(existing), current=existing)
+            raise ConflictError(conflict_message(existing), current=existing)
         perspectief = Perspectief(casus=casus, soort=data.soort)
     elif expected_version is not None and perspectief.version != expected_version:
-        raise ConflictError(_conflict_message(perspectief), current=perspectief)
+        raise ConflictError(conflict_message(perspectief), current=perspectief)
     elif data.soort == "professional" and rol_key(rol) != perspectief.rol_key and find_single(
             casus, "professional", rol) is not None:
         raise DomainError(rol_taken_message(rol), "rol")
@@ -188,6 +188,6 @@ def _check_complete(instrument: Instrument, data: PerspectiefInput) -> None:
         raise ValidationFailed(errors)
 
 
-def _conflict_message(current: Perspectief) -> str:
+def conflict_message(current: Perspectief) -> str:
     return ("Iemand anders heeft dit perspectief opgeslagen nadat u het opende (nu versie "
             f"{current.version}). Hieronder ziet u beide versies; uw invoer is niet verloren.")

@@ -64,10 +64,10 @@ def purge(session: Session, months: int, today: date | None = None,
             continue
         for casus in list(onderzoek.casussen):
             add_event(session, None, "opgeschoond", "casus", casus.id,
-                      f"{casus.code} ({onderzoek.gemeente.naam}, onderzoek {onderzoek.titel})")
+                      f"{casus.code} ({onderzoek.gemeente.naam}, onderzoek {onderzoek.id})")
             delete_casus(session, casus)
         add_event(session, None, "opgeschoond", "onderzoek", onderzoek.id,
-                  f"{onderzoek.titel} ({onderzoek.gemeente.naam}), bewaartermijn {months} "
+                  f"onderzoek {onderzoek.id} ({onderzoek.gemeente.naam}), bewaartermijn {months} "
                   f"maanden verstreken")
         session.delete(onderzoek)
     session.flush()

@@ -90,7 +90,7 @@
         if (form.action.indexOf(result.body.url) === -1) {
           form.action = result.body.url;
           history.replaceState(null, "", result.body.url);
-          var newKey = "zet-perspectief-" + result.body.url.split("/").pop();
+          var newKey = form.dataset.storagePrefix + result.body.url.split("/").pop();
           clearBackup(); storageKey = newKey; form.dataset.storageKey = newKey;
         }
         if (!changedSinceSave) { form.dataset.dirty = "false"; clearBackup(); }

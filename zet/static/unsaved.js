@@ -29,3 +29,30 @@
     sessionStorage.removeItem("zet-pending-clear");
   } catch (e) { /* storage disabled */ }
 })();
+
+// Logging out removes every local backup of this browser (perspectief.js keeps them per user,
+// under keys starting with "zet-"), so the next person on a shared computer finds nothing.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-logout]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      try {
+        for (var i = localStorage.length - 1; i >= 0; i--) {
+          var key = localStorage.key(i);
+          if (key && key.indexOf("zet-") === 0) { localStorage.removeItem(key); }
+        }
+        sessionStorage.clear();
+      } catch (e) { /* storage disabled: nothing was kept */ }
+    });
+  });
+})();
+
+// A form with data-confirm asks before it is sent (deleting a casus, for example).
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    });
+  });
+})();

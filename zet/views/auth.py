@@ -7,7 +7,8 @@ from flask_login import current_user, login_user, logout_user
 from forms.auth import LoginForm
 from forms.base import ZetForm
 from zet import audit
-from zet.auth.accounts import LOCK_MINUTES, MAX_FAILED_LOGINS, authenticate, find_user
+from zet.auth.accounts import (LOCK_MINUTES, MAX_FAILED_LOGINS, authenticate, end_sessions,
+                               find_user)
 from zet.auth.policy import home_endpoint, safe_next
 from zet.db import transaction
 
@@ -56,6 +57,7 @@ def logout():
     if form.validate_on_submit():
         with transaction() as db:
             audit.add_event(db, current_user, "uitgelogd", "gebruiker", current_user.id)
+            end_sessions(db, current_user)  # copies of the cookie stop working too
         logout_user()
         session.clear()
         flash("U bent uitgelogd.", "success")

@@ -2,14 +2,14 @@
 from datetime import timezone
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user, logout_user
 
 from forms.base import ZetForm
 from forms.beheer import AuditFilterForm, UserCreateForm, UserEditForm
 from zet import audit
 from zet.access import ALL
-from zet.auth.accounts import (ROLE_LABELS, change_user, create_user, is_locked, list_users,
-                               set_active, set_password)
+from zet.auth.accounts import (ROLE_LABELS, change_user, create_user, end_sessions, is_locked,
+                               list_users, set_active, set_password)
 from zet.db import get_session, transaction
 from zet.errors import DomainError, NotFound
 from zet.models import User
@@ -74,6 +74,8 @@ def edit_user(user_id):
                 if form.password.data:
                     set_password(session, user, form.password.data, form.password_repeat.data)
                     audit.record("wachtwoord gewijzigd", "gebruiker", user.id)
+            if form.password.data and user.id == current_user.id:
+                login_user(user)  # other sessions ended; this one carries the new token
             flash(f"Gebruiker '{user.username}' opgeslagen.", "success")
             return redirect(url_for(".users"))
         except DomainError as error:
@@ -96,6 +98,22 @@ def set_user_active(user_id):
               "success")
     except DomainError as error:
         flash(error.message, "error")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/gebruikers/<int:user_id>/sessies-beeindigen")
+def end_user_sessions(user_id):
+    """Log a user out everywhere (a lost laptop, a shared computer): every cookie stops working."""
+    user = _get_user(user_id)
+    if ZetForm().validate_on_submit():
+        with transaction() as session:
+            end_sessions(session, user)
+            audit.record("sessies beëindigd", "gebruiker", user.id)
+        if user.id == current_user.id:
+            logout_user()
+            return redirect(url_for("auth.login"))
+        flash(f"Alle sessies van '{user.username}' zijn beëindigd: die gebruiker moet opnieuw "
+              "inloggen.", "success")
     return redirect(url_for(".users"))
 
 

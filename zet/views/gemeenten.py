@@ -86,7 +86,8 @@ def _edit_onderzoek(gemeente, onderzoek):
             with transaction() as session:
                 action = "gewijzigd" if onderzoek else "aangemaakt"
                 onderzoek = save_onderzoek(session, gemeente, form.data, onderzoek)
-                audit.record(action, "onderzoek", onderzoek.id, onderzoek.titel)
+                # The title is free text: the audit log names the gemeente, not the title.
+                audit.record(action, "onderzoek", onderzoek.id, gemeente.naam)
             flash(f"Onderzoek '{onderzoek.titel}' opgeslagen.", "success")
             return redirect(url_for(".detail", gemeente_id=gemeente.id))
         except DomainError as error:

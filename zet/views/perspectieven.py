@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from forms.perspectief import (fill_form, form_to_input, perspectief_form_class,
                                unknown_element_fields)
@@ -9,18 +11,23 @@ from zet import audit
 from zet.access import get_casus, get_perspectief
 from zet.db import get_session, transaction
 from zet.errors import ConflictError, DomainError, NotFound
-from zet.services.perspectieven import SINGLE_PERSPECTIVES, find_single, save_perspectief
+from zet.models import Perspectief
+from zet.services.perspectieven import (SINGLE_PERSPECTIVES, conflict_message, find_single,
+                                        save_perspectief)
 from zet.views.common import apply_domain_error, current_scope
 from zet.vocabulary import PERSPECTIEVEN
 from zet.instrument.current import active_instrument, instruments
 
 bp = Blueprint("perspectieven", __name__)
+NO_VERSION = ("Niet opgeslagen: het formulier weet niet meer welke versie u opende, dus ZET kan "
+              "niet nagaan of iemand anders intussen heeft opgeslagen. Uw invoer staat "
+              "hieronder; controleer die en sla opnieuw op.")
 AUTOSAVE_AUDIT_MINUTES = 10  # one audit event per user and perspective per 10 minutes of autosave
 
 
 def _label(perspectief) -> str:
-    rol = f" ({perspectief.rol})" if perspectief.rol else ""
-    return f"casus {perspectief.casus.code}: {perspectief.soort}{rol}"
+    """For the audit log: which casus and perspective, never the free-text rol."""
+    return f"casus {perspectief.casus.code}: {perspectief.soort}"
 
 
 @bp.route("/casussen/<int:casus_id>/perspectieven/<soort>/nieuw", methods=["GET", "POST"])
@@ -66,24 +73,63 @@ def _handle(casus, soort, perspectief):
                                 f"{instrument.version}) kent het niet. Niet opgeslagen.")
     if not valid or unknown:
         return _invalid(form, casus, soort, perspectief, instrument, autosave)
+    expected = _expected_version(form.version.data, perspectief)
+    if expected is False:
+        return _no_version(form, casus, soort, perspectief, instrument, autosave)
     try:
         with transaction() as session:
             saved = save_perspectief(
                 session, instrument, casus, form_to_input(form, instrument, soort),
-                perspectief=perspectief, final=final,
-                expected_version=int(form.version.data) if form.version.data else None)
+                perspectief=perspectief, final=final, expected_version=expected)
             audit.record("gewijzigd" if perspectief else "aangemaakt", "perspectief", saved.id,
                          f"{_label(saved)}: {saved.status}"
                          + (" (automatisch opgeslagen)" if autosave else ""),
                          once_per_minutes=AUTOSAVE_AUDIT_MINUTES if autosave else None)
     except ConflictError as error:
         return _conflict(form, casus, soort, error, instrument, autosave)
+    except (StaleDataError, IntegrityError):
+        # Saved by someone else between our check and our write (a real race): the same
+        # conflict page as when the check itself sees it.
+        current = _stored_now(casus, soort, perspectief, form)
+        if current is None:
+            raise
+        return _conflict(form, casus, soort, ConflictError(conflict_message(current), current),
+                         instrument, autosave)
     except DomainError as error:
         if autosave:
             return jsonify(ok=False, error=error.message), 422
         apply_domain_error(form, error)
         return _render(form, casus, soort, perspectief, instrument, status=422)
     return _saved(saved, final, autosave)
+
+
+def _expected_version(raw: str | None, perspectief):
+    """The version the form was opened with: None for a new perspective; False when an existing
+    one comes without a usable version (never a silent overwrite of newer data)."""
+    if perspectief is None:
+        return None
+    raw = (raw or "").strip()
+    if not raw.isdecimal() or not raw.isascii() or len(raw) > 9:
+        return False
+    return int(raw)
+
+
+def _no_version(form, casus, soort, perspectief, instrument, autosave):
+    if autosave:
+        return jsonify(ok=False, error=NO_VERSION), 400
+    form.form_errors.append(NO_VERSION)
+    form.version.data = str(perspectief.version)
+    return _render(form, casus, soort, perspectief, instrument, status=400)
+
+
+def _stored_now(casus, soort, perspectief, form):
+    """After a lost race: the perspective as it is stored now (None when there is none)."""
+    session = get_session()
+    session.expire_all()
+    if perspectief is not None:
+        return session.get(Perspectief, perspectief.id)
+    rol = getattr(form, "rol", None)
+    return find_single(casus, soort, rol.data if rol is not None else None)
 
 
 def _saved(perspectief, final, autosave):
