@@ -20,11 +20,13 @@ from .completeness import (
     COMPLETENESS_COLUMNS,
     STANDEN,
     casus_completeness,
+    complete_rows,
     gemeente_basis,
     is_indicatief,
     only_complete,
 )
-from .anonymise import anonymise_gemeenten, gemeente_labels, letter_code, suppress_small
+from .anonymise import (anonymise_gemeenten, drop_small_groups, gemeente_labels,
+                        in_label_order, letter_code, suppress_small)
 from .frames import (
     DOELGROEPEN,
     LONG_COLUMNS,
@@ -53,11 +55,11 @@ def heatmap_png(*args, **kwargs) -> bytes:
 
 __all__ = [
     "AnalysisResult", "AnalysisSettings", "BASIS_COLUMNS", "COMPLETENESS_COLUMNS", "DEFAULT_SETTINGS",
-    "ROUND_COLUMNS", "STANDEN", "casus_completeness", "compare_rounds", "gemeente_basis", "is_indicatief", "only_complete", "DOELGROEPEN", "LONG_COLUMNS", "OORDELEN",
+    "ROUND_COLUMNS", "STANDEN", "casus_completeness", "compare_rounds", "gemeente_basis", "is_indicatief", "only_complete", "complete_rows", "DOELGROEPEN", "LONG_COLUMNS", "OORDELEN",
     "PERSPECTIEF_STATUS", "PERSPECTIEVEN", "SCHEMA_COLUMNS", "SCORE_COLUMNS",
     "analyse", "analyseschema", "anonymise_gemeenten", "doelgroep_element_scores", "dossier_onbekend",
     "element_categorical", "element_labels", "element_matrix", "element_order", "element_scores",
-    "format_score", "gemeente_element_scores", "gemeente_labels", "heatmap_png", "knelpunten_succesfactoren",
+    "format_score", "gemeente_element_scores", "gemeente_labels", "drop_small_groups", "in_label_order", "heatmap_png", "knelpunten_succesfactoren",
     "letter_code", "numeric_score", "oordeel", "onderzoek_element_scores", "perspectief_scores",
     "suppress_small", "validate_long", "with_score",
 ]

@@ -24,15 +24,19 @@ def letter_code(index: int) -> str:
     return letters
 
 
-def gemeente_labels(names: Iterable[str]) -> dict[str, str]:
-    """Mapping gemeente name -> 'Gemeente A', 'Gemeente B', ... by sorted name.
+def gemeente_labels(names: Iterable[str], order: Mapping[str, int] | None = None) -> dict[str, str]:
+    """Mapping gemeente name -> 'Gemeente A', 'Gemeente B', ...
 
-    The same set of names always gives the same labels; build the mapping once from all gemeenten
-    in a view and apply it to every frame of that view. Sorting is case-insensitive (ties by the
-    exact name); empty names are ignored.
+    ``order`` (name -> a random number stored per gemeente) decides who gets A, B, ..., so the
+    labels say nothing about the names; without it (tests, frames without stored gemeenten) the
+    sorted names do. The same set of names always gives the same labels: build the mapping once
+    from all gemeenten in a view and apply it to every frame of that view. Empty names are ignored.
     """
     unique = {str(n) for n in names if n is not None and not (isinstance(n, float) and np.isnan(n)) and str(n) != ""}
-    ordered = sorted(unique, key=lambda name: (name.casefold(), name))  # distinct names only, not rows
+    if order is not None:
+        ordered = sorted(unique, key=lambda name: (order.get(name, -1), name))
+    else:
+        ordered = sorted(unique, key=lambda name: (name.casefold(), name))  # distinct names only
     return {name: LABEL_PREFIX + letter_code(i) for i, name in enumerate(ordered)}
 
 
@@ -85,3 +89,54 @@ def suppress_small(
         result[column] = pd.Series(values, index=result.index, dtype=object)
     result[flag_column] = small
     return result
+
+
+SPLITS = ((), ("doelgroep",), ("onderzoek",), ("doelgroep", "onderzoek"))
+_NUMERIC_ANSWERS = frozenset({"1", "2", "3", "4", "5"})
+
+
+def drop_small_groups(long: pd.DataFrame, settings: AnalysisSettings = DEFAULT_SETTINGS,
+                      complete: np.ndarray | None = None) -> pd.DataFrame:
+    """The rows of the long frame an anonymised per-casus output may hold: no answer from which
+    a figure the pages suppress (fewer than settings.min_casussen casussen) can be recomputed.
+
+    For every gemeente and element, on its own and split as the pages can split it (by
+    doelgroep, onderzoek, both; and, with ``complete`` (a boolean per row: does the casus count
+    as complete), the complete casussen only), a group with fewer than min_casussen casussen
+    with a score loses those scores. Repeated until nothing changes, because leaving out rows
+    can make a coarser group small. Rows without a score (nvt, onbekend, empty) carry no value
+    and stay.
+    """
+    if long.empty:
+        return long
+    scored = long["antwoord"].astype(str).str.strip().isin(_NUMERIC_ANSWERS).to_numpy()
+    keep = np.ones(len(long), dtype=bool)
+    subsets = [np.ones(len(long), dtype=bool)]
+    if complete is not None:
+        subsets.append(np.asarray(complete, dtype=bool))
+    splits = [tuple(c for c in split if c in long.columns) for split in SPLITS]
+    changed = True
+    while changed:
+        changed = False
+        for subset in subsets:
+            for split in dict.fromkeys(splits):
+                columns = ["gemeente", *split, "element"]
+                counted = keep & scored & subset
+                if not counted.any():
+                    continue
+                rows = long.loc[counted, columns + ["casus"]].astype(str)
+                size = rows.groupby(columns, sort=False)["casus"].transform("nunique")
+                small = size.to_numpy() < settings.min_casussen
+                if small.any():
+                    positions = np.flatnonzero(counted)[small]
+                    keep[positions] = False
+                    changed = True
+    return long[keep]
+
+
+def in_label_order(frame: pd.DataFrame, column: str = "gemeente") -> pd.DataFrame:
+    """``frame`` (gemeenten already replaced by their labels) with its rows in label order,
+    Gemeente A, B, ..., Z, AA (stable within a label). Frames come sorted by real name; kept in
+    that order, the labels would give the names' order away."""
+    keys = [(len(v), v) for v in frame[column].astype(str)]
+    return frame.iloc[sorted(range(len(keys)), key=keys.__getitem__)]

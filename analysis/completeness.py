@@ -58,8 +58,15 @@ def only_complete(long: pd.DataFrame) -> pd.DataFrame:
     """The rows of the long frame that belong to complete casussen."""
     if long.empty:
         return long
+    return long[complete_rows(long)]
+
+
+def complete_rows(long: pd.DataFrame) -> np.ndarray:
+    """Per row of the long frame: does it belong to a complete casus."""
+    if long.empty:
+        return np.zeros(0, dtype=bool)
     encoded = encode(long)
-    return long[is_compleet(encoded.standen)[encoded.casus_idx]]
+    return is_compleet(encoded.standen)[encoded.casus_idx]
 
 
 def gemeente_basis(casussen: pd.DataFrame, settings: AnalysisSettings = DEFAULT_SETTINGS

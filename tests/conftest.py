@@ -115,3 +115,12 @@ def session(app):
 @pytest.fixture
 def instrument(app):
     return app.extensions["zet_instruments"].active
+
+
+@pytest.fixture
+def export_of_tiny_groups(monkeypatch):
+    """Anonymised exports that keep groups of a single casus: for tests about naming in a
+    dataset of a few casussen, which the real minimum (3 casussen) would empty entirely."""
+    import analysis
+    import zet.export.service
+    monkeypatch.setattr(zet.export.service, "SETTINGS", analysis.AnalysisSettings(min_casussen=1))

@@ -177,19 +177,33 @@ def test_downgrading_keeps_the_rows_under_a_casus(database_url):
         conftest._pg_schema_ready = False
 
 
-def test_migration_0008_gives_every_account_its_own_session_token(database_url):
+def test_migrations_0008_0009_give_accounts_tokens_and_gemeenten_a_random_order(database_url):
+    """Existing rows get their random values; nothing under them is lost (a table rebuild on
+    SQLite would cascade-delete the casussen and the users' gemeente links)."""
     engine = make_engine(database_url)
     _fresh_at(engine, "0007")
+    true = "TRUE" if engine.dialect.name == "postgresql" else "1"
     with engine.begin() as connection:
+        _casus_t01(connection)
+        connection.execute(text("INSERT INTO gemeente (id, naam, naam_key, created_at, "
+                                "updated_at) VALUES (2, 'Anderstad', 'anderstad', "
+                                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
         for user_id, name in ((1, "anna"), (2, "bram")):
             connection.execute(text(
                 "INSERT INTO gebruiker (id, username, password_hash, role, active, "
-                f"failed_logins, created_at) VALUES ({user_id}, '{name}', 'x', 'beheerder', "
-                f"{'TRUE' if engine.dialect.name == 'postgresql' else 1}, 0, CURRENT_TIMESTAMP)"))
+                f"failed_logins, created_at) VALUES ({user_id}, '{name}', 'x', 'onderzoeker', "
+                f"{true}, 0, CURRENT_TIMESTAMP)"))
+            connection.execute(text("INSERT INTO gebruiker_gemeente (gebruiker_id, gemeente_id) "
+                                    f"VALUES ({user_id}, 1)"))
     migrate.upgrade(engine)
     with engine.connect() as connection:
         tokens = connection.execute(text("SELECT session_token FROM gebruiker")).scalars().all()
+        orders = connection.execute(text("SELECT anoniem_volgorde FROM gemeente")).scalars().all()
+        links = connection.execute(text("SELECT count(*) FROM gebruiker_gemeente")).scalar()
+        casussen = connection.execute(text("SELECT count(*) FROM casus")).scalar()
     assert len(tokens) == 2 and len(set(tokens)) == 2 and all(len(t) >= 40 for t in tokens)
+    assert len(set(orders)) == 2 and all(o > 0 for o in orders)
+    assert (links, casussen) == (2, 1)
     engine.dispose()
     if engine.dialect.name == "postgresql":
         from tests import conftest

@@ -384,3 +384,59 @@ def test_mathtext_in_a_casus_code_breaks_no_image_or_workbook(client, session, i
         assert response.status_code == 200, url
         assert len(response.data) > 1000
         response.close()
+
+
+# 4. No upload can stall the service ------------------------------------------------------------
+
+def upload_bytes(client, data: bytes, name: str):
+    import io
+    return client.post("/importeren", data={"csrf_token": csrf_token(client, "/importeren"),
+                                            "bestand": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("shape,message", [
+    ("wide", "meer dan 500 kolommen"),
+    ("long line", "een regel van meer dan 100.000 tekens"),
+])
+def test_a_small_csv_with_a_huge_number_of_columns_is_refused_at_once(client, session, shape,
+                                                                      message):
+    """The attack: ~150 kB of header that cost seconds of CPU per upload. Refused before any
+    parser runs (the time is not asserted: the message says which check refused it)."""
+    if shape == "wide":
+        header = "gemeente,casus,element,score," + ",".join(f"k{i}" for i in range(600))
+        data = (header + "\nDuinwijk,DW-J01,CON,4" + "," * 600 + "\n").encode()
+    else:
+        data = ("gemeente,casus,element,score," + ",".join(f"k{i}" for i in range(20000))
+                + "\n").encode()
+    response = upload_bytes(client, data, "breed.csv")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+def test_a_wide_workbook_sheet_is_refused(client, tmp_path):
+    import openpyxl
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["gemeente", "casus", "element", "score"] + ["x"] * 600)
+    path = tmp_path / "breed.xlsx"
+    workbook.save(path)
+    response = upload_bytes(client, path.read_bytes(), "breed.xlsx")
+    assert response.status_code == 422
+    assert "meer dan 500 kolommen" in response.get_data(as_text=True)
+
+
+def test_one_import_at_a_time_per_user(app, client, session, instrument, tmp_path):
+    """While one upload of a user is being read (in any worker: a lock file), a second one of
+    the same user is refused at once; another user is not held up."""
+    from zet.importing.limits import one_import_at_a_time
+    me = session.scalar(select(User).where(User.username == "test-beheerder"))
+    data = write_csv(tmp_path / "s.csv", rows_for(instrument)).read_bytes()
+    with one_import_at_a_time(Path(app.instance_path), me.id):
+        busy = upload_bytes(client, data, "s.csv")
+        other = app.test_client()
+        login_as_other = make_user(session, "beheerder", username="tweede-beheerder")
+        assert login(other, login_as_other.username).status_code == 302
+        assert upload_bytes(other, data, "s.csv").status_code == 200
+    assert busy.status_code == 429
+    assert "U heeft al een import" in busy.get_data(as_text=True)
+    assert upload_bytes(client, data, "s.csv").status_code == 200

@@ -67,6 +67,8 @@ def authenticate(session: Session, username: str, password: str,
     session.refresh(user)
     if verify_password(user.password_hash, password or "") and user.active:
         user.failed_logins, user.locked_until = 0, None
+        if not user.session_token:   # an account written outside the models
+            user.session_token = new_session_token()
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         session.flush()

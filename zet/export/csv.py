@@ -10,6 +10,8 @@ from datetime import date
 
 import pandas as pd
 
+import analysis
+
 from zet.export.cells import text_column
 from zet.export.tables import (DATA_COLUMNS, anonymise_long, data_order, gemeente_order,
                                label_order, score_values)
@@ -17,14 +19,15 @@ from zet.interchange import DATE_FORMAT
 
 
 def long_csv(long: pd.DataFrame, anonymous: bool = False, elements=None,
-             labels: dict[str, str] | None = None) -> bytes:
+             labels: dict[str, str] | None = None, rondes: dict | None = None,
+             settings: analysis.AnalysisSettings = analysis.DEFAULT_SETTINGS) -> bytes:
     """The long frame (see zet.services.dataset.scores_frame) as CSV bytes with the import
     header gemeente;onderzoek;casus;doelgroep;perspectief;rol;element;score;toelichting.
     anonymous: gemeenten as 'Gemeente A', ..., casus codes 'A-01', ..., no toelichting.
     elements: element codes in instrument order, for the row order (see tables.data_order).
-    labels: the anonymous labels to use (see tables.anonymise_long)."""
+    labels, rondes: the anonymous labels to use (see tables.anonymise_long)."""
     if anonymous:
-        long, labels, _ = anonymise_long(long, labels)
+        long, labels, _ = anonymise_long(long, labels, rondes, settings)
         long = data_order(long, label_order(labels), elements)
     else:
         long = data_order(long, gemeente_order(long["gemeente"].unique()), elements)

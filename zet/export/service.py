@@ -23,6 +23,7 @@ from zet.services.dataset import (anonymous_labels, casussen_frame, citaten_fram
                                   perspectieven_frame, scores_frame, synthese_frame,
                                   verbeteracties_frame, voortgang_frame)
 from zet.services.gemeenten import find_gemeente_by_name, list_gemeenten
+from zet.services.rondes import anonymous_ronde_names
 
 FORMATS = {
     "xlsx": ("zet-export", "xlsx",
@@ -59,10 +60,12 @@ def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
     if citaten is not None and alleen_compleet:
         citaten = of_casussen(citaten, long)
     labels = anonymous_labels(session, scope, gemeente_ids=ids) if anonymous else None
+    rondes = anonymous_ronde_names(session, scope, gemeente_ids=ids) if anonymous else None
     registers = facts_tables(session, scope, ids, citaten,
                              casussen_of=long if alleen_compleet else None) if complete else None
     if fmt == "csv":
-        data = long_csv(long, anonymous=anonymous, elements=instrument.codes, labels=labels)
+        data = long_csv(long, anonymous=anonymous, elements=instrument.codes, labels=labels,
+                        rondes=rondes, settings=SETTINGS)
     elif fmt == "zip":
         data = build_bundle(long_csv(long, elements=instrument.codes), registers, instrument,
                             exported_on=today)
@@ -71,7 +74,7 @@ def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
                               filters_description=_describe(gemeenten, anonymous,
                                                             alleen_compleet),
                               settings=SETTINGS, exported_on=today, registers=registers,
-                              labels=labels)
+                              labels=labels, rondes=rondes)
     parts = [prefix]
     if len(gemeenten) == 1 and not anonymous:
         parts.append(file_slug(gemeenten[0].naam))

@@ -20,8 +20,8 @@ _SCORES = {str(n): n for n in range(1, 6)}
 
 
 def gemeente_order(names) -> list[str]:
-    """Distinct gemeente names in the order every sheet uses: by name, ignoring case (the same
-    order in which analysis.gemeente_labels hands out Gemeente A, B, ...)."""
+    """Distinct gemeente names in the order every sheet of a named export uses: by name,
+    ignoring case (an anonymised export follows its labels instead: ``label_order``)."""
     unique = {str(n) for n in names if isinstance(n, str) and n}
     return sorted(unique, key=lambda name: (name.casefold(), name))
 
@@ -57,9 +57,9 @@ def _rank(values: pd.Series, order: list) -> np.ndarray:
 
 
 def label_order(labels: dict[str, str]) -> list[str]:
-    """The anonymous labels in the order of their names ('Gemeente A', ..., 'Gemeente Z',
-    'Gemeente AA'), which is not their alphabetical order."""
-    return [labels[name] for name in gemeente_order(labels)]
+    """The anonymous labels in label order ('Gemeente A', ..., 'Gemeente Z', 'Gemeente AA'),
+    never in the order of the names behind them (that would undo the random labels)."""
+    return sorted(set(labels.values()), key=lambda label: (len(label), label))
 
 
 class NameScrubber:
@@ -90,21 +90,58 @@ class NameScrubber:
         return pd.Series(scrubbed[np.asarray(codes)], index=series.index, dtype=object)
 
 
-def anonymise_long(long: pd.DataFrame, labels: dict[str, str] | None = None
+def anonymise_long(long: pd.DataFrame, labels: dict[str, str] | None = None,
+                   rondes: dict[tuple[str, str], str] | None = None,
+                   settings: analysis.AnalysisSettings = analysis.DEFAULT_SETTINGS
                    ) -> tuple[pd.DataFrame, dict[str, str], NameScrubber]:
-    """The long frame with gemeente names replaced by 'Gemeente A', 'Gemeente B', ...
-    (``labels``, or analysis.gemeente_labels built from this frame), casus codes by 'A-01', 'A-02', ...
-    (per gemeente, in code order), gemeente names inside onderzoek titles and roles by their
-    label, and every toelichting emptied. Returns the frame, the labels and the scrubber."""
+    """The long frame as anonymised output shows it, without any free text: gemeente names
+    replaced by 'Gemeente A', 'Gemeente B', ... (``labels``, or analysis.gemeente_labels built
+    from this frame), casus codes by 'A-01', 'A-02', ... (per gemeente, in code order), onderzoek
+    titles by 'Ronde 1', 'Ronde 2', ... (``rondes``: (gemeente, titel) -> label, see
+    zet.services.rondes.anonymous_ronde_names; else per gemeente by title), a professional's rol
+    by 'professional 1', 'professional 2', ... per casus, every toelichting emptied, and no
+    score from which a figure the pages suppress could be recomputed
+    (analysis.drop_small_groups). Returns the frame, the labels and the scrubber (for the
+    filter line)."""
     labels = labels if labels is not None else analysis.gemeente_labels(long["gemeente"].unique())
+    long = analysis.drop_small_groups(long, settings, complete=analysis.complete_rows(long))
     scrub = NameScrubber(labels)
     frame = analysis.anonymise_gemeenten(long, labels)
     frame["casus"] = _anonymous_casus_codes(long, labels)
-    for column in ("onderzoek", "rol"):
-        if column in frame.columns:
-            frame[column] = scrub.column(frame[column])
+    if "onderzoek" in frame.columns:
+        frame["onderzoek"] = _generic_rondes(long, rondes)
+    if "rol" in frame.columns:
+        frame["rol"] = _generic_roles(long)
     frame["toelichting"] = ""
     return frame, labels, scrub
+
+
+def _generic_rondes(long: pd.DataFrame, rondes: dict | None) -> pd.Series:
+    titles = long[["gemeente", "onderzoek"]].drop_duplicates()
+    titles = titles[titles["onderzoek"].notna() & (titles["onderzoek"] != "")]
+    if rondes is None:
+        titles = titles.sort_values(["gemeente", "onderzoek"], kind="stable")
+        number = titles.groupby("gemeente", sort=False).cumcount() + 1
+        rondes = {(g, t): f"Ronde {n}" for g, t, n in zip(titles["gemeente"],
+                                                         titles["onderzoek"], number)}
+    def generic(key):
+        title = key[1]
+        return rondes.get(key, "Ronde ?") if isinstance(title, str) and title else title
+
+    return pd.Series([generic(key) for key in zip(long["gemeente"], long["onderzoek"])],
+                     index=long.index, dtype=object)
+
+
+def _generic_roles(long: pd.DataFrame) -> pd.Series:
+    roles = long.loc[long["perspectief"] == "professional", ["gemeente", "casus", "rol"]]
+    roles = roles.drop_duplicates().assign(key=lambda f: f["rol"].astype(str).str.casefold())
+    roles = roles.sort_values(["gemeente", "casus", "key"], kind="stable")
+    number = roles.groupby(["gemeente", "casus"], sort=False).cumcount() + 1
+    names = {(g, c, r): f"professional {n}" for g, c, r, n in
+             zip(roles["gemeente"], roles["casus"], roles["rol"], number)}
+    keys = zip(long["gemeente"], long["casus"], long["rol"], long["perspectief"])
+    return pd.Series([names.get((g, c, r), "") if p == "professional" else ""
+                      for g, c, r, p in keys], index=long.index, dtype=object)
 
 
 def anonymous_casus_labels(long: pd.DataFrame, labels: dict[str, str]) -> dict[tuple, str]:

@@ -61,7 +61,8 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
                    settings: AnalysisSettings = analysis.DEFAULT_SETTINGS,
                    exported_on: date | None = None,
                    registers: dict[str, pd.DataFrame] | None = None,
-                   labels: dict[str, str] | None = None) -> bytes:
+                   labels: dict[str, str] | None = None,
+                   rondes: dict | None = None) -> bytes:
     """The export workbook (.xlsx bytes).
 
     long: the long frame of zet.services.dataset.scores_frame (gemeente, onderzoek, casus,
@@ -69,7 +70,8 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
     (gemeente, casus, perspectief, rol, element, tekst, bron) or None; instrument: the
     zet.instrument.Instrument whose element order and names the sheets use. anonymous: gemeenten
     become 'Gemeente A', 'Gemeente B', ... on every sheet, casus codes 'A-01', ...; toelichting
-    and quotes are left out; ``labels`` gives the labels to use (see tables.anonymise_long).
+    and quotes are left out; ``labels`` and ``rondes`` give the labels to use (see
+    tables.anonymise_long).
     registers: per zet.interchange register name its frame of cells
     (zet.export.registers.register_tables), written as the facts sheets; never with anonymous.
     """
@@ -77,7 +79,7 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
     elements = pd.DataFrame({"code": [e.code for e in instrument.elements],
                              "name": [e.name for e in instrument.elements]})
     if anonymous:
-        long, labels, scrub = anonymise_long(long, labels)
+        long, labels, scrub = anonymise_long(long, labels, rondes, settings)
         present = set(long["gemeente"])
         gemeenten = [label for label in label_order(labels) if label in present]
         filters_description = scrub(filters_description)

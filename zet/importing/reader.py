@@ -32,6 +32,12 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024   # sum of the xlsx members, checked before
 MAX_RATIO = 100                        # uncompressed / compressed, per member over 1 MB
 MAX_MEMBERS = 10_000
 MAX_FORMULAS_NAMED = 10
+# The shape of a table, checked before any parser runs, so no upload costs more than a moment of
+# CPU before it is refused: ZET's widest table has a few dozen columns, its longest line (a row
+# of a few texts of at most 2,000 characters) some ten thousand characters.
+MAX_COLUMNS = 500
+MAX_LINE_CHARS = 100_000
+MAX_CELLS = 10_000_000
 PREFERRED_SHEET = "Data"
 HEADER_SEARCH_ROWS = 20      # a header row may sit below a title: looked for in these rows
 KNOWN_HEADERS = frozenset({"gemeente", "casus", "doelgroep", "perspectief", "element", "score",
@@ -105,10 +111,12 @@ def _read_csv(name: str, data: bytes, header_at: int | None = None) -> pd.DataFr
     if b"\x00" in data[:65536]:
         raise ImportFileError(f"'{name}' is geen tekstbestand (CSV). {_SAVE_AS}")
     text, encoding = decode_csv(name, data)
+    _check_lines(name, text)
     skipped = _title_lines(text[:65536]) if header_at is None else header_at
     if skipped:
         text = text.split("\n", skipped)[-1]
     delimiter = sniff_delimiter(text[:65536])
+    _check_columns(name, text, delimiter)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None,
                             dtype=object, keep_default_na=False, na_filter=False,
@@ -142,6 +150,29 @@ def _unguard_columns(frame: pd.DataFrame) -> None:
 
 # Bytes that Windows-1252 leaves undefined: a file holding them is not Windows-1252 either.
 _UNDEFINED_1252 = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
+
+
+def _too_wide(name: str, what: str) -> ImportFileError:
+    return ImportFileError(f"'{name}' {what}, meer dan een import van ZET ooit nodig heeft, en "
+                           "wordt niet gelezen. Controleer of dit het goede bestand is; lever "
+                           f"anders alleen de kolommen van het uitwisselformaat aan. {_SAVE_AS}")
+
+
+def _check_lines(name: str, text: str) -> None:
+    """No line longer than MAX_LINE_CHARS (one quick pass, before sniffing or parsing)."""
+    if len(text) > MAX_LINE_CHARS and max(map(len, text.split("\n"))) > MAX_LINE_CHARS:
+        raise _too_wide(name, f"heeft een regel van meer dan {MAX_LINE_CHARS:,} tekens"
+                        .replace(",", "."))
+
+
+def _check_columns(name: str, text: str, delimiter: str) -> None:
+    """At most MAX_COLUMNS columns on any line and MAX_CELLS cells in all (counted as
+    separators, so a quoted separator counts too: an upper bound, never an underestimate)."""
+    if text.count(delimiter) + text.count("\n") + 1 > MAX_CELLS:
+        raise _too_wide(name, f"heeft meer dan {MAX_CELLS:,} cellen".replace(",", "."))
+    for line in text.split("\n"):
+        if len(line) > MAX_COLUMNS and line.count(delimiter) >= MAX_COLUMNS:
+            raise _too_wide(name, f"heeft een regel met meer dan {MAX_COLUMNS} kolommen")
 
 
 def decode_csv(name: str, data: bytes) -> tuple[str, str]:
@@ -319,7 +350,14 @@ def _sheet_frame(name: str, sheet, header_at: int) -> pd.DataFrame:
     rows, formulas = [], []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        count = 0
         for cells in sheet.iter_rows():
+            if len(cells) > MAX_COLUMNS:
+                raise _too_wide(name, f"heeft op tabblad '{sheet.title}' meer dan {MAX_COLUMNS} "
+                                      "kolommen")
+            count += len(cells)
+            if count > MAX_CELLS:
+                raise _too_wide(name, f"heeft meer dan {MAX_CELLS:,} cellen".replace(",", "."))
             values = []
             for cell in cells:
                 if getattr(cell, "data_type", None) == "f":

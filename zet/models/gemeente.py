@@ -1,14 +1,19 @@
 """A gemeente and its evaluation rounds (onderzoeken)."""
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from zet.db import Base
 from zet.models.mixins import Timestamps
 from zet.rules.names import gemeente_key, onderzoek_key
+
+
+def random_order() -> int:
+    return secrets.randbelow(2**62)
 
 
 class Gemeente(Timestamps, Base):
@@ -22,6 +27,11 @@ class Gemeente(Timestamps, Base):
     naam_key: Mapped[str] = mapped_column(String(200), server_default="")
     grootteklasse: Mapped[str | None] = mapped_column(String(40))
     toegang: Mapped[str | None] = mapped_column(Text)
+    # Drawn once, at random: the order in which anonymised output hands out Gemeente A, B, ...,
+    # so the labels say nothing about the names (zet.services.dataset.anonymous_labels).
+    # (Rows written outside the models get 0 and are then ordered by name among themselves.)
+    anoniem_volgorde: Mapped[int] = mapped_column(BigInteger, default=lambda: random_order(),
+                                                  server_default="0")
 
     onderzoeken: Mapped[list["Onderzoek"]] = relationship(
         back_populates="gemeente", cascade="all, delete-orphan", order_by="Onderzoek.id")

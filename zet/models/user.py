@@ -44,7 +44,8 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Part of every login cookie; a new token ends every session of this user at once.
-    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token,
+                                               server_default="")   # "": none yet (see login)
 
     gemeenten: Mapped[list[Gemeente]] = relationship(secondary=gebruiker_gemeente,
                                                      order_by=Gemeente.naam)

@@ -218,9 +218,9 @@ def comparison_table(session: Session, scope: Scope, instrument: Instrument, fil
         scores, basis = result.gemeente_scores, result.basis
         if anonymous and not scores.empty:
             labels = anonymous_labels(session, scope)
-            scores = analysis.suppress_small(analysis.anonymise_gemeenten(scores, labels),
-                                             SETTINGS)
-            basis = analysis.anonymise_gemeenten(basis, labels)
+            scores = analysis.in_label_order(analysis.suppress_small(
+                analysis.anonymise_gemeenten(scores, labels), SETTINGS))
+            basis = analysis.in_label_order(analysis.anonymise_gemeenten(basis, labels))
         return scores, _table(scores, basis)
 
     return _cached(key, compute, cache_dir)

@@ -111,9 +111,13 @@ def gemeenten_frame(session: Session, scope: Scope, *, gemeente_ids=None) -> pd.
 
 def anonymous_labels(session: Session, scope: Scope, *, gemeente_ids=None) -> dict[str, str]:
     """'Gemeente A', 'Gemeente B', ... for the gemeenten in scope, built from all of them and
-    not from the rows a filter leaves, so no filter changes which gemeente gets which label."""
-    return analysis.gemeente_labels(
-        gemeenten_frame(session, scope, gemeente_ids=gemeente_ids)["gemeente"])
+    not from the rows a filter leaves, so no filter changes which gemeente gets which label; in
+    the random order stored per gemeente (``Gemeente.anoniem_volgorde``), not by name."""
+    stmt = scope.restrict(select(Gemeente.naam, Gemeente.anoniem_volgorde), Gemeente.id)
+    if gemeente_ids is not None:
+        stmt = stmt.where(Gemeente.id.in_(list(gemeente_ids)))
+    order = dict(session.execute(stmt).all())
+    return analysis.gemeente_labels(order, order=order)
 
 
 def of_casussen(frame: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import analysis
@@ -133,3 +134,17 @@ def anonieme_rondes(session: Session, scope: Scope, instrument: Instrument, labe
     return AnoniemeRondes(choosable, label, titles, eerder, later,
                           RondeVergelijking(full.eerder, full.later, full.basis, rows,
                                             full.acties))
+
+
+def anonymous_ronde_names(session: Session, scope: Scope, gemeente_ids=None
+                          ) -> dict[tuple[str, str], str]:
+    """(gemeente naam, onderzoek titel) -> 'Ronde 1', 'Ronde 2', ...: what anonymised exports
+    write instead of the titles, in the same order as the pages (``ronde_labels``)."""
+    stmt = scope.restrict(select(Gemeente), Gemeente.id)
+    if gemeente_ids is not None:
+        stmt = stmt.where(Gemeente.id.in_(list(gemeente_ids)))
+    names = {}
+    for gemeente in session.scalars(stmt):
+        labels = ronde_labels(gemeente)
+        names.update({(gemeente.naam, o.titel): labels[o.id] for o in gemeente.onderzoeken})
+    return names

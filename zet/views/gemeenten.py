@@ -1,11 +1,13 @@
 """Gemeenten and their onderzoeken."""
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from forms.gemeente import GemeenteForm, OnderzoekForm
 from zet import audit
-from zet.access import get_gemeente, get_onderzoek
+from zet.access import ALL, get_gemeente, get_onderzoek
 from zet.db import get_session, transaction
 from zet.errors import DomainError, NeedsConfirmation
+from zet.services.dataset import anonymous_labels
 from zet.services.casussen import answered_counts, list_casussen, perspectief_overview
 from zet.services.gemeenten import (counts_per_gemeente, list_gemeenten, save_gemeente,
                                     save_onderzoek)
@@ -63,8 +65,11 @@ def detail(gemeente_id):
     instrument = active_instrument()
     answered = answered_counts(session, casussen)
     overview = {c.id: perspectief_overview(c, instrument, answered) for c in casussen}
+    # The anonymous label is the key to the anonymised output: only a beheerder sees it.
+    anoniem = (anonymous_labels(session, ALL).get(gemeente.naam)
+               if current_user.role == "beheerder" else None)
     return render_template("gemeenten/detail.html", gemeente=gemeente, casussen=casussen,
-                           overview=overview)
+                           overview=overview, anoniem=anoniem)
 
 
 @bp.route("/gemeenten/<int:gemeente_id>/onderzoeken/nieuw", methods=["GET", "POST"])

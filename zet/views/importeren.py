@@ -7,15 +7,18 @@ changed meanwhile) and deletes it. The work itself is zet.services.transfer, as 
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
                    url_for)
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from forms.importeren import ImportConfirmForm, ImportRecheckForm, ImportUploadForm
 from zet.db import get_session, transaction
 from zet.importing import ImportFileError
+from zet.importing.limits import ImportBusy, one_import_at_a_time
 from zet.importing.staging import UploadStore
 from zet.services.transfer import preview_import, run_import
 from zet.views.common import current_scope
@@ -31,7 +34,23 @@ def uploads() -> UploadStore:
     return UploadStore(Path(current_app.config["IMPORT_DIR"]))
 
 
+def one_at_a_time(view):
+    """A POST that reads an upload runs only when this user has no other one running."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if request.method != "POST":
+            return view(*args, **kwargs)
+        try:
+            with one_import_at_a_time(Path(current_app.instance_path), current_user.id):
+                return view(*args, **kwargs)
+        except ImportBusy as error:
+            return render_template("error.html", title="Er loopt al een import",
+                                   message=error.message), 429
+    return wrapper
+
+
 @bp.route("/importeren", methods=["GET", "POST"])
+@one_at_a_time
 def index():
     form = ImportUploadForm()
     if request.method == "GET":
@@ -56,6 +75,7 @@ def index():
 
 
 @bp.post("/importeren/opnieuw")
+@one_at_a_time
 def recheck():
     """The stored upload checked again with other choices (no need to upload it again)."""
     form = ImportRecheckForm()
@@ -98,6 +118,7 @@ def _shown_name(naam: str | None, token: str) -> str:
 
 
 @bp.post("/importeren/bevestigen")
+@one_at_a_time
 def confirm():
     form = ImportConfirmForm()
     token = form.token.data or ""

@@ -21,18 +21,18 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("gebruiker") as batch:
-        batch.add_column(sa.Column("session_token", sa.String(64), nullable=True))
+    # A plain ADD COLUMN with a default (no batch rebuild: on SQLite that drops and recreates
+    # gebruiker, and with foreign keys on that deletes every user's gemeente links), then a
+    # random token per existing account.
+    op.add_column("gebruiker", sa.Column("session_token", sa.String(64), nullable=False,
+                                         server_default=""))
     gebruiker = sa.table("gebruiker", sa.column("id", sa.Integer),
                          sa.column("session_token", sa.String))
     connection = op.get_bind()
     for (user_id,) in connection.execute(sa.select(gebruiker.c.id)).all():
         connection.execute(gebruiker.update().where(gebruiker.c.id == user_id)
                            .values(session_token=secrets.token_urlsafe(32)))
-    with op.batch_alter_table("gebruiker") as batch:
-        batch.alter_column("session_token", existing_type=sa.String(64), nullable=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("gebruiker") as batch:
-        batch.drop_column("session_token")
+    op.execute("ALTER TABLE gebruiker DROP COLUMN session_token")
