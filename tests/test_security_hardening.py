@@ -440,3 +440,28 @@ def test_one_import_at_a_time_per_user(app, client, session, instrument, tmp_pat
     assert busy.status_code == 429
     assert "U heeft al een import" in busy.get_data(as_text=True)
     assert upload_bytes(client, data, "s.csv").status_code == 200
+
+
+# 11. The comparison, the heatmap images and import previews are audited ------------------------
+
+def test_comparison_images_and_import_previews_are_audited(client, session, instrument,
+                                                           tmp_path):
+    gemeente = make_gemeente(session)
+    make_onderzoek(session, gemeente, titel="Geheime titel van het onderzoek")
+    client.get("/vergelijking?doelgroep=jeugd&onderzoek=Geheime+titel+van+het+onderzoek")
+    client.get(f"/gemeenten/{gemeente.id}/totaalbeeld.png").close()
+    rows = rows_for(instrument)
+    rows[0] = dict(rows[0], score="9")
+    upload = write_csv(tmp_path / "fout.csv", rows).read_bytes()
+    import io
+    response = client.post("/importeren", data={"csrf_token": csrf_token(client, "/importeren"),
+                                                "bestand": (io.BytesIO(upload), "fout.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422   # a preview with problems is audited too
+    events = session.execute(select(AuditEvent.object_type, AuditEvent.object_id,
+                                    AuditEvent.detail)).all()
+    assert ("analyse", None, "vergelijking, één onderzoek, jeugd") in events
+    assert ("analyse", gemeente.id, "heatmap totaalbeeld") in events
+    previews = [d for t, _, d in events if t == "import"]
+    assert previews and previews[0].startswith("importvoorbeeld: toegevoegd:")
+    assert not any("Geheime" in (d or "") for _, _, d in events)

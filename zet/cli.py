@@ -300,6 +300,44 @@ def import_command(bestand, dry_run, skip_invalid, allow_new, ignore_unknown):
         sys.exit(1)
 
 
+@main.command("backup")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="BESTAND.zip",
+              help="Het back-upbestand (alleen leesbaar voor u).")
+def backup_command(out):
+    """Maak een back-up van de hele database; kan terwijl de server draait."""
+    from pathlib import Path
+
+    from zet.backup import write_backup
+    from zet.db import get_engine, transaction
+    from zet.audit import add_event
+    counts = write_backup(get_engine(), Path(out))
+    with transaction() as session:
+        add_event(session, None, "geëxporteerd", "export", None,
+                  f"back-up: {sum(counts.values())} rijen")
+    click.echo(f"Back-up geschreven: {out} ({sum(counts.values())} rijen in "
+               f"{len(counts)} tabellen).")
+
+
+@main.command("restore")
+@click.argument("bestand", type=click.Path(exists=True, dir_okay=False))
+def restore_command(bestand):
+    """Zet een back-up terug in een lege database (na 'zet init')."""
+    from pathlib import Path
+
+    from zet.audit import add_event
+    from zet.backup import restore_backup
+    from zet.db import get_engine, transaction
+    from zet.errors import DomainError
+    try:
+        counts = restore_backup(get_engine(), Path(bestand))
+    except DomainError as error:
+        raise Fout(error.message) from None
+    with transaction() as session:
+        add_event(session, None, "geïmporteerd", "import", None,
+                  f"back-up teruggezet: {sum(counts.values())} rijen")
+    click.echo(f"Teruggezet: {sum(counts.values())} rijen in {len(counts)} tabellen.")
+
+
 @main.command("revision", hidden=True)
 @click.argument("message")
 def revision_command(message):

@@ -14,6 +14,7 @@ from zet.views.common import comparison_scope, current_scope, must_anonymise, re
 from zet.vocabulary import DOELGROEPEN
 from zet.instrument.current import active_instrument
 
+IMAGE_AUDIT_MINUTES = 10   # an image is fetched with every page view: one event per 10 min
 bp = Blueprint("analyse", __name__)
 
 
@@ -97,6 +98,8 @@ def totaalbeeld_png(gemeente_id):
                                          service.elements_frame(instrument))
         return analysis.heatmap_png(matrix, f"{gemeente.naam}: casusscore per werkzaam element",
                                     xlabel="Casus")
+    audit.record("bekeken", "analyse", gemeente.id, "heatmap totaalbeeld",
+                 once_per_minutes=IMAGE_AUDIT_MINUTES)
     png = service.cached_png(session, ("totaalbeeld", gemeente.id, filters), draw)
     return Response(png, mimetype="image/png")
 
@@ -107,6 +110,20 @@ def _comparison_filters():
         doelgroep = None
     return service.Filters(onderzoek_titel=request.args.get("onderzoek") or None,
                            doelgroep=doelgroep, alleen_compleet=_alleen_compleet())
+
+
+def comparison_detail(filters, anonymous: bool) -> str:
+    """What the audit log says about a comparison: its filters, never an onderzoek's title."""
+    parts = ["vergelijking"]
+    if filters.onderzoek_titel:
+        parts.append("één onderzoek")
+    if filters.doelgroep:
+        parts.append(filters.doelgroep)
+    if filters.alleen_compleet:
+        parts.append("alleen compleet")
+    if anonymous:
+        parts.append("geanonimiseerd")
+    return ", ".join(parts)
 
 
 def _comparison(anonymous: bool):
@@ -121,6 +138,7 @@ def _comparison(anonymous: bool):
 def vergelijking():
     anonymous = must_anonymise() or request.args.get("anoniem") == "1"
     filters, _, table = _comparison(anonymous)
+    audit.record("bekeken", "analyse", None, comparison_detail(filters, anonymous))
     return render_template(
         "analyse/vergelijking.html", filters=filters, table=table,
         anonymous=anonymous, forced_anonymous=must_anonymise(),
@@ -143,6 +161,8 @@ def vergelijking_png():
         return analysis.heatmap_png(matrix, "Gemiddelde casusscore per gemeente",
                                     xlabel="Gemeente")
     key = ("vergelijking", anonymous, comparison_scope(), _comparison_filters())
+    audit.record("bekeken", "analyse", None, "heatmap " + comparison_detail(
+        _comparison_filters(), anonymous), once_per_minutes=IMAGE_AUDIT_MINUTES)
     return Response(service.cached_png(session, key, draw), mimetype="image/png")
 
 

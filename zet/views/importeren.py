@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from forms.importeren import ImportConfirmForm, ImportRecheckForm, ImportUploadForm
+from zet import audit
 from zet.db import get_session, transaction
 from zet.importing import ImportFileError
 from zet.importing.limits import ImportBusy, one_import_at_a_time
@@ -97,7 +98,10 @@ def recheck():
 
 def _preview(plan, naam: str, token: str, options: dict):
     """What the import would do, with a confirm button, or its problems with the choices that
-    may help (skip invalid rows, confirm new gemeenten, ignore unknown columns)."""
+    may help (skip invalid rows, confirm new gemeenten, ignore unknown columns). The preview
+    shows casus data, so it is audited (counts only), also when it lists problems."""
+    with transaction():
+        audit.record("bekeken", "import", None, f"importvoorbeeld: {plan.audit_summary()}")
     flags = {"overslaan": options["skip_invalid"],
              "nieuwe_gemeenten": options["allow_new_gemeenten"],
              "kolommen_negeren": options["ignore_unknown_columns"]}
