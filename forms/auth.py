@@ -12,3 +12,10 @@ class LoginForm(ZetForm):
     password = PasswordField("Wachtwoord", [DataRequired("Vul uw wachtwoord in."),
                                             Length(max=1000)],
                              render_kw={"autocomplete": "current-password"})
+
+
+class CodeForm(ZetForm):
+    code = TrimmedStringField("Code", [DataRequired("Vul de code uit de app in, of een "
+                                                    "herstelcode."), Length(max=40)],
+                              render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                         "autocapitalize": "none"})

@@ -85,8 +85,33 @@ def make_user(session, role="onderzoeker", gemeenten=(), username=None,
     if role in ("onderzoeker", "analist") and not ids:
         raise ValueError(f"a {role} needs at least one gemeente")
     user = create_user(session, username or f"{role}-{_next_number()}", password, role, ids)
+    if role == "beheerder":   # two-factor login is mandatory for them: enrolled already
+        enrol_two_factor(session, user)
     session.commit()
     return user
+
+
+TOTP_SECRETS: dict[str, str] = {}   # username -> the secret of its authenticator "app"
+
+
+def enrol_two_factor(session, user) -> str:
+    """What enrolment leaves behind (zet.auth.twofactor), so a test can log in with codes."""
+    import pyotp
+
+    from zet.models.mixins import utcnow
+    user.totp_secret = pyotp.random_base32()
+    user.totp_enabled_at = utcnow()
+    TOTP_SECRETS[user.username] = user.totp_secret
+    session.flush()
+    return user.totp_secret
+
+
+def totp_code(username: str, step_offset: int = 0) -> str:
+    """The code the user's app shows now (or for the next time step: a code is used once)."""
+    import time
+
+    import pyotp
+    return pyotp.TOTP(TOTP_SECRETS[username]).at(time.time(), counter_offset=step_offset)
 
 
 def _next_number(counter=[0]) -> int:  # noqa: B006  (a counter shared by the test run)
@@ -95,9 +120,19 @@ def _next_number(counter=[0]) -> int:  # noqa: B006  (a counter shared by the te
 
 
 def login(client, username: str, password: str = TEST_PASSWORD, **kwargs):
-    """Log in through the login page like a browser would (a logged-in client starts afresh)."""
+    """Log in through the login page like a browser would (a logged-in client starts afresh),
+    with the second step when the account has one (the code of its enrolled secret)."""
     client.delete_cookie("session")
-    return post_form(client, "/login", {"username": username, "password": password}, **kwargs)
+    response = post_form(client, "/login", {"username": username, "password": password},
+                         **kwargs)
+    if response.status_code == 302 and response.location.startswith("/login/code"):
+        for offset in (0, 1):   # the current step may be used up by an earlier login
+            answer = post_form(client, response.location,
+                               {"code": totp_code(username.strip().lower(), offset)})
+            if answer.status_code == 302:
+                return answer
+        return answer
+    return response
 
 
 def login_as(client, role: str, gemeenten=(), username=None, password=TEST_PASSWORD) -> User:
@@ -108,3 +143,23 @@ def login_as(client, role: str, gemeenten=(), username=None, password=TEST_PASSW
     response = login(client, user.username, password)
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return user
+
+
+def log_in_enrolling(client, username: str, password: str) -> tuple[str, str]:
+    """First login of someone who must enrol: password, the enrolment page (its secret read as a
+    user would type it into an app), the first code. Returns the secret and the page with the
+    recovery codes."""
+    import html as html_module
+    import time
+
+    import pyotp
+    response = post_form(client, "/login", {"username": username, "password": password})
+    assert response.status_code == 302 and response.location.startswith("/login/instellen"), \
+        response.location
+    page = client.get(response.location).get_data(as_text=True)
+    secret = html_module.unescape(re.search(r'<code id="geheim">([^<]+)</code>', page).group(1))
+    secret = secret.replace(" ", "")
+    TOTP_SECRETS[username] = secret
+    codes = post_form(client, response.location, {"code": pyotp.TOTP(secret).at(time.time())})
+    assert codes.status_code == 200, codes.get_data(as_text=True)[:300]
+    return secret, codes.get_data(as_text=True)

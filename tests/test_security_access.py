@@ -42,10 +42,12 @@ def fast_downloads(monkeypatch):
 
 def expectation(role, own_gemeente, route) -> str:
     """'allowed', 'login' or 'not found' for this user on this route."""
-    if route.endpoint in PUBLIC:
+    if route.endpoint in PUBLIC - {"auth.second_factor", "auth.enrol"}:
         return "allowed"
     if route.endpoint == "auth.logout":  # logged out (or never in): back to the login page
         return "login"
+    if route.endpoint in ("auth.second_factor", "auth.enrol"):
+        return "login"   # without a right password just before: back to the login page
     if role is None:
         return "login"
     if route.endpoint in BEHEERDER_ONLY or route.blueprint in BEHEERDER_ONLY_BLUEPRINTS:

@@ -137,7 +137,7 @@ def test_session_cookie_is_secure_with_zet_https(monkeypatch, database_url):
 @pytest.mark.parametrize("target", ["https://kwaadwillend.example/", "//kwaadwillend.example/",
                                     "/\\kwaadwillend.example"])
 def test_login_never_redirects_to_another_site(anonymous, session, target):
-    make_user(session, "beheerder", username="bea")
+    make_user(session, "onderzoeker", [make_gemeente(session)], username="bea")
     token = csrf_token(anonymous, "/login")
     response = anonymous.post("/login", query_string={"next": target},
                               data={"csrf_token": token, "username": "bea",
@@ -147,7 +147,7 @@ def test_login_never_redirects_to_another_site(anonymous, session, target):
 
 def test_login_returns_to_the_page_asked_for(anonymous, session):
     gemeente = make_gemeente(session)
-    make_user(session, "beheerder", username="bea")
+    make_user(session, "onderzoeker", [gemeente], username="bea")
     first = anonymous.get(f"/gemeenten/{gemeente.id}")
     assert first.status_code == 302
     login_page = first.headers["Location"]

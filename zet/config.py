@@ -70,6 +70,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": int(os.environ.get("ZET_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "AUTOSAVE_SECONDS": int(os.environ.get("ZET_AUTOSAVE_SECONDS", "30")),
+        # Two-factor login: always for beheerders; ZET_TWEESTAPS_IEDEREEN=1 for every role.
+        "TWO_FACTOR_FOR_ALL": os.environ.get("ZET_TWEESTAPS_IEDEREEN") == "1",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         **session_settings(),

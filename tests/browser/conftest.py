@@ -89,12 +89,31 @@ def _create_account(workdir: Path, env: dict[str, str]) -> None:
     _accounts["enabled"] = True
 
 
-def log_in(page, base_url: str) -> None:
-    """Log in through the login page, as the e2e beheerder."""
+_totp_secrets: dict[str, str] = {}   # username -> secret, as the user's authenticator app keeps it
+
+
+def log_in(page, base_url: str, username: str = E2E_USER, password: str = E2E_PASSWORD) -> None:
+    """Log in through the login page (the e2e beheerder unless told otherwise), with the second
+    step where the account needs one: at the first login the enrolment page, whose key the
+    "app" (pyotp) takes over as a user would type it, then a code."""
+    import re
+
+    import pyotp
     page.goto(base_url + "/login")
-    page.get_by_label("Gebruikersnaam").fill(E2E_USER)
-    page.get_by_label("Wachtwoord").fill(E2E_PASSWORD)
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state()
+    if "/login/instellen" in page.url:
+        secret = page.locator("#geheim").inner_text().replace(" ", "")
+        _totp_secrets[username] = secret
+        page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
+        page.get_by_role("button", name="Bevestigen").click()
+        page.get_by_role("link", name=re.compile("verder naar ZET")).click()
+    elif "/login/code" in page.url:
+        totp = pyotp.TOTP(_totp_secrets[username])
+        page.get_by_label("Code").fill(totp.at(time.time(), counter_offset=1))  # not yet used
+        page.get_by_role("button", name="Inloggen").click()
     page.get_by_role("button", name="Uitloggen").wait_for()
 
 

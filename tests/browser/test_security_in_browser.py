@@ -21,10 +21,10 @@ document.addEventListener("securitypolicyviolation", function (event) {
 
 
 def make_account(zet_cli, username: str) -> None:
-    """A beheerder of its own, so logging out (which ends every session of that account) does
-    not end the session the other browser tests share."""
-    result = zet_cli("create-user", username, "--role", "beheerder", "--password-stdin",
-                     stdin=PASSWORD + "\n")
+    """An onderzoeker of Duinwijk of its own, so logging out (which ends every session of that
+    account) does not end the session the other browser tests share."""
+    result = zet_cli("create-user", username, "--role", "onderzoeker", "--gemeente",
+                     "Gemeente Duinwijk", "--password-stdin", stdin=PASSWORD + "\n")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

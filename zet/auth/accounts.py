@@ -61,7 +61,7 @@ def authenticate(session: Session, username: str, password: str,
     if user is None:
         verify_dummy(password or "")
         return None
-    if not _claim_attempt(session, user.id, now):
+    if not claim_attempt(session, user.id, now):
         verify_dummy(password or "")   # a locked account answers as slowly as any other
         return None
     session.refresh(user)
@@ -76,7 +76,7 @@ def authenticate(session: Session, username: str, password: str,
     return None
 
 
-def _claim_attempt(session: Session, user_id: int, now: datetime) -> bool:
+def claim_attempt(session: Session, user_id: int, now: datetime) -> bool:
     """Count this attempt as failed until the password proves otherwise (one atomic UPDATE,
     committed at once so parallel requests see it); the try that reaches MAX_FAILED_LOGINS sets
     the lock. False when the account is locked: then no password is checked at all."""

@@ -31,7 +31,7 @@ class Allow:
     write: frozenset[str] = NIEMAND
 
 
-PUBLIC = frozenset({"auth.login", "static"})
+PUBLIC = frozenset({"auth.login", "auth.second_factor", "auth.enrol", "static"})
 
 POLICY: dict[str, Allow] = {
     "auth.logout": Allow(read=IEDEREEN, write=IEDEREEN),

@@ -3,7 +3,7 @@ from zet.db import Base
 from zet.models.gemeente import Gemeente, Onderzoek
 from zet.models.casus import Casus
 from zet.models.perspectief import Citaat, Perspectief, Score
-from zet.models.user import ROLES, User
+from zet.models.user import ROLES, Herstelcode, User
 from zet.models.audit import AuditEvent
 from zet.models.verbeteractie import Verbeteractie, Voortgang
 from zet.models.eindanalyse import Eindanalyse, EindanalyseElement

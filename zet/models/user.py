@@ -4,8 +4,8 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import (Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer, String,
-                        Table)
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer,
+                        String, Table)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zet.db import Base
@@ -46,6 +46,11 @@ class User(Base):
     # Part of every login cookie; a new token ends every session of this user at once.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token,
                                                server_default="")   # "": none yet (see login)
+    # Two-factor login (zet.auth.twofactor): the TOTP secret, when it was confirmed, and the last
+    # time step used (a code is accepted once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     gemeenten: Mapped[list[Gemeente]] = relationship(secondary=gebruiker_gemeente,
                                                      order_by=Gemeente.naam)
@@ -66,3 +71,15 @@ class User(Base):
     @property
     def gemeente_ids(self) -> frozenset[int]:
         return frozenset(g.id for g in self.gemeenten)
+
+
+class Herstelcode(Base):
+    """A one-time recovery code for two-factor login, stored as its SHA-256 (the codes are
+    random and long, so a slow hash adds nothing)."""
+    __tablename__ = "herstelcode"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gebruiker_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id", ondelete="CASCADE"),
+                                              index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -8,6 +8,7 @@ from forms.base import ZetForm
 from forms.beheer import AuditFilterForm, UserCreateForm, UserEditForm
 from zet import audit
 from zet.access import ALL
+from zet.auth import twofactor
 from zet.auth.accounts import (ROLE_LABELS, change_user, create_user, end_sessions, is_locked,
                                list_users, set_active, set_password)
 from zet.db import get_session, transaction
@@ -104,16 +105,31 @@ def set_user_active(user_id):
 @bp.post("/gebruikers/<int:user_id>/sessies-beeindigen")
 def end_user_sessions(user_id):
     """Log a user out everywhere (a lost laptop, a shared computer): every cookie stops working."""
+    return _end_sessions_of(user_id, lambda session, user: None, "sessies beëindigd", "",
+                            "Alle sessies van '{}' zijn beëindigd: die gebruiker moet opnieuw "
+                            "inloggen.")
+
+
+@bp.post("/gebruikers/<int:user_id>/tweestaps-opnieuw")
+def reset_two_factor(user_id):
+    """A lost phone: the user sets up the second step again at the next login."""
+    return _end_sessions_of(user_id, twofactor.reset, "gewijzigd", "tweestapsverificatie opnieuw",
+                            "De tweestapsverificatie van '{}' is gewist: bij de volgende keer "
+                            "inloggen stelt die gebruiker hem opnieuw in.")
+
+
+def _end_sessions_of(user_id, change, action: str, detail: str, done: str):
+    """``change`` the account, end all its sessions, audit; logging oneself out ends here too."""
     user = _get_user(user_id)
     if ZetForm().validate_on_submit():
         with transaction() as session:
+            change(session, user)
             end_sessions(session, user)
-            audit.record("sessies beëindigd", "gebruiker", user.id)
+            audit.record(action, "gebruiker", user.id, detail)
         if user.id == current_user.id:
             logout_user()
             return redirect(url_for("auth.login"))
-        flash(f"Alle sessies van '{user.username}' zijn beëindigd: die gebruiker moet opnieuw "
-              "inloggen.", "success")
+        flash(done.format(user.username), "success")
     return redirect(url_for(".users"))
 
 
