@@ -175,3 +175,53 @@ def test_a_backup_while_someone_writes_is_one_moment(new_database, tmp_path):
     target.dispose()
     with zipfile.ZipFile(out) as archive:
         assert "manifest.json" in archive.namelist()
+
+
+def test_a_backup_moves_from_sqlite_to_postgresql_at_the_same_moments(tmp_path):
+    """SQLite keeps UTC without a zone, PostgreSQL answers in its session's zone (here
+    Amsterdam): the backup holds UTC, so every moment survives the move."""
+    from datetime import datetime, timezone
+    server = os.environ.get("ZET_TEST_POSTGRES_URL")
+    if not server:
+        if os.environ.get("ZET_REQUIRE_POSTGRES") == "1":
+            pytest.fail("ZET_REQUIRE_POSTGRES=1 maar ZET_TEST_POSTGRES_URL is niet gezet.")
+        pytest.skip("Geen PostgreSQL-server.")
+    sqlite = make_engine(f"sqlite:///{tmp_path / 'bron.sqlite3'}")
+    migrate.upgrade(sqlite)
+    moment = datetime(2026, 3, 5, 11, 30, tzinfo=timezone.utc)
+    with sqlite.begin() as connection:
+        connection.execute(insert(Gemeente.__table__).values(
+            naam="Tijdstad", naam_key="tijdstad", created_at=moment, updated_at=moment))
+    out = tmp_path / "verhuizing.zip"
+    write_backup(sqlite, out)
+    sqlite.dispose()
+
+    server_url = make_url(server)
+    name = f"zet_backup_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        url = server_url.set(database=name).render_as_string(hide_password=False)
+        owner = make_engine(url)
+        migrate.upgrade(owner)
+        amsterdam = create_engine(url, connect_args={"options": "-c timezone=Europe/Amsterdam"})
+        restore_backup(amsterdam, out)
+        with amsterdam.connect() as connection:
+            stored = connection.execute(select(Gemeente.__table__.c.created_at)).scalar()
+        amsterdam.dispose()
+        assert stored == moment and stored.utcoffset().total_seconds() == 3600
+        back = tmp_path / "terug.zip"
+        write_backup(owner, back)
+        owner.dispose()
+        target = make_engine(f"sqlite:///{tmp_path / 'terug.sqlite3'}")
+        migrate.upgrade(target)
+        restore_backup(target, back)
+        with target.connect() as connection:
+            again = connection.execute(select(Gemeente.__table__.c.created_at)).scalar()
+        target.dispose()
+        assert again.replace(tzinfo=timezone.utc) == moment   # SQLite: the UTC wall time
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()

@@ -172,3 +172,12 @@ def test_data_under_a_column_without_header_is_refused(tmp_path):
     path.write_text("gemeente,,casus\nA,x,B\n", encoding="utf-8")
     with pytest.raises(ImportFileError, match="kolom B heeft gegevens maar geen kopje"):
         read(path)
+
+
+def test_a_csv_with_old_mac_line_endings_is_still_read():
+    """Excel's "CSV (Macintosh)" ends lines with a bare CR: the shape checks count those too."""
+    from zet.importing.reader import read_table
+    rows = ["gemeente,casus,doelgroep,perspectief,element,score"] + [
+        f"Duinwijk,DW-{i:02d},jeugd,inwoner,CON,3" for i in range(100)]
+    frame = read_table("mac.csv", "\r".join(rows).encode())
+    assert len(frame) == 100 and list(frame.columns)[:2] == ["gemeente", "casus"]

@@ -20,6 +20,8 @@ REFUSED = {
     "burgerservicenummer 1112 22 333": "BSN",
     "nummer een een een twee twee twee drie drie drie": "BSN",
     "BSN 111_222_333": "BSN",
+    "Sem (15) 111 222 333": "BSN",
+    "kamer 2 1112.22.333": "BSN",
     # e-mail
     "Contact via moeder.jansen@example.nl.": "e-mailadres",
     "MOEDER.JANSEN@EXAMPLE.NL": "e-mailadres",
@@ -60,6 +62,9 @@ REFUSED = {
     "dob 01/02/2012": "geboortedatum",
     "Sem 12.03.2004 woont bij oma": "geboortedatum",
     "12 mrt. 1990": "geboortedatum",
+    "geboren 12-03-08": "geboortedatum",
+    "geb. 12 03 2004": "geboortedatum",
+    "geboortedatum 12032004": "geboortedatum",
 }
 
 PASSES = [
@@ -107,6 +112,12 @@ PASSES = [
     "Kosten 2026: 3.400, 2025: 3.100.",
     "Score 1 2 3 4 5 op de schaal.",
     "In 2024 en 2025 ging het mis.",
+    "In 2023 koos moeder optie (a) niet. Daarna ging het beter.",
+    "Hij at brood punt uit, zei de begeleider.",
+    "Van 2019 tot 2023 ma en di begeleiding, 3 uur",
+    "In 2023 po en in 2024 vo",
+    "Bereikbaar 08.30-12.00 / 13.00-17.00",
+    "Geboren in 2010, nu 16 jaar.",
 ]
 
 

@@ -171,6 +171,7 @@ def test_a_save_without_a_usable_version_is_refused_and_keeps_the_typing(
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "welke versie u opende" in page and "Overschrijving zonder versie" in page
+    assert 'id="conflict"' in page and "Eerste versie" in page   # the stored version beside it
     session.expire_all()
     assert session.scalar(select(Score.toelichting)) == "Eerste versie"
     autosave = client.post(url, data={**data, "actie": "autosave"},

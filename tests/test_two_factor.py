@@ -143,3 +143,63 @@ def test_a_code_for_another_moment_is_refused():
     far = pyotp.TOTP(secret).at(now, counter_offset=5)
     assert _matching_step(secret, far, now) is None
     assert _matching_step(secret, pyotp.TOTP(secret).at(now), now) is not None
+
+
+def test_entering_the_password_again_buys_no_new_guesses_at_the_code(app, session):
+    """Password, two wrong codes, password again, ...: every step counts towards one lock, so
+    at most 5 tries in all, however often the (known) password is entered."""
+    make_user(session, "beheerder", username="bea")
+    guesser, guesses = app.test_client(), 0
+    for _ in range(10):
+        response = password_step(guesser)
+        if response.status_code != 302:
+            break
+        for guess in ("111111", "222222"):
+            post_form(guesser, "/login/code", {"code": guess})
+            guesses += 1
+    assert response.status_code == 200 and guesses <= 4
+    session.expire_all()
+    assert session.scalar(select(User.locked_until).where(User.username == "bea")) is not None
+
+
+def test_made_beheerder_while_logged_in_means_logging_in_again_with_a_second_step(app, client,
+                                                                                  session):
+    gemeente = make_gemeente(session)
+    olaf = make_user(session, "onderzoeker", [gemeente], username="olaf")
+    browser = app.test_client()
+    assert login(browser, "olaf").status_code == 302 and logged_in(browser)
+    post_form(client, f"/beheer/gebruikers/{olaf.id}", {"role": "beheerder"})
+    session.expire_all()
+    assert olaf.role == "beheerder"
+    assert browser.get("/beheer/gebruikers").status_code == 302   # not in as beheerder
+    assert password_step(app.test_client(), "olaf").location.startswith("/login/instellen")
+
+
+def test_the_setting_for_everyone_ends_sessions_without_a_second_step(app, session):
+    gemeente = make_gemeente(session)
+    make_user(session, "onderzoeker", [gemeente], username="olaf")
+    browser = app.test_client()
+    assert login(browser, "olaf").status_code == 302 and logged_in(browser)
+    app.config["TWO_FACTOR_FOR_ALL"] = True
+    response = browser.get("/")
+    assert response.status_code == 302 and response.location.startswith("/login")
+
+
+def test_one_code_sent_twice_at_once_logs_in_once(app, session):
+    """Two requests that both read the user before either stored the used step (a relayed
+    code): the conditional UPDATE lets only one of them through."""
+    from sqlalchemy.orm import Session as OrmSession
+
+    from zet.auth.twofactor import check_totp
+    make_user(session, "beheerder", username="bea")
+    engine = app.extensions["zet_engine"]
+    code = totp_code("bea")
+    first, second = OrmSession(engine), OrmSession(engine)
+    users = [s.scalar(select(User).where(User.username == "bea")) for s in (first, second)]
+    results = []
+    for orm_session, user in zip((first, second), users):
+        results.append(check_totp(orm_session, user, code))
+        orm_session.commit()
+    first.close()
+    second.close()
+    assert sorted(results) == [False, True]

@@ -24,8 +24,10 @@ def template_folder() -> Path:
 
 
 def private_files() -> None:
-    """Files ZET creates (the SQLite database, secret key, cache, uploads, exports) are readable
-    by the account that runs ZET only, whatever umask the shell had: they hold casus data."""
+    """Files ZET creates (the SQLite database, secret key, cache, uploads, exports, backups) are
+    readable by the account that runs ZET only, whatever umask the shell had: they hold casus
+    data. This sets the umask of the whole process (server, command, or whatever embeds the
+    app), on purpose: every file a worker writes may hold casus data."""
     os.umask(0o077)
 
 

@@ -22,7 +22,7 @@ from zet.models.mixins import utcnow
 # What happened (actions) and to what (object types), as the audit log page offers them.
 ACTIONS = ("bekeken", "aangemaakt", "gewijzigd", "verwijderd", "geëxporteerd", "geïmporteerd",
            "opgeschoond", "ingelogd", "uitgelogd", "inloggen mislukt", "gedeactiveerd",
-           "geactiveerd", "wachtwoord gewijzigd", "sessies beëindigd")
+           "geactiveerd", "wachtwoord gewijzigd", "sessies beëindigd", "tweestaps gewist")
 OBJECT_TYPES = ("gemeente", "onderzoek", "casus", "perspectief", "analyse", "export", "import",
                 "gebruiker", "auditlog")
 SYSTEM = "zet-opdracht"  # the name events from the command line carry

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from alembic.migration import MigrationContext
@@ -46,7 +46,12 @@ def _revision(connection: Connection) -> str | None:
 
 
 def _plain(value):
-    if isinstance(value, (datetime, date)):
+    """JSON for a value; a moment always in UTC (SQLite hands back UTC without a zone,
+    PostgreSQL in its session's zone), so a backup means the same on either database."""
+    if isinstance(value, datetime):
+        moment = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+        return moment.astimezone(timezone.utc).isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     return value
 
@@ -82,7 +87,9 @@ def _typed(column, value):
     if value is None:
         return None
     if isinstance(column.type, DateTime):
-        return datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
+        moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+        return moment.astimezone(timezone.utc)   # SQLite keeps the UTC wall time, as ZET does
     if isinstance(column.type, Date):
         return date.fromisoformat(value)
     return value

@@ -40,10 +40,12 @@ _DIGIT_WORD = "|".join(sorted(_DIGIT_WORDS, key=len, reverse=True))
 _SPELLED_DIGITS = re.compile(rf"\b(?:(?:{_DIGIT_WORD})\b[\s,-]*){{6,}}", re.IGNORECASE)
 _LOOKALIKE_ZERO = re.compile(r"(?<=\d)[oO](?=\d)|(?<![A-Za-z])[oO](?=\d[\d\s.-]{7})")
 _LOOKALIKE_ONE = re.compile(r"(?<=\d)[lI|](?=\d)")
-_BRACKETED_AT = re.compile(r"\s*[(\[{<]\s*(?:at|a|apenstaartje)\s*[)\]}>]\s*", re.IGNORECASE)
+_BRACKETED_AT = re.compile(r"\s*[(\[{<]\s*(?:at|apenstaartje)\s*[)\]}>]\s*", re.IGNORECASE)
 _BRACKETED_DOT = re.compile(r"\s*[(\[{<]\s*(?:dot|punt)\s*[)\]}>]\s*", re.IGNORECASE)
+# Spelled out, only with a real top-level domain at the end ("hij at brood punt uit" passes).
 _SPELLED_EMAIL = re.compile(
-    r"\b[\w.+-]+\s+(?:at|apenstaartje)\s+[\w-]+(?:\s+(?:dot|punt)\s+[\w-]+)+\b", re.IGNORECASE)
+    r"\b[\w.+-]+\s+(?:at|apenstaartje)\s+[\w-]+(?:\s+(?:dot|punt)\s+[\w-]+)*"
+    r"\s+(?:dot|punt)\s+(?:nl|com|org|net|eu|be|de|info|nu|io|online|email)\b", re.IGNORECASE)
 
 
 def normalise(text: str) -> str:
@@ -71,7 +73,8 @@ _DIGIT_RUN = re.compile(rf"\+?\d(?:{_SEPARATOR}*\d)*")
 _EMAIL = re.compile(r"[\w.+-]+\s*@\s*[\w-]+(?:\s*\.\s*[\w-]+)+")
 _POSTCODE = re.compile(r"(?<![\w-])([1-9]\d{3})(\s?|-)([a-zA-Z]{2})(?![\w])")
 _COMMON_WORDS = frozenset({"af", "al", "as", "bv", "ca", "de", "dd", "en", "er", "ga", "ge",
-                           "hè", "ik", "in", "is", "je", "ja", "ka", "la", "me", "mn", "na",
+                           "ma", "di", "wo", "do", "vr", "za", "po", "vo", "ok", "tv", "id",
+                           "ik", "in", "is", "je", "ja", "ka", "la", "me", "mn", "na",
                            "ne", "nl", "nu", "of", "oa", "om", "op", "pm", "te", "to", "uw",
                            "ux", "we", "wo", "ze", "zo", "am", "ex", "et", "eu", "he", "km",
                            "kg", "mg", "ml", "uu", "vs", "xl", "sa", "sd", "ss"})
@@ -114,14 +117,33 @@ def _is_phone(digits: str, plus: bool) -> bool:
     return digits.startswith("0") and len(digits) == 10
 
 
+_TIMES = re.compile(r"\b\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}\b"   # 08.30-12.00
+                    r"|\b\d{1,2}[.:]\d{2}\s*(?:uur|u)\b", re.IGNORECASE)   # 10.00 uur
+
+
+def _holds_bsn(groups: list[str]) -> bool:
+    """Do consecutive groups of a digit run make nine digits that pass the eleven-test
+    ("Sem (15) 111 222 333": the 15 does not hide the BSN after it)?"""
+    for start in range(len(groups)):
+        digits = ""
+        for group in groups[start:]:
+            digits += group
+            if len(digits) > 9:
+                break
+            if len(digits) == 9 and passes_eleven_test(digits):
+                return True
+    return False
+
+
 def _number_problem(text: str) -> str | None:
     """A BSN or phone number in a run of digits and separators (full dates left out first, so
     "01-02-2024 10.00" is not read as one long number)."""
     text = _ISO_DATE.sub(" § ", _NUMERIC_DATE.sub(" § ", text))
+    text = _TIMES.sub(" § ", text)
     for match in _DIGIT_RUN.finditer(text):
         run = match.group(0)
         groups = _groups(run)
-        if passes_eleven_test("".join(groups)) or any(passes_eleven_test(g) for g in groups):
+        if _holds_bsn(groups):
             return f"Deze tekst lijkt een BSN te bevatten. {_ADVICE}"
         # A phone number may follow another number in the same run ("kamer 2 06-1234 5678").
         for start in range(len(groups)):
@@ -167,15 +189,26 @@ def _date(year, month, day) -> date | None:
         return None
 
 
+# After a birth word, any day-month-year in digits: 2-digit years, spaces, no separators.
+_AFTER_BIRTH_WORD = re.compile(r"^\D{0,20}(\d{1,2}[\s\-/.]*\d{1,2}[\s\-/.]*(?:\d{4}|\d{2}))(?!\d)")
+
+
 def _birth_date_problem(text: str, today: date) -> str | None:
+    for word in _BIRTH_WORD.finditer(text):
+        digits = _AFTER_BIRTH_WORD.match(text[word.end():word.end() + 40])
+        if digits and 6 <= sum(ch.isdigit() for ch in digits.group(1)) <= 8:
+            return _BIRTH_MESSAGE
     limit = date(today.year - BIRTH_DATE_YEARS, today.month, min(today.day, 28))
     for start, day in _dates(text):
         if day is None:
             continue
         if day < limit or _BIRTH_WORD.search(text[max(0, start - 40):start]):
-            return (f"Deze tekst lijkt een geboortedatum te bevatten. Noteer hooguit een leeftijd "
-                    f"of levensfase, of bij een oude gebeurtenis alleen het jaar. {_ADVICE}")
+            return _BIRTH_MESSAGE
     return None
+
+
+_BIRTH_MESSAGE = ("Deze tekst lijkt een geboortedatum te bevatten. Noteer hooguit een leeftijd of "
+                  f"levensfase, of bij een oude gebeurtenis alleen het jaar. {_ADVICE}")
 
 
 def find_identifying(text: str | None, today: date | None = None) -> str | None:

@@ -113,6 +113,8 @@ def test_the_totaalbeeld_and_analyseschema_print_whole(browser_page, demo_data, 
     open_gemeente(page, demo_data, "Gemeente Duinwijk")
     page.get_by_role("link", name="Totaalbeeld en heatmap").click()
     page.get_by_role("link", name="Afdrukversie (met alle onderbouwing)").click()
+    page.wait_for_url("**afdruk=1**")   # print the print version, not the page before it
+    page.wait_for_load_state()
     pages = pdf_pages(page, tmp_path, "totaalbeeld")
     text = "".join(pages)
     assert "Totaalbeeld · Gemeente Duinwijk" in text

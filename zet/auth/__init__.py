@@ -8,6 +8,7 @@ Other modules need only these functions:
 """
 from __future__ import annotations
 
+import hmac
 from datetime import timedelta
 
 from flask import g
@@ -50,8 +51,6 @@ def _forget_previous_request() -> None:
 
 def _load_user(session_id: str):
     """The active user whose current session token the cookie carries (see ``User.get_id``)."""
-    import hmac
-
     from zet.db import get_session
     from zet.models import User
     user_id, _, token = (session_id or "").partition(":")

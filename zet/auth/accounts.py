@@ -5,6 +5,7 @@ Functions take a database session and flush; the caller commits once.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import and_, case, func, or_, select, update
@@ -45,7 +46,8 @@ def is_locked(user: User, now: datetime | None = None) -> bool:
 
 
 def authenticate(session: Session, username: str, password: str,
-                 now: datetime | None = None) -> User | None:
+                 now: datetime | None = None, *,
+                 completes: Callable[[User], bool] = lambda user: True) -> User | None:
     """The user when the password is right and the account active and not locked, else None.
 
     Every refusal looks the same to the caller. After MAX_FAILED_LOGINS failures in a row the
@@ -55,6 +57,10 @@ def authenticate(session: Session, username: str, password: str,
     Each attempt first claims one of the allowed tries in a single UPDATE and commits it, and
     only then checks the password: a burst of parallel requests gets MAX_FAILED_LOGINS password
     checks in all, never one per request in flight. ``session`` is committed here.
+
+    ``completes(user)`` says whether the password alone logs the user in; when a second step
+    follows, the count of failed tries is reset only after that step (``login_completed``), so
+    entering the password again does not buy new guesses at the code.
     """
     now = now or utcnow()
     user = find_user(session, username)
@@ -66,7 +72,8 @@ def authenticate(session: Session, username: str, password: str,
         return None
     session.refresh(user)
     if verify_password(user.password_hash, password or "") and user.active:
-        user.failed_logins, user.locked_until = 0, None
+        if completes(user):
+            login_completed(user)
         if not user.session_token:   # an account written outside the models
             user.session_token = new_session_token()
         if needs_rehash(user.password_hash):
@@ -74,6 +81,11 @@ def authenticate(session: Session, username: str, password: str,
         session.flush()
         return user
     return None
+
+
+def login_completed(user: User) -> None:
+    """Every step passed: the count of failed tries starts afresh."""
+    user.failed_logins, user.locked_until = 0, None
 
 
 def claim_attempt(session: Session, user_id: int, now: datetime) -> bool:
@@ -144,6 +156,8 @@ def change_user(session: Session, user: User, role: str, gemeente_ids=(),
         errors["role"] = "U kunt uw eigen rol niet wijzigen; vraag dat een andere beheerder."
     if errors:
         raise ValidationFailed(errors)
+    if role != user.role:
+        end_sessions(session, user)   # a new role starts with a new login (and its second step)
     user.role = role
     user.gemeenten = [] if role == "beheerder" else gemeenten
     session.flush()

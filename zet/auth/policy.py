@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
+from zet.auth import twofactor
 from zet.errors import NotFound
 
 BEHEERDER = frozenset({"beheerder"})
@@ -63,6 +64,8 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 IDLE_MESSAGE = ("U bent automatisch uitgelogd omdat u {minutes} minuten niets heeft gedaan. "
                 "Log opnieuw in om verder te gaan.")
 LOGIN_FIRST = "Log in om verder te gaan."
+SECOND_STEP_NOW = ("Voor uw account is nu tweestapsverificatie verplicht. Log opnieuw in; daarna "
+                   "stelt u de tweede stap in.")
 
 
 def rule_for(endpoint: str) -> Allow | None:
@@ -108,6 +111,13 @@ def enforce() -> object | None:
         logout_user()
         session.clear()
         flash(IDLE_MESSAGE.format(minutes=current_app.config["IDLE_MINUTES"]), "error")
+        return _to_login()
+    if current_user.is_authenticated and twofactor.needs_enrolment(current_user):
+        # Made beheerder, or the setting for every role switched on, while logged in: the
+        # session ends here, and the next login sets up the second step.
+        logout_user()
+        session.clear()
+        flash(SECOND_STEP_NOW, "error")
         return _to_login()
     if endpoint in PUBLIC:
         return None

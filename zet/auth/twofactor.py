@@ -14,7 +14,7 @@ import time
 
 import pyotp
 import segno
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from zet.models import Herstelcode, User
@@ -31,6 +31,13 @@ def required(user: User, for_all: bool) -> bool:
 
 def enabled(user: User) -> bool:
     return bool(user.totp_secret and user.totp_enabled_at)
+
+
+def needs_enrolment(user: User) -> bool:
+    """Must use two-factor login (by role or setting) and has not set it up."""
+    from flask import current_app
+    return required(user, current_app.config.get("TWO_FACTOR_FOR_ALL", False)) \
+        and not enabled(user)
 
 
 def start_enrolment(session: Session, user: User) -> str:
@@ -68,11 +75,15 @@ def check_totp(session: Session, user: User, code: str, now: float | None = None
     if len(code) != 6 or not user.totp_secret:
         return False
     step = _matching_step(user.totp_secret, code, now if now is not None else time.time())
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+    if step is None:
         return False
-    user.totp_last_step = step
-    session.flush()
-    return True
+    # One conditional UPDATE: of two requests with the same code at once, only one gets it.
+    claimed = session.execute(
+        update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None),
+                                                   User.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False)).rowcount
+    session.expire(user, ["totp_last_step"])
+    return claimed == 1
 
 
 def _hash(code: str) -> str:
@@ -80,10 +91,13 @@ def _hash(code: str) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()
 
 
+def _drop_recovery_codes(session: Session, user: User) -> None:
+    session.execute(delete(Herstelcode).where(Herstelcode.gebruiker_id == user.id))
+
+
 def new_recovery_codes(session: Session, user: User) -> list[str]:
     """Ten fresh recovery codes (earlier ones stop working), shown to the user once."""
-    for old in session.scalars(select(Herstelcode).where(Herstelcode.gebruiker_id == user.id)):
-        session.delete(old)
+    _drop_recovery_codes(session, user)
     codes = ["-".join(secrets.token_hex(3).upper() for _ in range(3))
              for _ in range(RECOVERY_CODES)]
     session.add_all(Herstelcode(gebruiker_id=user.id, code_hash=_hash(c)) for c in codes)
@@ -95,14 +109,12 @@ def use_recovery_code(session: Session, user: User, code: str) -> bool:
     """True when ``code`` is one of the user's unused recovery codes (then it is used up)."""
     if not code or len(code) > 40:
         return False
-    found = session.scalar(select(Herstelcode).where(
-        Herstelcode.gebruiker_id == user.id, Herstelcode.code_hash == _hash(code),
-        Herstelcode.used_at.is_(None)))
-    if found is None:
-        return False
-    found.used_at = utcnow()
-    session.flush()
-    return True
+    used = session.execute(
+        update(Herstelcode).where(Herstelcode.gebruiker_id == user.id,
+                                  Herstelcode.code_hash == _hash(code),
+                                  Herstelcode.used_at.is_(None))
+        .values(used_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    return used == 1
 
 
 def confirm_enrolment(session: Session, user: User, code: str) -> list[str] | None:
@@ -123,6 +135,5 @@ def remaining_codes(session: Session, user: User) -> int:
 def reset(session: Session, user: User) -> None:
     """A lost phone: the beheerder switches it off; the user enrols again at the next login."""
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
-    for old in session.scalars(select(Herstelcode).where(Herstelcode.gebruiker_id == user.id)):
-        session.delete(old)
+    _drop_recovery_codes(session, user)
     session.flush()

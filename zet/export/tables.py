@@ -134,8 +134,8 @@ def _generic_rondes(long: pd.DataFrame, rondes: dict | None) -> pd.Series:
 
 def _generic_roles(long: pd.DataFrame) -> pd.Series:
     roles = long.loc[long["perspectief"] == "professional", ["gemeente", "casus", "rol"]]
-    roles = roles.drop_duplicates().assign(key=lambda f: f["rol"].astype(str).str.casefold())
-    roles = roles.sort_values(["gemeente", "casus", "key"], kind="stable")
+    # Numbered in the order the perspectives were stored, not by the (free-text) role names.
+    roles = roles.drop_duplicates()
     number = roles.groupby(["gemeente", "casus"], sort=False).cumcount() + 1
     names = {(g, c, r): f"professional {n}" for g, c, r, n in
              zip(roles["gemeente"], roles["casus"], roles["rol"], number)}

@@ -2,8 +2,8 @@
 
 Reading and checking an upload costs CPU; one user sending several at once could slow the
 service for everyone. A lock file per user (``<instance>/import-bezig/<id>.lock``, flock:
-released by the operating system when a worker dies) lets a second upload of the same user be refused at once
-instead of queued.
+released by the operating system when a worker dies) lets a second upload of the same user be
+refused at once instead of queued.
 """
 from __future__ import annotations
 

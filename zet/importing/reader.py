@@ -160,7 +160,7 @@ def _too_wide(name: str, what: str) -> ImportFileError:
 
 def _check_lines(name: str, text: str) -> None:
     """No line longer than MAX_LINE_CHARS (one quick pass, before sniffing or parsing)."""
-    if len(text) > MAX_LINE_CHARS and max(map(len, text.split("\n"))) > MAX_LINE_CHARS:
+    if len(text) > MAX_LINE_CHARS and max(map(len, text.splitlines())) > MAX_LINE_CHARS:
         raise _too_wide(name, f"heeft een regel van meer dan {MAX_LINE_CHARS:,} tekens"
                         .replace(",", "."))
 
@@ -168,9 +168,10 @@ def _check_lines(name: str, text: str) -> None:
 def _check_columns(name: str, text: str, delimiter: str) -> None:
     """At most MAX_COLUMNS columns on any line and MAX_CELLS cells in all (counted as
     separators, so a quoted separator counts too: an upper bound, never an underestimate)."""
-    if text.count(delimiter) + text.count("\n") + 1 > MAX_CELLS:
+    lines = text.splitlines()   # "\n", "\r\n" and the old Mac "\r" alike
+    if text.count(delimiter) + len(lines) > MAX_CELLS:
         raise _too_wide(name, f"heeft meer dan {MAX_CELLS:,} cellen".replace(",", "."))
-    for line in text.split("\n"):
+    for line in lines:
         if len(line) > MAX_COLUMNS and line.count(delimiter) >= MAX_COLUMNS:
             raise _too_wide(name, f"heeft een regel met meer dan {MAX_COLUMNS} kolommen")
 

@@ -11,7 +11,7 @@ from forms.base import ZetForm
 from zet import audit
 from zet.auth import twofactor
 from zet.auth.accounts import (LOCK_MINUTES, MAX_FAILED_LOGINS, authenticate, claim_attempt,
-                               end_sessions, find_user)
+                               end_sessions, find_user, login_completed)
 from zet.auth.policy import home_endpoint, safe_next
 from zet.db import get_session, transaction
 from zet.models import User
@@ -36,7 +36,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         with transaction() as db:
-            user = authenticate(db, form.username.data, form.password.data)
+            user = authenticate(db, form.username.data, form.password.data,
+                                completes=lambda u: not _second_factor_needed(u))
             if user is None:
                 known = find_user(db, form.username.data)
                 audit.add_event(db, known, "inloggen mislukt", "gebruiker",
@@ -55,8 +56,7 @@ def login():
 
 
 def _second_factor_needed(user) -> bool:
-    return twofactor.enabled(user) or twofactor.required(
-        user, current_app.config.get("TWO_FACTOR_FOR_ALL", False))
+    return twofactor.enabled(user) or twofactor.needs_enrolment(user)
 
 
 def _await_second_factor(user):
@@ -104,7 +104,7 @@ def _check_code(user, code: str, enrolling: bool):
             if not ok and twofactor.use_recovery_code(db, user, code):
                 ok, codes = True, twofactor.remaining_codes(db, user)
         if ok:
-            user.failed_logins, user.locked_until = 0, None
+            login_completed(user)
             audit.add_event(db, user, "ingelogd", "gebruiker", user.id,
                             "tweestapsverificatie ingesteld" if enrolling else "")
         else:

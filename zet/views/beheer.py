@@ -105,7 +105,7 @@ def set_user_active(user_id):
 @bp.post("/gebruikers/<int:user_id>/sessies-beeindigen")
 def end_user_sessions(user_id):
     """Log a user out everywhere (a lost laptop, a shared computer): every cookie stops working."""
-    return _end_sessions_of(user_id, lambda session, user: None, "sessies beëindigd", "",
+    return _end_sessions_of(user_id, None, "sessies beëindigd", "",
                             "Alle sessies van '{}' zijn beëindigd: die gebruiker moet opnieuw "
                             "inloggen.")
 
@@ -113,7 +113,7 @@ def end_user_sessions(user_id):
 @bp.post("/gebruikers/<int:user_id>/tweestaps-opnieuw")
 def reset_two_factor(user_id):
     """A lost phone: the user sets up the second step again at the next login."""
-    return _end_sessions_of(user_id, twofactor.reset, "gewijzigd", "tweestapsverificatie opnieuw",
+    return _end_sessions_of(user_id, twofactor.reset, "tweestaps gewist", "",
                             "De tweestapsverificatie van '{}' is gewist: bij de volgende keer "
                             "inloggen stelt die gebruiker hem opnieuw in.")
 
@@ -123,7 +123,8 @@ def _end_sessions_of(user_id, change, action: str, detail: str, done: str):
     user = _get_user(user_id)
     if ZetForm().validate_on_submit():
         with transaction() as session:
-            change(session, user)
+            if change is not None:
+                change(session, user)
             end_sessions(session, user)
             audit.record(action, "gebruiker", user.id, detail)
         if user.id == current_user.id:

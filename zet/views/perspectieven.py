@@ -117,9 +117,11 @@ def _expected_version(raw: str | None, perspectief):
 def _no_version(form, casus, soort, perspectief, instrument, autosave):
     if autosave:
         return jsonify(ok=False, error=NO_VERSION), 400
-    form.form_errors.append(NO_VERSION)
+    # As for a conflict: the stored version beside the typing, so saving again is a choice made
+    # with both in view, never a blind overwrite.
     form.version.data = str(perspectief.version)
-    return _render(form, casus, soort, perspectief, instrument, status=400)
+    return _render(form, casus, soort, perspectief, instrument, status=400, conflict=perspectief,
+                   conflict_message=NO_VERSION)
 
 
 def _stored_now(casus, soort, perspectief, form):
