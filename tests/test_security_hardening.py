@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, event, inspect, select, text, update
+from sqlalchemy import create_engine, event, select, text, update
 
 from tests.helpers import (TEST_PASSWORD, csrf_token, login, make_casus, make_gemeente,
                            make_onderzoek, make_user, post_form)
