@@ -119,7 +119,8 @@ def test_restore_refuses_a_database_that_is_not_empty(new_database, tmp_path):
     url = new_database()
     engine = make_engine(url)
     with engine.begin() as connection:
-        connection.execute(insert(Gemeente.__table__).values(naam="Al gevuld", naam_key="al gevuld"))
+        connection.execute(insert(Gemeente.__table__).values(naam="Al gevuld",
+                                                             naam_key="al gevuld"))
     out = tmp_path / "b.zip"
     write_backup(engine, out)
     from zet.errors import DomainError

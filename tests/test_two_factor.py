@@ -203,3 +203,12 @@ def test_one_code_sent_twice_at_once_logs_in_once(app, session):
     first.close()
     second.close()
     assert sorted(results) == [False, True]
+
+
+def test_a_code_in_other_digits_is_refused_in_dutch(app, session):
+    make_user(session, "beheerder", username="bea")
+    client = app.test_client()
+    password_step(client)
+    response = post_form(client, "/login/code", {"code": "١٢٣٤٥٦"})
+    assert response.status_code == 200 and "Deze code klopt niet" in response.get_data(
+        as_text=True)

@@ -124,8 +124,9 @@ def second_factor():
         if ok:
             target = _start_session(user)
             if left is not None:
-                flash(f"U bent ingelogd met een herstelcode; er zijn er nog {left} over. Vraag "
-                      "de beheerder om nieuwe als ze opraken.", "success")
+                flash(f"U bent ingelogd met een herstelcode; er zijn er nog {left} over. Raken "
+                      "ze op, vraag de beheerder dan de tweestapsverificatie opnieuw in te "
+                      "stellen: dan krijgt u nieuwe.", "success")
             return redirect(target)
         form.code.errors = [CODE_REFUSED]
     return render_template("auth/code.html", form=form)
