@@ -26,7 +26,7 @@ from .completeness import (
     only_complete,
 )
 from .anonymise import (anonymise_gemeenten, drop_small_groups, gemeente_labels,
-                        in_label_order, letter_code, suppress_small)
+                        in_label_order, label_key, letter_code, suppress_small)
 from .frames import (
     DOELGROEPEN,
     LONG_COLUMNS,
@@ -59,7 +59,7 @@ __all__ = [
     "PERSPECTIEF_STATUS", "PERSPECTIEVEN", "SCHEMA_COLUMNS", "SCORE_COLUMNS",
     "analyse", "analyseschema", "anonymise_gemeenten", "doelgroep_element_scores", "dossier_onbekend",
     "element_categorical", "element_labels", "element_matrix", "element_order", "element_scores",
-    "format_score", "gemeente_element_scores", "gemeente_labels", "drop_small_groups", "in_label_order", "heatmap_png", "knelpunten_succesfactoren",
+    "format_score", "gemeente_element_scores", "gemeente_labels", "drop_small_groups", "in_label_order", "label_key", "heatmap_png", "knelpunten_succesfactoren",
     "letter_code", "numeric_score", "oordeel", "onderzoek_element_scores", "perspectief_scores",
     "suppress_small", "validate_long", "with_score",
 ]

@@ -138,5 +138,10 @@ def in_label_order(frame: pd.DataFrame, column: str = "gemeente") -> pd.DataFram
     """``frame`` (gemeenten already replaced by their labels) with its rows in label order,
     Gemeente A, B, ..., Z, AA (stable within a label). Frames come sorted by real name; kept in
     that order, the labels would give the names' order away."""
-    keys = [(len(v), v) for v in frame[column].astype(str)]
+    keys = [label_key(v) for v in frame[column].astype(str)]
     return frame.iloc[sorted(range(len(keys)), key=keys.__getitem__)]
+
+
+def label_key(label: str) -> tuple[int, str]:
+    """Sort key of an anonymous label: 'Gemeente B' before 'Gemeente AA'."""
+    return len(label), label

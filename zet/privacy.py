@@ -121,39 +121,31 @@ _TIMES = re.compile(r"\b\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}\b"   # 08.3
                     r"|\b\d{1,2}[.:]\d{2}\s*(?:uur|u)\b", re.IGNORECASE)   # 10.00 uur
 
 
-def _holds_bsn(groups: list[str]) -> bool:
-    """Do consecutive groups of a digit run make nine digits that pass the eleven-test
-    ("Sem (15) 111 222 333": the 15 does not hide the BSN after it)?"""
+def _spans(groups: list[str], longest: int):
+    """(start, digits) for every run of consecutive groups of at most ``longest`` digits: a
+    BSN or phone number may follow another number in the same run ("Sem (15) 111 222 333",
+    "kamer 2 06-1234 5678")."""
     for start in range(len(groups)):
         digits = ""
         for group in groups[start:]:
             digits += group
-            if len(digits) > 9:
+            if len(digits) > longest:
                 break
-            if len(digits) == 9 and passes_eleven_test(digits):
-                return True
-    return False
+            yield start, digits
 
 
 def _number_problem(text: str) -> str | None:
-    """A BSN or phone number in a run of digits and separators (full dates left out first, so
-    "01-02-2024 10.00" is not read as one long number)."""
-    text = _ISO_DATE.sub(" § ", _NUMERIC_DATE.sub(" § ", text))
-    text = _TIMES.sub(" § ", text)
+    """A BSN or phone number in a run of digits and separators (full dates and times left out
+    first, so "01-02-2024 10.00" is not read as one long number)."""
+    text = _TIMES.sub(" § ", _ISO_DATE.sub(" § ", _NUMERIC_DATE.sub(" § ", text)))
     for match in _DIGIT_RUN.finditer(text):
         run = match.group(0)
-        groups = _groups(run)
-        if _holds_bsn(groups):
+        spans = list(_spans(_groups(run), 13))
+        if any(len(digits) == 9 and passes_eleven_test(digits) for _, digits in spans):
             return f"Deze tekst lijkt een BSN te bevatten. {_ADVICE}"
-        # A phone number may follow another number in the same run ("kamer 2 06-1234 5678").
-        for start in range(len(groups)):
-            digits = ""
-            for group in groups[start:]:
-                digits += group
-                if len(digits) > 13:
-                    break
-                if _is_phone(digits, plus=start == 0 and run.startswith("+")):
-                    return f"Deze tekst lijkt een telefoonnummer te bevatten. {_ADVICE}"
+        if any(_is_phone(digits, plus=start == 0 and run.startswith("+"))
+               for start, digits in spans):
+            return f"Deze tekst lijkt een telefoonnummer te bevatten. {_ADVICE}"
     return None
 
 

@@ -59,7 +59,7 @@ def _rank(values: pd.Series, order: list) -> np.ndarray:
 def label_order(labels: dict[str, str]) -> list[str]:
     """The anonymous labels in label order ('Gemeente A', ..., 'Gemeente Z', 'Gemeente AA'),
     never in the order of the names behind them (that would undo the random labels)."""
-    return sorted(set(labels.values()), key=lambda label: (len(label), label))
+    return sorted(set(labels.values()), key=analysis.label_key)
 
 
 class NameScrubber:
