@@ -1,7 +1,9 @@
 """Fixtures: an app on a fresh database per test, on SQLite and on PostgreSQL.
 
 PostgreSQL runs when ZET_TEST_POSTGRES_URL names a server (.ci/run starts one); with
-ZET_REQUIRE_POSTGRES=1 a missing server is an error instead of a skip.
+ZET_REQUIRE_POSTGRES=1 a missing server is an error instead of a skip. There the schema belongs
+to the server's role (``database_url``) and the app connects as a role of its own that only has
+the rights `zet init` grants (zet.db_roles), so every PostgreSQL test also proves those suffice.
 """
 from __future__ import annotations
 
@@ -13,12 +15,14 @@ from sqlalchemy import create_engine, make_url, text
 
 from zet import create_app
 from zet.db import Base, get_session, make_engine
+from zet.db_roles import grant_app_role
 
 BACKENDS = ["sqlite", "postgresql"]
 _pg_schema_ready = False
 
 
 _pg_database_url: str | None = None
+_pg_app_url: str | None = None
 
 
 def _postgres_url() -> str:
@@ -29,23 +33,35 @@ def _postgres_url() -> str:
         if os.environ.get("ZET_REQUIRE_POSTGRES") == "1":
             pytest.fail("ZET_REQUIRE_POSTGRES=1 maar ZET_TEST_POSTGRES_URL is niet gezet.")
         pytest.skip("Geen PostgreSQL-server (ZET_TEST_POSTGRES_URL niet gezet).")
+    global _pg_app_url
     if _pg_database_url is None:
         name = f"zet_test_{os.getpid()}"
         server = make_url(url)
         admin = create_engine(server, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+            connection.execute(text(f"DROP ROLE IF EXISTS {name}_app"))
+            connection.execute(text(f"CREATE ROLE {name}_app LOGIN PASSWORD 'app'"))
             connection.execute(text(f"CREATE DATABASE {name}"))
         admin.dispose()
         atexit.register(_drop_database, server, name)
-        _pg_database_url = server.set(database=name).render_as_string(hide_password=False)
+        database = server.set(database=name)
+        _pg_database_url = database.render_as_string(hide_password=False)
+        _pg_app_url = database.set(username=f"{name}_app", password="app").render_as_string(
+            hide_password=False)
     return _pg_database_url
+
+
+def app_database_url(database_url: str) -> str:
+    """The URL the app connects with: on PostgreSQL the test run's role without ownership."""
+    return _pg_app_url if database_url == _pg_database_url else database_url
 
 
 def _drop_database(server, name: str) -> None:
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"DROP ROLE IF EXISTS {name}_app"))
     admin.dispose()
 
 
@@ -58,6 +74,7 @@ def _fresh_postgres(url: str) -> None:
         if not _pg_schema_ready:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
             Base.metadata.create_all(connection)
+            grant_app_role(connection, make_url(_pg_app_url).username)
             _pg_schema_ready = True
         else:
             names = ", ".join(t.name for t in Base.metadata.sorted_tables)
@@ -81,7 +98,7 @@ def database_url(request, tmp_path):
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url,
+    app = create_app({"TESTING": True, "DATABASE_URL": app_database_url(database_url),
                       "INSTANCE_PATH": str(tmp_path / "instance"),
                       "SECRET_KEY": "test-secret", "AUTOSAVE_SECONDS": 30,
                       "CACHE_DIR": str(tmp_path / "cache"),

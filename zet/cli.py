@@ -27,15 +27,32 @@ def main():
     """ZET: Zorg en ondersteuning Evaluatie Tool."""
 
 
+def _upgrade() -> None:
+    """Migrate, as the role of ZET_OWNER_DATABASE_URL when it is set, and say which role of the
+    application got its rights."""
+    from flask import current_app
+
+    from zet import migrate
+    from zet.db import get_engine
+    from zet.errors import DomainError
+    try:
+        role = migrate.upgrade_database(current_app.config["DATABASE_URL"],
+                                        current_app.config["OWNER_DATABASE_URL"], get_engine())
+    except DomainError as error:
+        raise Fout(error.message) from None
+    if role:
+        click.echo(f"Rechten gegeven aan rol {role}: rijen lezen en schrijven; het auditlog "
+                   "alleen lezen en aanvullen.")
+
+
 @main.command("init")
 def init_command():
     """Maak de database aan of werk het schema bij naar de nieuwste versie."""
     from flask import current_app
 
-    from zet import migrate
     from zet.config import ensure_secret_key
     from zet.db import get_engine
-    migrate.upgrade(get_engine())
+    _upgrade()
     ensure_secret_key(current_app.instance_path)
     click.echo(f"Database klaar: {get_engine().url.render_as_string(hide_password=True)}")
 
@@ -43,11 +60,10 @@ def init_command():
 @main.command("demo")
 def demo_command():
     """Laad de fictieve demo (2 gemeenten, 3 casussen elk). Twee keer draaien verandert niets."""
-    from zet import migrate
-    from zet.db import get_engine, transaction
+    from zet.db import transaction
     from zet.demo import load_demo
     from zet.instrument.current import active_instrument
-    migrate.upgrade(get_engine())
+    _upgrade()
     from zet.demo import DEMO_FILE
     from zet.demo.users import demo_gemeenten, load_demo_users
     with transaction() as session:
@@ -69,11 +85,21 @@ def serve_command(host, port, workers, threads):
     """Start de productieserver (gunicorn)."""
     from flask import current_app
 
+    from sqlalchemy.exc import OperationalError
+
     from zet.config import DEFAULT_SECRET
+    from zet.db import get_engine
+    from zet.db_roles import owner_warning
     from zet.server import run
     if current_app.config["SECRET_KEY"] in ("", DEFAULT_SECRET):
         raise Fout("Geen geheime sleutel: zet ZET_SECRET_KEY of draai eerst "
                                    "'zet init' (die maakt instance/secret_key aan).")
+    try:
+        warning = owner_warning(get_engine())
+    except OperationalError:  # the database is not up yet: the pages will say so
+        warning = None
+    if warning:
+        click.echo(warning, err=True)
     sys.exit(run(host=host, port=port, workers=workers, threads=threads))
 
 
@@ -324,14 +350,22 @@ def restore_command(bestand):
     """Zet een back-up terug in een lege database (na 'zet init')."""
     from pathlib import Path
 
+    from flask import current_app
+
     from zet.audit import add_event
     from zet.backup import restore_backup
-    from zet.db import get_engine, transaction
+    from zet.db import get_engine, make_engine, transaction
     from zet.errors import DomainError
+    owner_url = current_app.config["OWNER_DATABASE_URL"]
+    # As the tables' owner when there is one: setting the id sequences needs more than row rights.
+    engine = make_engine(owner_url) if owner_url else get_engine()
     try:
-        counts = restore_backup(get_engine(), Path(bestand))
+        counts = restore_backup(engine, Path(bestand))
     except DomainError as error:
         raise Fout(error.message) from None
+    finally:
+        if owner_url:
+            engine.dispose()
     with transaction() as session:
         add_event(session, None, "geïmporteerd", "import", None,
                   f"back-up teruggezet: {sum(counts.values())} rijen")

@@ -24,11 +24,22 @@ def database_url(instance: Path) -> str:
     """ZET_DATABASE_URL, or an embedded SQLite file in the instance folder."""
     url = os.environ.get("ZET_DATABASE_URL")
     if url:
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
-        return url
+        return _with_driver(url)
     instance.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{instance / 'zet.sqlite3'}"
+
+
+def owner_database_url() -> str | None:
+    """ZET_OWNER_DATABASE_URL: the role that owns the tables, for migrations (zet.db_roles)."""
+    url = os.environ.get("ZET_OWNER_DATABASE_URL")
+    return _with_driver(url) if url else None
+
+
+def _with_driver(url: str) -> str:
+    """A plain postgresql:// URL gets the psycopg 3 driver SQLAlchemy would not pick itself."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
 
 
 def secret_key(instance: Path) -> str:
@@ -62,6 +73,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "INSTANCE_PATH": str(instance),
         "SECRET_KEY": overrides.get("SECRET_KEY") or secret_key(instance),
         "DATABASE_URL": overrides.get("DATABASE_URL") or database_url(instance),
+        "OWNER_DATABASE_URL": owner_database_url(),
         "CACHE_DIR": str(instance / "cache"),   # analysis results shared by workers
         "IMPORT_DIR": str(instance / "imports"),   # uploads waiting for confirmation
         "INSTRUMENT_DIR": os.environ.get("ZET_INSTRUMENT_DIR"),

@@ -7,6 +7,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
+from zet import db_roles
+from zet.db import make_engine
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -16,6 +19,25 @@ def alembic_config(engine: Engine) -> Config:
     config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False)
                            .replace("%", "%%"))
     return config
+
+
+def upgrade_database(app_url: str, owner_url: str | None, engine: Engine) -> str | None:
+    """`zet init`: migrate as the tables' owner (``owner_url``, else the app's own ``engine``)
+    and grant the application's role its rights; returns that role, or None in a one-role setup.
+    """
+    if not owner_url:
+        upgrade(engine)
+        return None
+    role = db_roles.app_role(owner_url, app_url)
+    owner = make_engine(owner_url)
+    try:
+        upgrade(owner)
+        if role:
+            with owner.begin() as connection:
+                db_roles.grant_app_role(connection, role)
+    finally:
+        owner.dispose()
+    return role
 
 
 def upgrade(engine: Engine) -> None:
