@@ -503,17 +503,27 @@ class Client:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8", "replace"), error.headers
 
-    def login_if_needed(self, username: str, password: str) -> bool:
-        """Log in through the login form (with its CSRF token) when the app has one."""
-        status, body, _ = self.request("/login")
+    def form_token(self, path: str) -> tuple[int, str, str]:
+        status, body, _ = self.request(path)
+        tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', body)
+        return status, body, re.search(r'value="([^"]*)"', tag.group(0)).group(1) if tag else ""
+
+    def login_if_needed(self, username: str, password: str, secret: str | None = None) -> bool:
+        """Log in through the login form (with its CSRF token) when the app has one, and
+        through the second step with a TOTP code of ``secret`` when the app asks for one."""
+        status, body, token = self.form_token("/login")
         if status != 200 or 'type="password"' not in body:
             return False
-        tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', body)
-        token = re.search(r'value="([^"]*)"', tag.group(0)).group(1) if tag else ""
         status, body, headers = self.request("/login", {"csrf_token": token,
                                                         "username": username,
                                                         "password": password})
         location = headers.get("Location", "") if headers else ""
+        if status in (301, 302, 303) and "/login/code" in location and secret:
+            import pyotp
+            _, _, token = self.form_token("/login/code")
+            status, body, headers = self.request("/login/code", {
+                "csrf_token": token, "code": pyotp.TOTP(secret).now()})
+            location = headers.get("Location", "") if headers else ""
         if status not in (301, 302, 303) or "/login" in location:
             raise SystemExit(f"login as {username!r} failed (status {status})")
         return True
@@ -564,19 +574,33 @@ def process_tree_memory(pid: int) -> dict:
                                                                 for w in workers), 1)}
 
 
-def ensure_user(app, username: str, password: str) -> str:
-    """The benchmark's beheerder account in the benchmark database (when ZET has accounts)."""
+def ensure_users(app, username: str, password: str, count: int) -> tuple[str, list]:
+    """The benchmark's beheerder accounts in the benchmark database (when ZET has accounts),
+    one per client (``username-1``, ...), each with a second factor of a secret only this run
+    knows: a beheerder must log in with a TOTP code, and a code works once per account.
+    Returns what happened and (username, secret or None) per client."""
     try:
         from zet.auth.accounts import create_user, find_user
     except ImportError:
-        return "no accounts in this version"
+        return "no accounts in this version", [(username, None)] * count
     from zet.db import transaction
+    names = [f"{username}-{i}" for i in range(1, count + 1)]
+    accounts, created = [], 0
     with app.app_context():
         with transaction() as session:
-            if find_user(session, username) is None:
-                create_user(session, username, password, "beheerder", [])
-                return "created"
-    return "existed"
+            for name in names:
+                user = find_user(session, name)
+                if user is None:
+                    user = create_user(session, name, password, "beheerder", [])
+                    created += 1
+                secret = None
+                if hasattr(user, "totp_secret"):
+                    import pyotp
+                    from zet.models.mixins import utcnow
+                    secret = user.totp_secret = pyotp.random_base32()
+                    user.totp_enabled_at, user.totp_last_step = utcnow(), None
+                accounts.append((name, secret))
+    return f"{created} created, {count - created} existed", accounts
 
 
 def page_urls(app, rng: random.Random, per_kind: int) -> list[tuple[str, str]]:
@@ -604,7 +628,7 @@ def latency(args) -> dict:
     username = os.environ.get("ZET_BENCH_USER", "beheerder")
     password = os.environ.get("ZET_BENCH_PASSWORD", "demo-beheerder-2026")
     app = make_app(args.db)
-    account = ensure_user(app, username, password)
+    account, accounts = ensure_users(app, username, password, args.clients)
     rng = random.Random(args.seed)
     urls = page_urls(app, rng, args.requests)
 
@@ -636,7 +660,8 @@ def latency(args) -> dict:
                 time.sleep(0.25)
 
         clients = [Client(base) for _ in range(args.clients)]
-        logged_in = [c.login_if_needed(username, password) for c in clients][0]
+        logged_in = [c.login_if_needed(name, password, secret)
+                     for c, (name, secret) in zip(clients, accounts)][0]
 
         # Warm-up: every route once. The comparisons compute the national analysis, cached
         # per worker process: requested one at a time (concurrent cold requests would each

@@ -2,9 +2,11 @@
 
 In a view or a use case, call ``record(...)`` after the access check. Inside ``with
 transaction()`` the event is committed with the change (and disappears with it on a rollback).
-Anywhere else, including GET views, it is committed when the request ends with a status below
-400 (``commit_pending``). Outside a request (a ``zet`` command) the event carries the command
-line as its user and is committed by the command's transaction.
+Anywhere else in a request, including GET views, it is kept aside and written after the view
+(its reads and its template) in one short transaction of its own, when the response's status is
+below 400 (``write_deferred``): a page never holds the database's write lock while it computes,
+so no other request waits for it. Outside a request (a ``zet`` command) the event carries the
+command line as its user and is committed by the command's transaction.
 """
 from __future__ import annotations
 
@@ -12,10 +14,10 @@ from datetime import timedelta
 
 from flask import g, has_request_context
 from flask_login import current_user
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zet.db import get_session
+from zet.db import IN_TRANSACTION, get_session, new_session
 from zet.models import AuditEvent
 from zet.models.mixins import utcnow
 
@@ -33,19 +35,24 @@ def add_event(session: Session, user, action: str, object_type: str,
               object_id: int | None = None, detail: str = "",
               username: str | None = None) -> AuditEvent:
     """Add one event for ``user`` to ``session``; no user and no username: the command line."""
-    if username is None:
-        username = user.username if user else SYSTEM
-    event = AuditEvent(at=utcnow(), user_id=getattr(user, "id", None), username=username,
-                       role=getattr(user, "role", "") or "", action=action,
-                       object_type=object_type, object_id=object_id,
-                       detail=(detail or "")[:MAX_DETAIL])
+    event = _event(user, action, object_type, object_id, detail, username)
     session.add(event)
     return event
 
 
+def _event(user, action, object_type, object_id, detail, username=None) -> AuditEvent:
+    if username is None:
+        username = user.username if user else SYSTEM
+    return AuditEvent(at=utcnow(), user_id=getattr(user, "id", None), username=username,
+                      role=getattr(user, "role", "") or "", action=action,
+                      object_type=object_type, object_id=object_id,
+                      detail=(detail or "")[:MAX_DETAIL])
+
+
 def record(action: str, object_type: str, object_id: int | None = None, detail: str = "",
            *, once_per_minutes: int | None = None) -> AuditEvent | None:
-    """Log ``action`` on an object for the current user, in the current request's session.
+    """Log ``action`` on an object for the current user: with the current transaction, or
+    after the view (see the module docstring).
 
     ``once_per_minutes`` skips the event when this user logged the same action on the same
     object that recently (used for autosave, which would otherwise log every 30 seconds).
@@ -55,7 +62,9 @@ def record(action: str, object_type: str, object_id: int | None = None, detail: 
     if once_per_minutes and _recently_logged(session, user, action, object_type, object_id,
                                              once_per_minutes):
         return None
-    event = add_event(session, user, action, object_type, object_id, detail)
+    if not has_request_context() or session.info.get(IN_TRANSACTION):
+        return add_event(session, user, action, object_type, object_id, detail)
+    event = _event(user, action, object_type, object_id, detail)
     g.setdefault("zet_audit_events", []).append(event)
     return event
 
@@ -68,20 +77,15 @@ def _recently_logged(session, user, action, object_type, object_id, minutes) -> 
         AuditEvent.at >= since).limit(1)) is not None
 
 
-def commit_pending(response):
-    """after_request: commit events a view recorded outside a transaction (e.g. a GET view).
-
-    Only when the request succeeded and nothing but audit events is waiting in the session: a
-    view's own unfinished changes are never committed by accident.
-    """
+def write_deferred(response):
+    """after_request: write the events a view recorded outside a transaction, in a session of
+    their own, so a view's unfinished changes in the request's session are never committed."""
     events = g.pop("zet_audit_events", None)
-    if not events or response.status_code >= 400 or "db_session" not in g:
-        return response
-    session = g.db_session
-    waiting = [e for e in events if inspect(e).pending
-               or (inspect(e).persistent and session.in_transaction())]
-    others = [o for o in list(session.new) + list(session.dirty) + list(session.deleted)
-              if not isinstance(o, AuditEvent)]
-    if waiting and not others:
-        session.commit()
+    if events and response.status_code < 400:
+        if "db_session" in g:
+            # End the request's transaction first, as its teardown would: changes a view left
+            # unfinished are dropped, and a write lock they took cannot block the events.
+            g.db_session.rollback()
+        with new_session() as session, session.begin():
+            session.add_all(events)
     return response

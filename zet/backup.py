@@ -22,6 +22,7 @@ from sqlalchemy import Date, DateTime, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 
 import zet.models  # noqa: F401  (every table on Base.metadata)
+from zet import data_version
 from zet.db import Base
 from zet.errors import DomainError
 
@@ -30,7 +31,9 @@ BATCH = 2000
 
 
 def _tables():
-    return Base.metadata.sorted_tables   # parents before children
+    """Parents before children; not the data version, which each database keeps its own of
+    (and which the restore's own writes change)."""
+    return [t for t in Base.metadata.sorted_tables if t.name != data_version.TABLE]
 
 
 def _snapshot(connection: Connection) -> None:

@@ -12,12 +12,20 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from zet import data_version
+
 
 class Base(DeclarativeBase):
     pass
 
 
 def make_engine(url: str) -> Engine:
+    engine = _engine(url)
+    data_version.install(engine)
+    return engine
+
+
+def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
 
@@ -58,13 +66,25 @@ def _close_session(_exc) -> None:
         session.close()
 
 
+IN_TRANSACTION = "zet_in_transaction"   # Session.info: inside ``transaction()`` (audit.record)
+
+
 @contextmanager
 def transaction():
     """Commit once at the end, roll back everything on any error."""
     session = get_session()
+    outer = session.info.get(IN_TRANSACTION, False)
+    session.info[IN_TRANSACTION] = True
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    finally:
+        session.info[IN_TRANSACTION] = outer
+
+
+def new_session() -> Session:
+    """A session of its own, beside the request's, for a short write of its own."""
+    return current_app.extensions["zet_sessionmaker"]()

@@ -78,7 +78,7 @@ def _init_accounts(app) -> None:
     from zet.views import auth as auth_views
     from zet.views import beheer
     auth.init_app(app)
-    app.after_request(audit.commit_pending)
+    app.after_request(audit.write_deferred)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(beheer.bp)
 

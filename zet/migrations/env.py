@@ -3,6 +3,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 import zet.models  # noqa: F401  (registers every table)
+from zet import data_version
 from zet.db import Base
 
 config = context.config
@@ -24,7 +25,7 @@ def _run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
                       render_as_batch=connection.dialect.name == "sqlite",
                       compare_type=True)
-    with context.begin_transaction():
+    with context.begin_transaction(), data_version.migrating(connection):
         context.run_migrations()
 
 

@@ -7,6 +7,7 @@ from zet.models.user import ROLES, Herstelcode, User
 from zet.models.audit import AuditEvent
 from zet.models.verbeteractie import Verbeteractie, Voortgang
 from zet.models.eindanalyse import Eindanalyse, EindanalyseElement
+from zet.models.data_versie import DataVersie
 
 __all__ = ["Base", "Gemeente", "Onderzoek", "Casus", "Perspectief", "Score", "Citaat", "ROLES", "User",
-           "AuditEvent", "Verbeteractie", "Voortgang", "Eindanalyse", "EindanalyseElement"]
+           "AuditEvent", "Verbeteractie", "Voortgang", "Eindanalyse", "EindanalyseElement", "DataVersie"]

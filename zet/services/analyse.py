@@ -1,7 +1,7 @@
 """Feeding stored data to the pure analysis package, with a cache for the big comparisons.
 
-The cache key includes a cheap fingerprint of the data (row counts and latest change per table),
-so any save, import or deletion, by any process, makes the next page compute afresh.
+The cache key includes the data version (one row, changed in the same transaction as every
+write), so any save, import or deletion, by any process, makes the next page compute afresh.
 """
 from __future__ import annotations
 
@@ -15,14 +15,15 @@ from pathlib import Path
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import analysis
 from analysis import AnalysisResult, AnalysisSettings
+from zet import data_version
 from zet.access import Scope
 from zet.instrument import Instrument
-from zet.models import Casus, Gemeente, Onderzoek, Perspectief
+from zet.models import Casus, Onderzoek
 from zet.services.dataset import anonymous_labels, citaten_frame, of_casussen, scores_frame
 
 SETTINGS = AnalysisSettings()  # the documented defaults; change them here only
@@ -36,15 +37,10 @@ def elements_frame(instrument: Instrument) -> pd.DataFrame:
     return pd.DataFrame({"code": instrument.codes, "name": [e.name for e in instrument.elements]})
 
 
-def data_fingerprint(session: Session) -> tuple:
-    """Changes whenever any gemeente, onderzoek, casus or perspective is added, changed or
-    removed (score changes always touch their perspective); names the database too."""
-    parts = []
-    for model in (Gemeente, Onderzoek, Casus, Perspectief):
-        parts.append(select(func.count(model.id)).scalar_subquery())
-        parts.append(select(func.max(model.updated_at)).scalar_subquery())
+def data_state(session: Session) -> tuple:
+    """Which database, at which data version (zet.data_version): part of every cache key."""
     database = session.get_bind().url.render_as_string(hide_password=True)
-    return (database,) + tuple(str(v) for v in session.execute(select(*parts)).one())
+    return database, data_version.current(session.connection())
 
 
 @dataclass(frozen=True)
@@ -125,7 +121,7 @@ def long_frame(session: Session, scope: Scope, filters: Filters,
 def run_analysis(session: Session, scope: Scope, instrument: Instrument, filters: Filters,
                  toelichting: bool = True) -> tuple[pd.DataFrame, AnalysisResult]:
     """The long frame and every analysis table for these filters, cached until data change."""
-    key = ("analyse", data_fingerprint(session), _scope_key(scope), filters, instrument.version,
+    key = ("analyse", data_state(session), _scope_key(scope), filters, instrument.version,
            toelichting)
 
     def compute():
@@ -137,7 +133,7 @@ def run_analysis(session: Session, scope: Scope, instrument: Instrument, filters
 
 def cached_png(session: Session, key: tuple, draw) -> bytes:
     """A heatmap PNG, drawn once per data state."""
-    return _cached(("png", data_fingerprint(session)) + key, draw)
+    return _cached(("png", data_state(session)) + key, draw)
 
 
 def casus_schema(session: Session, scope: Scope, instrument: Instrument, casus: Casus):
@@ -208,7 +204,7 @@ def comparison_table(session: Session, scope: Scope, instrument: Instrument, fil
                      ) -> tuple[pd.DataFrame, ComparisonTable]:
     """Gemeente element scores for the comparison (anonymised and suppressed on request) and the
     table the page shows, cached until the data change."""
-    key = ("vergelijking", data_fingerprint(session), _scope_key(scope), filters,
+    key = ("vergelijking", data_state(session), _scope_key(scope), filters,
            instrument.version, anonymous)
 
     def compute():
