@@ -13,6 +13,7 @@ import os
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from tests.helpers import postgres_server_url
 from zet import create_app
 from zet import data_version
 from zet.db import Base, get_session, make_engine
@@ -29,11 +30,7 @@ _pg_app_url: str | None = None
 def _postgres_url() -> str:
     """A database of this test run's own on the server, so parallel runs never collide."""
     global _pg_database_url
-    url = os.environ.get("ZET_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("ZET_REQUIRE_POSTGRES") == "1":
-            pytest.fail("ZET_REQUIRE_POSTGRES=1 maar ZET_TEST_POSTGRES_URL is niet gezet.")
-        pytest.skip("Geen PostgreSQL-server (ZET_TEST_POSTGRES_URL niet gezet).")
+    url = postgres_server_url()
     global _pg_app_url
     if _pg_database_url is None:
         name = f"zet_test_{os.getpid()}"

@@ -1,8 +1,11 @@
 """Small factories and request helpers, so a test reads as a story of what a user does."""
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
+
+import pytest
 
 from zet.models import Casus, Gemeente, Onderzoek, User
 
@@ -163,3 +166,14 @@ def log_in_enrolling(client, username: str, password: str) -> tuple[str, str]:
     codes = post_form(client, response.location, {"code": pyotp.TOTP(secret).at(time.time())})
     assert codes.status_code == 200, codes.get_data(as_text=True)[:300]
     return secret, codes.get_data(as_text=True)
+
+
+def postgres_server_url() -> str:
+    """The PostgreSQL server of this test run (ZET_TEST_POSTGRES_URL): skip without one, or fail
+    with ZET_REQUIRE_POSTGRES=1 (as .ci/run sets)."""
+    url = os.environ.get("ZET_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("ZET_REQUIRE_POSTGRES") == "1":
+            pytest.fail("ZET_REQUIRE_POSTGRES=1 maar ZET_TEST_POSTGRES_URL is niet gezet.")
+        pytest.skip("Geen PostgreSQL-server (ZET_TEST_POSTGRES_URL niet gezet).")
+    return url

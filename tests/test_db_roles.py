@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 
+from tests.helpers import postgres_server_url
 from zet import create_app
 from zet.cli import main
 from zet.db import make_engine
@@ -36,11 +37,7 @@ ATTACKS = [
 def two_roles():
     """A database owned by an ordinary role (not a superuser), and a role for the app, as the
     README's Beveiliging section sets them up; both removed afterwards."""
-    server_url = os.environ.get("ZET_TEST_POSTGRES_URL")
-    if not server_url:
-        if os.environ.get("ZET_REQUIRE_POSTGRES") == "1":
-            pytest.fail("ZET_REQUIRE_POSTGRES=1 maar ZET_TEST_POSTGRES_URL is niet gezet.")
-        pytest.skip("Geen PostgreSQL-server (ZET_TEST_POSTGRES_URL niet gezet).")
+    server_url = postgres_server_url()
     name = f"zet_rollen_{os.getpid()}"
     server = make_url(server_url)
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
@@ -65,6 +62,11 @@ def two_roles():
     admin.dispose()
 
 
+def add_raw_event(connection) -> None:
+    connection.execute(text("INSERT INTO audit_event (at, username, role, action, object_type, "
+                            "detail) VALUES (CURRENT_TIMESTAMP, 'x', '', 'bekeken', 'casus', '')"))
+
+
 def zet(tmp_path, monkeypatch, owner_url, app_url, *args):
     monkeypatch.setenv("ZET_OWNER_DATABASE_URL", owner_url)
     monkeypatch.setenv("ZET_DATABASE_URL", app_url)
@@ -87,9 +89,7 @@ def test_the_app_role_cannot_erase_the_audit_log(two_roles, tmp_path, monkeypatc
     app_engine, owner_engine = make_engine(app_url), make_engine(owner_url)
     count = "SELECT count(*) FROM audit_event"
     with app_engine.begin() as connection:
-        connection.execute(text("INSERT INTO audit_event (at, username, role, action, "
-                                "object_type, detail) VALUES (CURRENT_TIMESTAMP, 'x', '', "
-                                "'bekeken', 'casus', '')"))
+        add_raw_event(connection)
         before = connection.execute(text(count)).scalar()
     assert before >= 1
     for attack in ATTACKS:
@@ -119,9 +119,7 @@ def test_the_owner_still_hits_the_triggers(two_roles, tmp_path, monkeypatch):
     assert zet(tmp_path, monkeypatch, owner_url, app_url, "init").exit_code == 0
     owner = make_engine(owner_url)
     with owner.begin() as connection:
-        connection.execute(text("INSERT INTO audit_event (at, username, role, action, "
-                                "object_type, detail) VALUES (CURRENT_TIMESTAMP, 'x', '', "
-                                "'bekeken', 'casus', '')"))
+        add_raw_event(connection)
     with pytest.raises(DBAPIError, match="append-only"):
         with owner.begin() as connection:
             connection.execute(text("DELETE FROM audit_event"))

@@ -354,18 +354,17 @@ def restore_command(bestand):
 
     from zet.audit import add_event
     from zet.backup import restore_backup
-    from zet.db import get_engine, make_engine, transaction
+    from zet.db import get_engine, transaction
+    from zet.db_roles import owner_engine
     from zet.errors import DomainError
-    owner_url = current_app.config["OWNER_DATABASE_URL"]
-    # As the tables' owner when there is one: setting the id sequences needs more than row rights.
-    engine = make_engine(owner_url) if owner_url else get_engine()
+    config = current_app.config
     try:
-        counts = restore_backup(engine, Path(bestand))
+        # As the tables' owner when there is one: setting the id sequences needs more than rows.
+        with owner_engine(config["DATABASE_URL"], config["OWNER_DATABASE_URL"],
+                          get_engine()) as (engine, _role):
+            counts = restore_backup(engine, Path(bestand))
     except DomainError as error:
         raise Fout(error.message) from None
-    finally:
-        if owner_url:
-            engine.dispose()
     with transaction() as session:
         add_event(session, None, "geïmporteerd", "import", None,
                   f"back-up teruggezet: {sum(counts.values())} rijen")

@@ -9,9 +9,12 @@ and adding, and on ``alembic_version`` only reading.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy import make_url, text
 from sqlalchemy.engine import Connection, Engine
 
+from zet.db import make_engine
 from zet.errors import DomainError
 
 AUDIT_TABLE = "audit_event"
@@ -32,6 +35,22 @@ def app_role(owner_url: str, app_url: str) -> str | None:
     if owner.get_backend_name() != "postgresql" or not app.username:
         return None
     return None if app.username == owner.username else app.username
+
+
+@contextmanager
+def owner_engine(app_url: str, owner_url: str | None, app_engine: Engine):
+    """For work only the tables' owner may do (migrating, restoring): an engine of its own for
+    ``owner_url`` while the block runs, with the role to grant to (None in a one-role setup);
+    without ``owner_url`` the application's own engine and None."""
+    if not owner_url:
+        yield app_engine, None
+        return
+    role = app_role(owner_url, app_url)   # refuses a different database before connecting
+    engine = make_engine(owner_url)
+    try:
+        yield engine, role
+    finally:
+        engine.dispose()
 
 
 def grant_app_role(connection: Connection, role: str) -> None:

@@ -8,7 +8,6 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 
 from zet import db_roles
-from zet.db import make_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -25,18 +24,11 @@ def upgrade_database(app_url: str, owner_url: str | None, engine: Engine) -> str
     """`zet init`: migrate as the tables' owner (``owner_url``, else the app's own ``engine``)
     and grant the application's role its rights; returns that role, or None in a one-role setup.
     """
-    if not owner_url:
-        upgrade(engine)
-        return None
-    role = db_roles.app_role(owner_url, app_url)
-    owner = make_engine(owner_url)
-    try:
+    with db_roles.owner_engine(app_url, owner_url, engine) as (owner, role):
         upgrade(owner)
         if role:
             with owner.begin() as connection:
                 db_roles.grant_app_role(connection, role)
-    finally:
-        owner.dispose()
     return role
 
 
