@@ -5,19 +5,20 @@ that process) is its own. A step writes one JSON object to --result: ``seconds``
 part only), ``peak_mb`` (peak resident memory of the whole process: loading included),
 ``before_mb`` (resident memory just before the timed part) and step-specific details.
 
-Steps (product = the code path of ZET, baseline = the least code that produces the same
-result, no validation, no styling):
+Steps (product = the code path of ZET, baseline = the leanest honest code for the same output,
+bench/baselines.py, where each one says why it is the floor):
 
   import-product     zet.importing.import_file of the CSV into an empty, migrated database,
                      in one transaction with its audit event, exactly as `zet import FILE`.
-  import-baseline    pandas.read_csv + SQLAlchemy Core executemany of the same gemeenten,
-                     onderzoeken, casussen, perspectieven and scores into the same tables.
+  import-baseline    the same rows into the same tables: sqlite3 executemany of tuples on
+                     SQLite, psycopg COPY on PostgreSQL.
   analysis-product   analysis.analyse(long, elements, SETTINGS) on the long frame that
                      zet.services.dataset.scores_frame reads (read before the timer).
-  analysis-baseline  the same figures with plain pandas groupby / pivot_table.
+  analysis-baseline  the same figures with pandas grouping on factorised integer keys.
   export-product     zet.export.build_workbook on the full long frame, citaten and facts tables.
-  export-baseline    openpyxl write-only dump of exactly the cells of the product's workbook
-                     (read back before the timer): same sheets and rows, no styling or images.
+  export-baseline    a dump of exactly the cells of the product's workbook (read back before
+                     the timer) with --writer openpyxl (write-only) or xlsxwriter
+                     (constant_memory): same sheets and rows, no styling or images.
   latency            `zet serve` on the loaded database, concurrent urllib clients (logged in
                      when the app has a login page): p50/p95/max per page kind.
 """
@@ -46,14 +47,12 @@ from datetime import date
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-PERSPECTIEVEN = ["inwoner", "professional", "dossier"]
+for folder in (ROOT, ROOT / "bench"):   # zet, analysis; bench/baselines.py
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
 
 # --- measuring ----------------------------------------------------------------------------
@@ -231,76 +230,30 @@ def import_product(args) -> dict:
 
 
 def import_baseline(args) -> dict:
-    """pandas.read_csv and Core executemany inserts of the same rows into the same tables."""
-    from sqlalchemy import insert, select
+    """The same rows into the same tables the leanest way (bench/baselines.py): the stdlib
+    sqlite3 driver's executemany of tuples on SQLite, psycopg's COPY on PostgreSQL."""
+    import baselines
 
-    from zet.db import get_engine, get_session
-    from zet.models import Casus, Gemeente, Onderzoek, Perspectief, Score
-    from zet.models.mixins import utcnow
+    from zet.db import get_session
     from zet.instrument.current import active_instrument
 
     app = migrated_app(args.db)
     with app.app_context():
         version = active_instrument().version
-        engine = get_engine()
         with Timer(args.profile) as timer:
-            df = pd.read_csv(args.csv, sep=None if args.sep is None else args.sep, dtype=str,
-                             keep_default_na=False, engine="c")
-            now = utcnow()
-            g, o, c, p, s = (m.__table__ for m in (Gemeente, Onderzoek, Casus, Perspectief, Score))
-            with engine.begin() as conn:
-                names = df["gemeente"].unique().tolist()
-                conn.execute(insert(g), [{"naam": n, "naam_key": n.casefold(), "created_at": now,
-                                          "updated_at": now} for n in names])
-                gid = dict((naam, i) for i, naam in conn.execute(select(g.c.id, g.c.naam)))
-                df["gemeente_id"] = df["gemeente"].map(gid)
-
-                ond = df[["gemeente_id", "onderzoek"]].drop_duplicates()
-                conn.execute(insert(o), [{"gemeente_id": a, "titel": b, "titel_key": b.casefold(),
-                                          "created_at": now, "updated_at": now}
-                                         for a, b in ond.itertuples(index=False)])
-                oid = {(a, b): i for i, a, b in conn.execute(
-                    select(o.c.id, o.c.gemeente_id, o.c.titel))}
-
-                cas = df[["gemeente_id", "onderzoek", "casus", "doelgroep"]].drop_duplicates(
-                    ["gemeente_id", "casus"])
-                conn.execute(insert(c), [
-                    {"gemeente_id": a, "onderzoek_id": oid[(a, b)], "code": code,
-                     "code_key": code.casefold(), "doelgroep": d, "beperkingen": [], "leefgebieden": [], "status": "lopend",
-                     "created_at": now, "updated_at": now}
-                    for a, b, code, d in cas.itertuples(index=False)])
-                cid = pd.DataFrame(conn.execute(select(c.c.gemeente_id, c.c.code, c.c.id)).all(),
-                                   columns=["gemeente_id", "casus", "casus_id"])
-                df = df.merge(cid, on=["gemeente_id", "casus"], how="left")
-
-                per = df[["casus_id", "perspectief", "rol"]].drop_duplicates()
-                conn.execute(insert(p), [
-                    {"casus_id": a, "soort": b, "rol": r, "rol_key": r.casefold(),
-                     "status": "concept",
-                     "instrument_version": version, "version": 1, "toestemming": False,
-                     "created_at": now, "updated_at": now}
-                    for a, b, r in per.itertuples(index=False)])
-                pid = pd.DataFrame(conn.execute(select(p.c.casus_id, p.c.soort, p.c.rol,
-                                                       p.c.id)).all(),
-                                   columns=["casus_id", "perspectief", "rol", "perspectief_id"])
-                df = df.merge(pid, on=["casus_id", "perspectief", "rol"], how="left")
-
-                number = pd.to_numeric(df["score"], errors="coerce").astype("Int64")
-                special = df["score"].where(df["score"].isin(["nvt", "onbekend"]))
-                # Neither an answer nor a toelichting: not stored (zet.rules.answers).
-                keep = (number.notna() | special.notna() | (df["toelichting"] != "")).to_numpy()
-                df, number, special = df[keep], number[keep], special[keep]
-                conn.execute(insert(s), [
-                    {"perspectief_id": a, "element_code": e, "score": n, "bijzonder": b,
-                     "toelichting": t, "instrument_version": version}
-                    for a, e, n, b, t in zip(
-                        df["perspectief_id"].tolist(), df["element"].tolist(),
-                        number.astype(object).where(number.notna(), None).tolist(),
-                        special.astype(object).where(special.notna(), None).tolist(),
-                        df["toelichting"].tolist())])
+            if args.db.startswith("sqlite"):
+                baselines.import_sqlite(args.csv, args.db.split("///", 1)[1], version, args.sep)
+            else:
+                baselines.import_postgres(args.csv, libpq_url(args.db), version, args.sep)
         counts = table_counts(get_session())
         content = stored_content_hash(get_session())
     return result(timer.seconds, timer, counts=counts, content_hash=content)
+
+
+def libpq_url(url: str) -> str:
+    """A SQLAlchemy PostgreSQL URL as psycopg takes it (no +driver part)."""
+    from sqlalchemy import make_url
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 # --- analysis -----------------------------------------------------------------------------
@@ -353,71 +306,13 @@ def best_of(args, compute):
     return best
 
 
-def bare_analysis(long: pd.DataFrame, with_text: bool = True) -> dict:
-    """Every figure of analysis.analyse the plainest pandas way: perspective values (mean over
-    professionals), casusscore, verschil, afwijkend, oordeel (and the joined toelichting), then
-    the element scores per gemeente, per gemeente and doelgroep, per onderzoek and gemeente,
-    per perspective, the dossier's onbekend share, the knelpunten / succesfactoren, and which
-    casussen are complete (with the complete ones per figure and per gemeente)."""
-    keys = ["gemeente", "onderzoek", "casus", "doelgroep", "element"]
-    f = long.assign(s=pd.to_numeric(long["antwoord"], errors="coerce"))
-    schema = f.pivot_table(index=keys, columns="perspectief", values="s", aggfunc="mean")
-    schema = schema.reindex(columns=PERSPECTIEVEN).reset_index()
-    values = schema[PERSPECTIEVEN]
-    cs = schema["casusscore"] = values.mean(axis=1)
-    schema["verschil"] = (values.max(axis=1) - values.min(axis=1)).where(values.count(axis=1) >= 2)
-    schema["afwijkend"] = schema["verschil"] >= 2
-    schema["oordeel"] = np.select([cs <= 2.5, cs >= 3.5, cs.notna()],
-                                  ["knelpunt", "succesfactor", "gemengd"], "")
-    if with_text:
-        t = f[f["toelichting"] != ""]
-        label = np.where(t["perspectief"] == "professional", "Professional (" + t["rol"] + ")",
-                         t["perspectief"].str.capitalize())
-        text = (label + ": " + t["toelichting"]).groupby([t[k] for k in keys]).agg(" | ".join)
-        schema = schema.merge(text.rename("toelichting").reset_index(), on=keys, how="left")
-
-    casus_keys = keys[:-1]
-    final = (f["status"] == "definitief").groupby([f[k] for k in casus_keys] + [f["perspectief"]],
-                                                  observed=True).any().unstack()
-    complete = final.reindex(columns=PERSPECTIEVEN).fillna(False).all(axis=1).rename("compleet")
-    schema = schema.merge(complete.reset_index(), on=casus_keys, how="left")
-    flags = schema.assign(k=schema["oordeel"] == "knelpunt", m=schema["oordeel"] == "gemengd",
-                          v=schema["oordeel"] == "succesfactor",
-                          c=schema["compleet"] & schema["casusscore"].notna())
-
-    def element_scores(by):
-        scores = flags.groupby(by + ["element"]).agg(
-            score=("casusscore", "mean"), n_casussen=("casusscore", "count"),
-            n_knelpunt=("k", "sum"), n_gemengd=("m", "sum"), n_succesfactor=("v", "sum"),
-            n_afwijkend=("afwijkend", "sum"), n_compleet=("c", "sum")).reset_index()
-        return scores.assign(indicatief=scores["n_compleet"] < 3)
-
-    gemeente = element_scores(["gemeente"])
-    dossier = f[f["perspectief"] == "dossier"]
-    parts = []
-    for soort, chosen, ascending in (("knelpunt", gemeente["score"] <= 2.5, True),
-                                     ("succesfactor", gemeente["score"] >= 3.5, False)):
-        chosen = gemeente[chosen].sort_values(["gemeente", "score"], ascending=[True, ascending])
-        parts.append(chosen.assign(soort=soort,
-                                   rang=chosen.groupby("gemeente").cumcount() + 1))
-    return {
-        "schema": schema,
-        "gemeente_scores": gemeente,
-        "doelgroep_scores": element_scores(["gemeente", "doelgroep"]),
-        "onderzoek_scores": element_scores(["onderzoek", "gemeente"]),
-        "perspectief_scores": schema.groupby(["gemeente", "element"])[PERSPECTIEVEN].agg(
-            ["mean", "count"]),
-        "dossier": (dossier["antwoord"] == "onbekend").groupby(
-            [dossier["gemeente"], dossier["element"]]).agg(["sum", "count"]),
-        "samenvatting": pd.concat(parts, ignore_index=True),
-        "basis": complete.groupby(level="gemeente").agg(["size", "sum"]),
-    }
-
-
 def analysis_baseline(args) -> dict:
+    import baselines
     app = make_app(args.db)
-    long, _, read_seconds = read_long(app)
-    timer, out = best_of(args, lambda: bare_analysis(long, with_text=not args.no_text))
+    long, elements, read_seconds = read_long(app)
+    order = elements["code"].tolist()
+    timer, out = best_of(args, lambda: baselines.lean_analysis(long, order,
+                                                               with_text=not args.no_text))
     save_check(args, out["gemeente_scores"][["gemeente", "element", "score", "n_casussen"]])
     return result(timer.seconds, timer, read_seconds=round(read_seconds, 3), rows=len(long),
                   schema_rows=len(out["schema"]), toelichting=not args.no_text, runs_s=timer.runs)
@@ -459,24 +354,18 @@ def export_product(args) -> dict:
 
 
 def export_baseline(args) -> dict:
-    """Dump the cells of the product's workbook (read back first) with openpyxl write-only."""
-    import openpyxl
+    """Dump the cells of the product's workbook (read back before the timer) with the writer
+    --writer names: openpyxl write-only or XlsxWriter constant_memory (bench/baselines.py)."""
+    import baselines
     start = time.perf_counter()
-    book = openpyxl.load_workbook(args.xlsx, read_only=True)
-    sheets = [(ws.title, list(ws.iter_rows(values_only=True))) for ws in book.worksheets]
-    book.close()
+    sheets = baselines.workbook_cells(Path(args.xlsx).read_bytes())
     read_seconds = time.perf_counter() - start
+    dump = baselines.dump_xlsxwriter if args.writer == "xlsxwriter" else baselines.dump_openpyxl
     with Timer(args.profile) as timer:
-        out = openpyxl.Workbook(write_only=True)
-        for title, rows in sheets:
-            ws = out.create_sheet(title)
-            for row in rows:
-                ws.append(row)
-        buffer = io.BytesIO()
-        out.save(buffer)
-    return result(timer.seconds, timer, read_seconds=round(read_seconds, 3),
+        data = dump(sheets)
+    return result(timer.seconds, timer, read_seconds=round(read_seconds, 3), writer=args.writer,
                   sheets=len(sheets), cells=sum(len(r) for _, rows in sheets for r in rows),
-                  bytes=len(buffer.getvalue()))
+                  bytes=len(data))
 
 
 # --- latency ------------------------------------------------------------------------------
@@ -772,6 +661,8 @@ def main(argv=None) -> int:
     parser.add_argument("--csv", help="the generated national CSV (import steps)")
     parser.add_argument("--sep", default=";", help="CSV separator for the baseline reader")
     parser.add_argument("--xlsx", help="export: where the product writes / baseline reads")
+    parser.add_argument("--writer", choices=["openpyxl", "xlsxwriter"], default="openpyxl",
+                        help="export-baseline: which writer dumps the cells")
     parser.add_argument("--check", help="analysis: write the gemeente scores here")
     parser.add_argument("--no-text", action="store_true",
                         help="analysis without joining the toelichting texts")

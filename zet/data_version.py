@@ -51,8 +51,14 @@ def migrating(connection: Connection):
 
 
 def _bump_before_write(connection: Connection, clause, *_args) -> None:
-    if not _writes_data(clause) or connection.info.get(_MIGRATING):
-        return
+    if _writes_data(clause) and not connection.info.get(_MIGRATING):
+        bump(connection)
+
+
+def bump(connection: Connection) -> None:
+    """Bump the version in this transaction (once is enough). The engine hook calls it; a write
+    that bypasses SQLAlchemy's execute (the bulk import's COPY or driver executemany) calls it
+    itself, before writing."""
     if connection.in_transaction() and \
             connection.info.get(_BUMPED) is connection.get_transaction():
         return   # once per transaction is enough

@@ -7,23 +7,23 @@ interchange format), the facts sheets of zet.interchange (Gemeentegegevens, Onde
 Casussen, Perspectieven, Citaten), Instrument, Over deze export. Data and the facts sheets
 together hold everything ZET stores about the exported casussen and import back as they are.
 
-Written with openpyxl's write-only mode (rows streamed once, in order), so the national dataset
-costs little more than dumping its cells. User text never becomes a formula: see cells.py.
+Written with XlsxWriter in constant_memory mode (each row streamed once, in order, to a temporary
+file): measured against the fastest plain dump of the same cells (bench/), it is the faster of
+the two writers this stack has, and the national dataset costs little more than dumping its
+cells. Text is always written as text, never as a formula; text that a spreadsheet would read
+as one when edited also carries Excel's quote prefix (see cells.py).
 No Flask and no database here: the caller passes the frames (zet.export.service does that).
 """
 from __future__ import annotations
 
 import io
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.drawing.image import Image
-from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 import analysis
 from analysis import AnalysisSettings
@@ -50,10 +50,10 @@ MAX_IMAGE_GEMEENTEN = 60  # more gemeenten: no heatmap images (too wide, and too
 # Orange (low) - white (middle) - blue (high), as analysis.heatmap: safe for colour blindness.
 COLOUR_LOW, COLOUR_MID, COLOUR_HIGH = "B35806", "F7F7F7", "2166AC"
 _INVALID_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="E8E8E8")
-_SCORE_FORMAT = "0.0"
-_DATE_FORMAT = "DD-MM-YYYY"
+# The few cell styles, by name; a cell may combine them (a header that looks like a formula).
+_STYLES = {"header": {"bold": True, "bg_color": "#E8E8E8"}, "score": {"num_format": "0.0"},
+           "date": {"num_format": "dd-mm-yyyy"}, "wrap": {"text_wrap": True, "valign": "top"},
+           "text": {"quote_prefix": True}}
 
 
 def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument, *,
@@ -92,7 +92,8 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
     element_names = [names.get(code, code) for code in order]
     with_images = len(gemeenten) <= MAX_IMAGE_GEMEENTEN
 
-    workbook = Workbook(write_only=True)
+    buffer = io.BytesIO()
+    workbook = _Book(buffer)
     comparison = _gemeente_matrix(result, elements, gemeenten)
     _gemeenten_sheet(workbook, comparison, element_names, result.basis, settings, with_images)
     figures = {str(g): part.set_index(part["element"].astype(str)) for g, part in
@@ -112,51 +113,133 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
                  n_compleet=int(result.casussen["compleet"].sum()),
                  long=long, with_images=with_images, n_citaten=_count(citaten),
                  n_citaten_los=_count(citaten, loose=True), with_registers=bool(registers))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook.close()
     return buffer.getvalue()
 
 
 # --- cells --------------------------------------------------------------------------------
 
-def _cell(ws, value, *, header: bool = False, number_format: str | None = None,
+@dataclass(frozen=True, slots=True)
+class Styled:
+    """A cell value with the names of its styles (keys of _STYLES)."""
+    value: object
+    style: tuple[str, ...]
+
+
+class _Book:
+    """The XlsxWriter workbook and its cell formats, each made once."""
+
+    def __init__(self, output):
+        self.book = xlsxwriter.Workbook(output, {
+            "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False, "remove_timezone": True})
+        self._formats: dict[tuple[str, ...], object] = {}
+
+    def format(self, style: tuple[str, ...]):
+        if style not in self._formats:
+            properties = {}
+            for name in style:
+                properties.update(_STYLES[name])
+            self._formats[style] = self.book.add_format(properties)
+        return self._formats[style]
+
+    def create_sheet(self, title: str) -> "_Sheet":
+        return _Sheet(self, self.book.add_worksheet(title))
+
+    def close(self) -> None:
+        self.book.close()
+
+
+class _Sheet:
+    """One worksheet, written row after row (constant_memory: a row once left is final)."""
+
+    def __init__(self, book: _Book, worksheet):
+        self.book, self.ws, self.row = book, worksheet, 0
+
+    def append(self, values=()) -> None:
+        """The next row. None, NaN and '' stay empty; str is always text; Styled gets its
+        format."""
+        ws, r = self.ws, self.row
+        for c, value in enumerate(values):
+            kind = type(value)
+            if value is None:
+                continue
+            if kind is str:
+                if value:   # an empty text is an empty cell
+                    ws.write_string(r, c, value)
+            elif kind is float:
+                if value == value:   # not NaN
+                    ws.write_number(r, c, value)
+            elif kind is int:
+                ws.write_number(r, c, value)
+            elif kind is Styled:
+                self._styled(r, c, value)
+            else:
+                self._other(r, c, value)
+        self.row = r + 1
+
+    def _styled(self, r: int, c: int, cell: Styled) -> None:
+        ws, value, fmt = self.ws, cell.value, self.book.format(cell.style)
+        if isinstance(value, str) and value:
+            ws.write_string(r, c, value, fmt)
+        elif value is None or value == "" or (isinstance(value, float) and value != value):
+            ws.write_blank(r, c, None, fmt)
+        elif isinstance(value, (date, datetime)):
+            ws.write_datetime(r, c, value, fmt)
+        else:
+            ws.write(r, c, value, fmt)
+
+    def _other(self, r: int, c: int, value) -> None:
+        if isinstance(value, (bool, np.bool_)):
+            self.ws.write_boolean(r, c, bool(value))
+        elif isinstance(value, (np.integer, np.floating)):
+            if value == value:   # not NaN
+                self.ws.write_number(r, c, value.item())
+        elif isinstance(value, (date, datetime)):
+            self.ws.write_datetime(r, c, value, self.book.format(("date",)))
+        else:
+            self.ws.write_string(r, c, clean_text(value))
+
+    def freeze(self, cell: str) -> None:
+        self.ws.freeze_panes(cell)
+
+    def widths(self, widths) -> None:
+        for i, width in enumerate(widths):
+            self.ws.set_column(i, i, width)
+
+    def colour_scale(self, cell_range: str) -> None:
+        self.ws.conditional_format(cell_range, {
+            "type": "3_color_scale", "min_type": "num", "min_value": 1,
+            "min_color": "#" + COLOUR_LOW, "mid_type": "num", "mid_value": 3,
+            "mid_color": "#" + COLOUR_MID, "max_type": "num", "max_value": 5,
+            "max_color": "#" + COLOUR_HIGH})
+
+    def image(self, png: bytes, anchor: str) -> None:
+        self.ws.insert_image(anchor, "heatmap.png", {"image_data": io.BytesIO(png)})
+
+
+def _cell(value, *, header: bool = False, score: bool = False, as_date: bool = False,
           wrap: bool = False):
-    """A styled cell; text that could read as a formula is stored as plain text."""
+    """A value with its styles; text that could read as a formula gets the quote prefix."""
     if isinstance(value, str):
         value = clean_text(value)
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        _as_text(cell, value)
-    if header:
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-    if number_format:
-        cell.number_format = number_format
-    if wrap:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return cell
+    style = ("text",) if isinstance(value, str) and looks_like_formula(value) else ()
+    style += tuple(name for name, on in (("header", header), ("score", score),
+                                         ("date", as_date), ("wrap", wrap)) if on)
+    return Styled(value, style) if style else value
 
 
-def _as_text(cell, value: str) -> None:
-    cell.data_type = "s"
-    if looks_like_formula(value):
-        cell.quotePrefix = True  # stays text when a user edits the cell in Excel
-
-
-def _guarded(ws, column: TextColumn) -> np.ndarray:
+def _guarded(column: TextColumn) -> np.ndarray:
     """Per row the cell value of a text column: the text, or for text that looks like a
-    formula one shared plain-text cell (the writer sets its position per row)."""
+    formula the text with the quote prefix."""
     values = column.values.copy()
     for i in np.flatnonzero(column.risky):
-        cell = WriteOnlyCell(ws)
-        cell._value = values[i]
-        _as_text(cell, values[i])
-        values[i] = cell
+        values[i] = Styled(values[i], ("text",))
     return column.rows(values)
 
 
 def _numbers(values) -> np.ndarray:
-    """Floats as an object array with None for NaN (openpyxl would write 'nan')."""
+    """Floats as an object array of Python floats with None for NaN."""
     array = np.asarray(values, dtype=float)
     result = array.astype(object)
     result[np.isnan(array)] = None
@@ -164,12 +247,7 @@ def _numbers(values) -> np.ndarray:
 
 
 def _header(ws, headers) -> None:
-    ws.append([_cell(ws, h, header=True) for h in headers])
-
-
-def _widths(ws, widths) -> None:
-    for i, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.append([_cell(h, header=True) for h in headers])
 
 
 def _text_width(values, minimum: int = 8, maximum: int = 60) -> float:
@@ -177,15 +255,9 @@ def _text_width(values, minimum: int = 8, maximum: int = 60) -> float:
     return float(min(max([minimum] + sample) + 2, maximum))
 
 
-def _colour_scale(ws, cell_range: str) -> None:
-    ws.conditional_formatting.add(cell_range, ColorScaleRule(
-        start_type="num", start_value=1, start_color=COLOUR_LOW,
-        mid_type="num", mid_value=3, mid_color=COLOUR_MID,
-        end_type="num", end_value=5, end_color=COLOUR_HIGH))
-
-
-def _image(ws, png: bytes, anchor: str) -> None:
-    ws.add_image(Image(io.BytesIO(png)), anchor)
+def get_column_letter(number: int) -> str:
+    """The letter(s) of a 1-based column number (1 is A)."""
+    return xl_col_to_name(number - 1)
 
 
 # --- Gemeenten and one sheet per gemeente -------------------------------------------------
@@ -200,14 +272,14 @@ def _gemeente_matrix(result, elements, gemeenten) -> pd.DataFrame:
 def _gemeenten_sheet(workbook, matrix, element_names, basis, settings, with_images) -> None:
     ws = workbook.create_sheet(SHEET_GEMEENTEN)
     gemeenten = list(matrix.columns)
-    ws.freeze_panes = "B2"
-    _widths(ws, [_text_width(element_names, 20, 55)] +
+    ws.freeze("B2")
+    ws.widths([_text_width(element_names, 20, 55)] +
             [_text_width([g], 10, 30) for g in gemeenten])
     _header(ws, ["Werkzaam element"] + gemeenten)
     values = matrix.to_numpy(dtype=float) if len(matrix) else np.empty((len(element_names), 0))
     for name, row in zip(element_names, values):
-        ws.append([_cell(ws, name, header=True)] +
-                  [_cell(ws, v, number_format=_SCORE_FORMAT) for v in _numbers(row)])
+        ws.append([_cell(name, header=True)] +
+                  [_cell(v, score=True) for v in _numbers(row)])
     per_gemeente = basis.set_index(basis["gemeente"].astype(str))
     ws.append([])
     for label, column in (("Aantal casussen", "n_casussen"), ("waarvan compleet", "n_compleet")):
@@ -221,11 +293,11 @@ def _gemeenten_sheet(workbook, matrix, element_names, basis, settings, with_imag
                "minstens één professional en dossier definitief); zie het tabblad "
                f"{SHEET_COMPLETENESS}."])
     if gemeenten and element_names:
-        _colour_scale(ws, f"B2:{get_column_letter(len(gemeenten) + 1)}{len(element_names) + 1}")
+        ws.colour_scale(f"B2:{get_column_letter(len(gemeenten) + 1)}{len(element_names) + 1}")
     if with_images and gemeenten:
         png = analysis.heatmap_png(matrix, "Gemiddelde casusscore per gemeente",
                                    xlabel="Gemeente")
-        _image(ws, png, f"A{len(element_names) + 9}")
+        ws.image(png, f"A{len(element_names) + 9}")
 
 
 def sheet_names(gemeenten: list[str]) -> list[str]:
@@ -260,8 +332,8 @@ def _gemeente_sheet(workbook, sheet_name, gemeente, schema, elements, element_na
     ws = workbook.create_sheet(sheet_name)
     matrix = analysis.element_matrix(schema, "casus", "casusscore", elements)
     casussen = list(matrix.columns)
-    ws.freeze_panes = "B2"
-    _widths(ws, [_text_width(element_names, 20, 55)] +
+    ws.freeze("B2")
+    ws.widths([_text_width(element_names, 20, 55)] +
             [_text_width([c], 8, 20) for c in casussen] + [12, 12, 16, 11])
     _header(ws, ["Werkzaam element"] + casussen + ["Gemiddelde", "n casussen",
                                                    "waarvan compleet", "indicatief"])
@@ -271,21 +343,21 @@ def _gemeente_sheet(workbook, sheet_name, gemeente, schema, elements, element_na
         mean = _numbers([figure["score"] if figure is not None else np.nan])[0]
         counts = [int(figure["n_casussen"]), int(figure["n_compleet"]),
                   "ja" if figure["indicatief"] else "nee"] if figure is not None else [0, 0, "ja"]
-        ws.append([_cell(ws, name, header=True)] +
-                  [_cell(ws, v, number_format=_SCORE_FORMAT) for v in _numbers(row)] +
-                  [_cell(ws, mean, number_format=_SCORE_FORMAT)] + counts)
+        ws.append([_cell(name, header=True)] +
+                  [_cell(v, score=True) for v in _numbers(row)] +
+                  [_cell(mean, score=True)] + counts)
     ws.append([])
-    ws.append([_cell(ws, f"Gemeente: {gemeente}")])
+    ws.append([_cell(f"Gemeente: {gemeente}")])
     ws.append(["Cellen: casusscore = gemiddelde van de aanwezige perspectieven (inwoner, "
                "professional, dossier). Gemiddelde = gemeentescore (elke casus telt even zwaar); "
                "indicatief: rust op te weinig complete casussen (zie Over deze export)."])
     if element_names:
         last = get_column_letter(len(casussen) + 2)
-        _colour_scale(ws, f"B2:{last}{len(element_names) + 1}")
+        ws.colour_scale(f"B2:{last}{len(element_names) + 1}")
     if with_images and casussen:
         png = analysis.heatmap_png(matrix, f"{gemeente}: casusscore per werkzaam element",
                                    xlabel="Casus")
-        _image(ws, png, f"A{len(element_names) + 6}")
+        ws.image(png, f"A{len(element_names) + 6}")
 
 
 # --- Analyseschema and Data ---------------------------------------------------------------
@@ -331,10 +403,10 @@ def _schema_sheet(workbook, schema, citaten, names, gemeenten, anonymous) -> Non
         if header in ("inwoner", "professional", "dossier", "casusscore", "verschil"):
             columns.append(_numbers(schema[header]))
         else:
-            columns.append(_guarded(ws, text_column(pd.Series(frame[header]).reset_index(
+            columns.append(_guarded(text_column(pd.Series(frame[header]).reset_index(
                 drop=True))))
-    ws.freeze_panes = "A2"
-    _widths(ws, [{"toelichting": 80, "citaten": 60, "werkzaam element": 40}.get(
+    ws.freeze("A2")
+    ws.widths([{"toelichting": 80, "citaten": 60, "werkzaam element": 40}.get(
         h, _text_width([h] + list(col[:200]), 8, 30)) for h, col in zip(headers, columns)])
     _header(ws, headers)
     for row in zip(*columns):
@@ -342,7 +414,7 @@ def _schema_sheet(workbook, schema, citaten, names, gemeenten, anonymous) -> Non
     if len(schema):
         for header in SCHEMA_SCORE_HEADERS:
             letter = get_column_letter(headers.index(header) + 1)
-            _colour_scale(ws, f"{letter}2:{letter}{len(schema) + 1}")
+            ws.colour_scale(f"{letter}2:{letter}{len(schema) + 1}")
 
 
 COMPLETENESS_HEADERS = ("gemeente", "onderzoek", "casus", "doelgroep", "casusstatus",
@@ -354,11 +426,11 @@ def _completeness_sheet(workbook, casussen: pd.DataFrame) -> None:
     definitief, so a reader sees what each figure rests on."""
     ws = workbook.create_sheet(SHEET_COMPLETENESS)
     frame = casussen.rename(columns={"casus_status": "casusstatus"})
-    columns = [_guarded(ws, text_column(frame[h].reset_index(drop=True)))
+    columns = [_guarded(text_column(frame[h].reset_index(drop=True)))
                for h in COMPLETENESS_HEADERS[:-1]]
     columns.append(np.where(frame["compleet"].to_numpy(dtype=bool), "ja", "nee"))
-    ws.freeze_panes = "A2"
-    _widths(ws, [_text_width([h] + list(c[:200]), 10, 30) for h, c in
+    ws.freeze("A2")
+    ws.widths([_text_width([h] + list(c[:200]), 10, 30) for h, c in
                  zip(COMPLETENESS_HEADERS, columns)])
     _header(ws, COMPLETENESS_HEADERS)
     for row in zip(*columns):
@@ -375,11 +447,11 @@ def _data_sheet(workbook, long) -> None:
         if header == "score":
             columns.append(score_values(long["antwoord"]))
         elif header in long.columns:
-            columns.append(_guarded(ws, text_column(long[header])))
+            columns.append(_guarded(text_column(long[header])))
         else:
             columns.append(np.full(len(long), None, dtype=object))
-    ws.freeze_panes = "A2"
-    _widths(ws, [{"toelichting": 80, "score": 8}.get(h, _text_width([h] + list(c[:200]), 8, 30))
+    ws.freeze("A2")
+    ws.widths([{"toelichting": 80, "score": 8}.get(h, _text_width([h] + list(c[:200]), 8, 30))
                  for h, c in zip(DATA_COLUMNS, columns)])
     ws.append(list(DATA_COLUMNS))  # the import header, as plain text
     for row in zip(*columns):
@@ -394,14 +466,14 @@ def _register_sheet(workbook, register, frame: pd.DataFrame) -> None:
     for name in register.columns:
         values = frame[name]
         if name in DATE_COLUMNS:
-            columns.append([None if v is None else _cell(ws, v, number_format=_DATE_FORMAT)
+            columns.append([None if v is None else _cell(v, as_date=True)
                             for v in values])
         elif is_text(values):
-            columns.append(_guarded(ws, text_column(values.reset_index(drop=True))))
+            columns.append(_guarded(text_column(values.reset_index(drop=True))))
         else:
             columns.append(values.to_numpy(dtype=object))
-    ws.freeze_panes = "A2"
-    _widths(ws, [{"toelichting": 80, "toegang": 60, "focus": 60, "hulpvraag": 60, "tekst": 60}.get(
+    ws.freeze("A2")
+    ws.widths([{"toelichting": 80, "toegang": 60, "focus": 60, "hulpvraag": 60, "tekst": 60}.get(
         name, _text_width([name] + [v for v in col[:200] if isinstance(v, str)], 10, 40))
         for name, col in zip(register.columns, columns)])
     ws.append(list(register.columns))
@@ -413,20 +485,20 @@ def _register_sheet(workbook, register, frame: pd.DataFrame) -> None:
 
 def _instrument_sheet(workbook, instrument, order, names) -> None:
     ws = workbook.create_sheet(SHEET_INSTRUMENT)
-    ws.freeze_panes = "A2"
-    _widths(ws, [10, 45, 60, 80])
+    ws.freeze("A2")
+    ws.widths([10, 45, 60, 80])
     _header(ws, ["code", "naam", "bron", "omschrijving"])
     for code in order:
         element = instrument.element(code) if hasattr(instrument, "element") else None
         if element is None:
-            ws.append([_cell(ws, code), _cell(ws, names.get(code, code)),
+            ws.append([_cell(code), _cell(names.get(code, code)),
                        "Niet in deze instrumentversie (komt wel voor in de gegevens).", None])
         else:
-            ws.append([_cell(ws, element.code), _cell(ws, element.name),
-                       _cell(ws, element.source), _cell(ws, element.description)])
+            ws.append([_cell(element.code), _cell(element.name),
+                       _cell(element.source), _cell(element.description)])
     ws.append([])
-    ws.append([_cell(ws, "Instrumentversie", header=True), _cell(ws, instrument.version)])
-    ws.append([_cell(ws, "Titel", header=True), _cell(ws, instrument.title)])
+    ws.append([_cell("Instrumentversie", header=True), _cell(instrument.version)])
+    ws.append([_cell("Titel", header=True), _cell(instrument.title)])
 
 
 def _dutch(value: float) -> str:
@@ -444,8 +516,8 @@ def _about_sheet(workbook, *, exported_on, filters, instrument, anonymous, setti
                  n_gemeenten, n_casussen, n_compleet, long, with_images, n_citaten, n_citaten_los,
                  with_registers) -> None:
     ws = workbook.create_sheet(SHEET_ABOUT)
-    ws.freeze_panes = "A2"
-    _widths(ws, [32, 110])
+    ws.freeze("A2")
+    ws.widths([32, 110])
     n_scores = int(long["antwoord"].isin(["1", "2", "3", "4", "5"]).sum()) if len(long) else 0
     rows = [
         ("Exportdatum", exported_on.strftime("%d-%m-%Y")),
@@ -507,5 +579,5 @@ def _about_sheet(workbook, *, exported_on, filters, instrument, anonymous, setti
     ]
     _header(ws, ["Onderdeel", "Waarde"])
     for label, value in rows:
-        ws.append([_cell(ws, label, header=label == "Rekenregels"),
-                   _cell(ws, value, wrap=isinstance(value, str) and len(value) > 100)])
+        ws.append([_cell(label, header=label == "Rekenregels"),
+                   _cell(value, wrap=isinstance(value, str) and len(value) > 100)])

@@ -22,11 +22,11 @@ from zet.instrument import Instrument
 from zet.interchange import REGISTER_BY_NAME
 from zet.models import Casus, Gemeente, Onderzoek, Perspectief, Score
 from zet.models.mixins import utcnow
-from zet.services.gemeenten import save_gemeente, save_onderzoek
+from zet.importing.bulk import insert_rows
 from zet.importing.facts import Facts, apply_facts, check_facts, read_facts
 from zet.importing.validate import (KnownState, Problem, StoredPerspectief, Table, Validation,
                                     validate_table)
-from zet.rules import state
+from zet.rules import catalog, state
 from zet.rules.answers import worth_storing
 from zet.rules.names import casus_key, onderzoek_key, rol_key
 
@@ -36,6 +36,8 @@ LIST_SHOWN = 20       # names listed in the report before "en nog N"
 _SCORE = Score.__table__
 _PERSPECTIEF = Perspectief.__table__
 _CASUS = Casus.__table__
+_GEMEENTE = Gemeente.__table__
+_ONDERZOEK = Onderzoek.__table__
 ADDED, CHANGED, UNCHANGED, REMOVED = 0, 1, 2, 3
 
 
@@ -554,19 +556,33 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
         return
     cols = table.columns
 
-    # Gemeenten and onderzoeken through the services (a few hundred at most).
+    # Gemeenten and onderzoeken. validate.check applied the rules of save_gemeente and
+    # save_onderzoek per row (a name and a title by zet.rules.catalog, matched on their keys
+    # with what is stored, the confirmation of look-alike names); new ones are inserted in
+    # bulk and their ids read back by key, as the casussen below.
     if plan._new_gemeenten and scope.gemeente_ids is not None:
         raise DomainError("U kunt geen nieuwe gemeenten importeren.")
+    now = utcnow()
     gemeente_ids = {key: gid for key, (gid, _) in known.gemeenten.items()}
-    gemeenten: dict[str, Gemeente] = {}
-    for key, naam in plan._new_gemeenten:
-        gemeenten[key] = save_gemeente(session, {"naam": naam}, confirm_new=True)
-        gemeente_ids[key] = gemeenten[key].id
+    if plan._new_gemeenten:
+        insert_rows(session, _GEMEENTE, ("naam", "naam_key"),
+                    ((catalog.GEMEENTE_NAAM.require(naam), key)
+                     for key, naam in plan._new_gemeenten),
+                    constants={"created_at": now, "updated_at": now})
+        for chunk in _chunks([key for key, _ in plan._new_gemeenten]):
+            gemeente_ids.update(session.execute(select(_GEMEENTE.c.naam_key, _GEMEENTE.c.id)
+                                                .where(_GEMEENTE.c.naam_key.in_(chunk))).all())
     onderzoek_ids = {(gid, okey): oid for (gid, okey), (oid, _) in known.onderzoeken.items()}
-    for (key, okey), titel in plan._new_onderzoeken:
-        gemeente = gemeenten.get(key) or session.get(Gemeente, gemeente_ids[key])
-        onderzoek_ids[(gemeente_ids[key], okey)] = save_onderzoek(
-            session, gemeente, {"titel": titel}).id
+    if plan._new_onderzoeken:
+        insert_rows(session, _ONDERZOEK, ("gemeente_id", "titel", "titel_key"),
+                    ((gemeente_ids[key], catalog.ONDERZOEK_TITEL.require(titel), okey)
+                     for (key, okey), titel in plan._new_onderzoeken),
+                    constants={"created_at": now, "updated_at": now})
+        for chunk in _chunks({gemeente_ids[key] for (key, _), _ in plan._new_onderzoeken}):
+            for oid, gid, okey in session.execute(select(
+                    _ONDERZOEK.c.id, _ONDERZOEK.c.gemeente_id, _ONDERZOEK.c.titel_key).where(
+                    _ONDERZOEK.c.gemeente_id.in_(chunk))):
+                onderzoek_ids.setdefault((gid, okey), oid)
 
     # Casussen. The rules save_casus enforces (code present, short and pseudonymous; a known
     # doelgroep; unique per gemeente ignoring case) were checked per row by validate.check, and
@@ -575,16 +591,12 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
     # minutes on a national import.
     casus_ids: dict[int, int] = {}
     new_casussen, links = [], []
-    now = utcnow()
     for casus in plan._casussen:
         gemeente_id = gemeente_ids[casus.gkey]
         onderzoek_id = onderzoek_ids.get((gemeente_id, casus.okey)) if casus.okey else None
         if casus.casus_id is None:
-            new_casussen.append((casus.group, {
-                "gemeente_id": gemeente_id, "code": casus.code, "code_key": casus_key(casus.code),
-                "doelgroep": casus.doelgroep,
-                "onderzoek_id": onderzoek_id, "beperkingen": [], "leefgebieden": [],
-                "status": "lopend", "created_at": now, "updated_at": now}))
+            new_casussen.append((casus.group, (gemeente_id, casus.code, casus_key(casus.code),
+                                               casus.doelgroep, onderzoek_id)))
             continue
         casus_ids[casus.group] = casus.casus_id
         if casus.link:
@@ -593,26 +605,30 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
         session.execute(update(_CASUS).where(_CASUS.c.id == bindparam("b_id")).values(
             onderzoek_id=bindparam("b_onderzoek_id"), updated_at=now), links)
     if new_casussen:
-        session.execute(insert(_CASUS), [values for _, values in new_casussen])
+        insert_rows(session, _CASUS, ("gemeente_id", "code", "code_key", "doelgroep",
+                                      "onderzoek_id"),
+                    (values for _, values in new_casussen),
+                    constants={"beperkingen": [], "leefgebieden": [], "status": "lopend",
+                               "created_at": now, "updated_at": now})
         stored = {}
-        for chunk in _chunks({values["gemeente_id"] for _, values in new_casussen}):
-            for cid, gid, code in session.execute(select(
-                    _CASUS.c.id, _CASUS.c.gemeente_id, _CASUS.c.code).where(
+        for chunk in _chunks({values[0] for _, values in new_casussen}):
+            for cid, gid, key in session.execute(select(
+                    _CASUS.c.id, _CASUS.c.gemeente_id, _CASUS.c.code_key).where(
                     _CASUS.c.gemeente_id.in_(chunk))):
-                stored[(gid, casus_key(code))] = cid
+                stored[(gid, key)] = cid
         for group, values in new_casussen:
-            casus_ids[group] = stored[(values["gemeente_id"], casus_key(values["code"]))]
+            casus_ids[group] = stored[(values[0], values[2])]
 
     # Perspectives: new ones as concept (validation refuses a new definitief one: the long
     # format has no datum, afnemer or toestemming), version 1 (where the optimistic lock starts).
     new = [p for p in plan._perspectieven if p.perspectief_id is None]
     new_ids = []
     if new:
-        session.execute(insert(_PERSPECTIEF), [
-            {"casus_id": casus_ids[p.casus_group], "soort": p.soort, "rol": p.rol,
-             "rol_key": rol_key(p.rol), "status": p.status,
-             "instrument_version": instrument.version, "version": 1,
-             "toestemming": False, "created_at": now, "updated_at": now} for p in new])
+        insert_rows(session, _PERSPECTIEF, ("casus_id", "soort", "rol", "rol_key", "status"),
+                    ((casus_ids[p.casus_group], p.soort, p.rol, rol_key(p.rol), p.status)
+                     for p in new),
+                    constants={"instrument_version": instrument.version, "version": 1,
+                               "toestemming": False, "created_at": now, "updated_at": now})
         stored = {}
         for chunk in _chunks({casus_ids[p.casus_group] for p in new}):
             for pid, cid, soort, key in session.execute(select(
@@ -628,11 +644,13 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
         fresh = row_pid < 0
         row_pid[fresh] = pid_of_group[cols["perspectief_group"].codes[fresh]]
 
-    # Scores: one executemany insert for the new ones, one executemany update for the changed.
+    # Scores: the new ones in one bulk insert (COPY on PostgreSQL), the changed ones in one
+    # executemany update.
     status = plan._status
     added = status == ADDED
     if added.any():
-        session.execute(insert(_SCORE), _score_params(cols, added, row_pid, instrument.version))
+        insert_rows(session, _SCORE, SCORE_COLUMNS,
+                    _score_rows(cols, added, row_pid, instrument.version))
     removed = plan._score_ids[status == REMOVED].tolist()
     for chunk in _chunks(removed):
         session.execute(delete(_SCORE).where(_SCORE.c.id.in_(chunk)))
@@ -665,17 +683,26 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
         session.expire_all()  # ORM objects loaded before must not keep the old versions
 
 
-def _score_params(cols, mask: np.ndarray, row_pid: np.ndarray, version: str) -> list[dict]:
-    """Plain dicts with Python values (no numpy types) for an executemany."""
+SCORE_COLUMNS = ("perspectief_id", "element_code", "score", "bijzonder", "toelichting",
+                 "instrument_version")
+
+
+def _score_rows(cols, mask: np.ndarray, row_pid: np.ndarray, version: str):
+    """The selected rows as tuples of plain Python values (no numpy types) in SCORE_COLUMNS
+    order; a score 0 (no score) becomes NULL."""
     element, score = cols["element"], cols["score"]
     bijzonder, toelichting = cols["bijzonder"], cols["toelichting"]
-    return [{"perspectief_id": pid, "element_code": code, "score": value or None,
-             "bijzonder": special, "toelichting": text, "instrument_version": version}
-            for pid, code, value, special, text in zip(
-                row_pid[mask].tolist(), element.uniques[element.codes[mask]].tolist(),
-                score.uniques[score.codes[mask]].tolist(),
-                bijzonder.uniques[bijzonder.codes[mask]].tolist(),
-                toelichting.uniques[toelichting.codes[mask]].tolist())]
+    scores = [value or None for value in score.uniques.tolist()]
+    return zip(row_pid[mask].tolist(), element.uniques[element.codes[mask]].tolist(),
+               [scores[code] for code in score.codes[mask].tolist()],
+               bijzonder.uniques[bijzonder.codes[mask]].tolist(),
+               toelichting.uniques[toelichting.codes[mask]].tolist(),
+               [version] * int(mask.sum()))
+
+
+def _score_params(cols, mask: np.ndarray, row_pid: np.ndarray, version: str) -> list[dict]:
+    """The selected rows as dicts for an executemany update (SCORE_COLUMNS as keys)."""
+    return [dict(zip(SCORE_COLUMNS, row)) for row in _score_rows(cols, mask, row_pid, version)]
 
 
 def count_rows(session: Session) -> dict[str, int]:

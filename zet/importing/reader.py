@@ -111,12 +111,15 @@ def _read_csv(name: str, data: bytes, header_at: int | None = None) -> pd.DataFr
     if b"\x00" in data[:65536]:
         raise ImportFileError(f"'{name}' is geen tekstbestand (CSV). {_SAVE_AS}")
     text, encoding = decode_csv(name, data)
-    _check_lines(name, text)
+    lines = text.splitlines()   # "\n", "\r\n" and the old Mac "\r" alike
+    longest = max(map(len, lines), default=0)
+    _check_lines(name, longest)
     skipped = _title_lines(text[:65536]) if header_at is None else header_at
     if skipped:
         text = text.split("\n", skipped)[-1]
+        lines = lines[skipped:]
     delimiter = sniff_delimiter(text[:65536])
-    _check_columns(name, text, delimiter)
+    _check_columns(name, text, lines, longest, delimiter)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None,
                             dtype=object, keep_default_na=False, na_filter=False,
@@ -158,19 +161,23 @@ def _too_wide(name: str, what: str) -> ImportFileError:
                            f"anders alleen de kolommen van het uitwisselformaat aan. {_SAVE_AS}")
 
 
-def _check_lines(name: str, text: str) -> None:
-    """No line longer than MAX_LINE_CHARS (one quick pass, before sniffing or parsing)."""
-    if len(text) > MAX_LINE_CHARS and max(map(len, text.splitlines())) > MAX_LINE_CHARS:
+def _check_lines(name: str, longest: int) -> None:
+    """No line longer than MAX_LINE_CHARS (before sniffing or parsing)."""
+    if longest > MAX_LINE_CHARS:
         raise _too_wide(name, f"heeft een regel van meer dan {MAX_LINE_CHARS:,} tekens"
                         .replace(",", "."))
 
 
-def _check_columns(name: str, text: str, delimiter: str) -> None:
+def _check_columns(name: str, text: str, lines: list[str], longest: int,
+                   delimiter: str) -> None:
     """At most MAX_COLUMNS columns on any line and MAX_CELLS cells in all (counted as
-    separators, so a quoted separator counts too: an upper bound, never an underestimate)."""
-    lines = text.splitlines()   # "\n", "\r\n" and the old Mac "\r" alike
+    separators, so a quoted separator counts too: an upper bound, never an underestimate).
+    A line of at most MAX_COLUMNS characters cannot hold that many separators: when no line
+    is longer, the lines need not be looked at one by one."""
     if text.count(delimiter) + len(lines) > MAX_CELLS:
         raise _too_wide(name, f"heeft meer dan {MAX_CELLS:,} cellen".replace(",", "."))
+    if longest <= MAX_COLUMNS:
+        return
     for line in lines:
         if len(line) > MAX_COLUMNS and line.count(delimiter) >= MAX_COLUMNS:
             raise _too_wide(name, f"heeft een regel met meer dan {MAX_COLUMNS} kolommen")
