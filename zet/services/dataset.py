@@ -5,6 +5,7 @@ all read the data the same way.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 import analysis
@@ -42,35 +43,74 @@ def scores_frame(session: Session, scope: Scope, *, gemeente_ids=None, onderzoek
     """The long frame: gemeente, onderzoek, casus, doelgroep, perspectief, rol, element,
     antwoord ('1'..'5', 'nvt', 'onbekend', ''), toelichting, status (of the perspective:
     concept, definitief) and casus_status (lopend, afgerond); plus the *_id columns on request.
+    Rows in the order gemeente, casus, perspective (inwoner, professionals by rol, dossier) and
+    then as entered.
 
-    toelichting=False leaves the texts out (all ''): comparisons need only the scores, and the
-    texts are most of the memory of a national frame. The two statuses arrive as small integer
-    codes and become categoricals, so they cost a byte per row, not a string."""
+    Two queries instead of one join of everything: the perspectives with their casus and
+    gemeente (tens of thousands of rows, sorted by the database, so by its collation), and the
+    scores with only their own few columns (hundreds of thousands); the perspectives' columns
+    are then repeated per score by position. The driver so makes one name per perspective, not
+    one per score, which is most of the time and memory of a national read.
+
+    toelichting=False leaves the texts out (all ''): comparisons need only the scores. The two
+    statuses arrive as small integer codes and become categoricals."""
+    perspectives = session.execute(_filtered(
+        select(Perspectief.id, Gemeente.naam, Onderzoek.titel, Casus.code, Casus.doelgroep,
+               Perspectief.soort, Perspectief.rol, Casus.gemeente_id, Casus.onderzoek_id,
+               Casus.id, _code(Perspectief.status, PERSPECTIEF_STATUSSEN),
+               _code(Casus.status, CASUS_STATUSSEN))
+        .join(Casus, Perspectief.casus_id == Casus.id)
+        .join(Gemeente, Casus.gemeente_id == Gemeente.id)
+        .outerjoin(Onderzoek, Casus.onderzoek_id == Onderzoek.id)
+        .order_by(Gemeente.naam, Casus.code, PERSPECTIVE_ORDER, Perspectief.rol, Perspectief.id),
+        scope, gemeente_ids, onderzoek_id, casus_id, doelgroep)).all()
     text = Score.toelichting if toelichting else literal("")
-    stmt = (select(Gemeente.naam, Onderzoek.titel, Casus.code, Casus.doelgroep, Perspectief.soort,
-                   Perspectief.rol, Score.element_code, Score.score, Score.bijzonder,
-                   text, Casus.gemeente_id, Casus.onderzoek_id, Casus.id,
-                   Perspectief.id, _code(Perspectief.status, PERSPECTIEF_STATUSSEN),
-                   _code(Casus.status, CASUS_STATUSSEN))
-            .join(Perspectief, Score.perspectief_id == Perspectief.id)
-            .join(Casus, Perspectief.casus_id == Casus.id)
-            .join(Gemeente, Casus.gemeente_id == Gemeente.id)
-            .outerjoin(Onderzoek, Casus.onderzoek_id == Onderzoek.id)
-            .order_by(Gemeente.naam, Casus.code, PERSPECTIVE_ORDER, Perspectief.rol, Score.id))
-    stmt = _filtered(stmt, scope, gemeente_ids, onderzoek_id, casus_id, doelgroep)
-    rows = [tuple(row) for row in session.execute(stmt)]  # pandas is slow on Row objects
-    columns = ["gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
-               "score", "bijzonder", "toelichting"] + ID_COLUMNS + ["status", "casus_status"]
-    frame = pd.DataFrame(rows, columns=columns)
-    score_text = frame["score"].astype("Int64").astype("string")
-    frame["antwoord"] = score_text.fillna(frame["bijzonder"].astype("string")).fillna("").astype(
-        object)
-    frame["toelichting"] = frame["toelichting"].fillna("")
+    scores = session.execute(_filtered(
+        select(Score.perspectief_id, Score.id, Score.element_code, Score.score, Score.bijzonder,
+               text)
+        .join(Perspectief, Score.perspectief_id == Perspectief.id)
+        .join(Casus, Perspectief.casus_id == Casus.id),
+        scope, gemeente_ids, onderzoek_id, casus_id, doelgroep)).all()
+    return _long(perspectives, scores, with_ids)
+
+
+_PERSPECTIVE_COLUMNS = ["perspectief_id", "gemeente", "onderzoek", "casus", "doelgroep",
+                        "perspectief", "rol", "gemeente_id", "onderzoek_id", "casus_id",
+                        "status", "casus_status"]
+_ANSWERS = np.array(["", "1", "2", "3", "4", "5"], dtype=object)
+
+
+def _long(perspectives: list, scores: list, with_ids: bool) -> pd.DataFrame:
+    """The long frame from the two queries' rows (see scores_frame)."""
+    p = pd.DataFrame([tuple(row) for row in perspectives], columns=_PERSPECTIVE_COLUMNS)
+    s_pid, s_id, element, score, bijzonder, text = (
+        [list(column) for column in zip(*scores)] if scores else [[] for _ in range(6)])
+    ids = p["perspectief_id"].to_numpy(dtype=np.int64)
+    by_id = np.argsort(ids, kind="stable")
+    position = by_id[np.searchsorted(ids, np.asarray(s_pid, dtype=np.int64), sorter=by_id)] \
+        if len(ids) else np.zeros(0, dtype=np.int64)
+    order = np.lexsort((np.asarray(s_id, dtype=np.int64), position))
+    position = position[order]
+
+    number = np.array([0 if value is None else value for value in score], dtype=np.int64)
+    special = np.array(["" if value is None else value for value in bijzonder], dtype=object)
+    answer = np.where(number > 0, _ANSWERS[np.clip(number, 0, 5)], special)[order]
+    frame = pd.DataFrame({
+        name: p[name].take(position).reset_index(drop=True)
+        for name in ["gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol"]})
+    frame["element"] = pd.array(np.array(element, dtype=object)[order], dtype="str")
+    frame["antwoord"] = pd.Series(answer, dtype=object)
+    toelichtingen = np.array(text, dtype=object)[order]
+    toelichtingen[pd.isna(toelichtingen)] = ""
+    frame["toelichting"] = pd.array(toelichtingen, dtype="str")
+    if with_ids:
+        for name in ID_COLUMNS[:-1]:
+            frame[name] = p[name].take(position).reset_index(drop=True)
+        frame["perspectief_id"] = ids[position]
     for column, values in (("status", PERSPECTIEF_STATUSSEN), ("casus_status", CASUS_STATUSSEN)):
-        frame[column] = pd.Categorical.from_codes(frame[column].to_numpy(dtype="int64"),
-                                                  categories=list(values))
-    frame = frame.drop(columns=["score", "bijzonder"])
-    return frame[LONG_COLUMNS + (ID_COLUMNS if with_ids else []) + ["status", "casus_status"]]
+        frame[column] = pd.Categorical.from_codes(
+            p[column].to_numpy(dtype="int64")[position], categories=list(values))
+    return frame
 
 
 def _code(column, values: tuple[str, ...]):
