@@ -121,10 +121,48 @@ def test_a_comparison_is_computed_once_and_shared_through_the_file_cache(client,
     small_dataset(session, instrument)
     first = client.get("/vergelijking").get_data(as_text=True)
     assert list(Path(client.application.config["CACHE_DIR"]).glob("*.pickle"))
-    service._cache.clear()
+    service.clear_memory_cache()
 
     def no_recompute(*args, **kwargs):
         raise AssertionError("comparison recomputed instead of read from the shared cache")
     monkeypatch.setattr(analysis, "analyse", no_recompute)
     assert client.get("/vergelijking").get_data(as_text=True).split('id="vergelijking"')[1] == \
         first.split('id="vergelijking"')[1]
+
+
+def test_many_gemeente_analyses_never_push_a_comparison_out_of_memory(client, session,
+                                                                      instrument, monkeypatch):
+    """Per-gemeente entries have their own room: after more of them than that room holds, the
+    national comparison still comes from memory (here no file cache either)."""
+    from pathlib import Path
+
+    import analysis
+    from zet.services import analyse as service
+    small_dataset(session, instrument)
+    service.clear_memory_cache()
+    first = client.get("/vergelijking").get_data(as_text=True)
+    for path in Path(client.application.config["CACHE_DIR"]).glob("*.pickle"):
+        path.unlink()
+    for i in range(service._CACHE_SIZES["analyse"] + 50):
+        service._cached(("analyse", "test", i), lambda: i)
+    assert len(service._caches["analyse"]) == service._CACHE_SIZES["analyse"]
+
+    def no_recompute(*args, **kwargs):
+        raise AssertionError("comparison evicted and recomputed")
+    monkeypatch.setattr(analysis, "analyse", no_recompute)
+    again = client.get("/vergelijking").get_data(as_text=True)
+    assert again.split('id="vergelijking"')[1] == first.split('id="vergelijking"')[1]
+
+
+def test_totaalbeeld_rows_follow_the_data(client, session, instrument):
+    """The rows are built once per data state: a new score shows on the next request."""
+    from zet.models import Score
+    gemeente, _, _ = small_dataset(session, instrument)
+    url = f"/gemeenten/{gemeente.id}/totaalbeeld"
+    before = client.get(url).get_data(as_text=True)
+    assert client.get(url).get_data(as_text=True) == before
+    for score in session.query(Score).filter(Score.score.isnot(None)):
+        score.score = 1
+    session.commit()
+    after = client.get(url).get_data(as_text=True)
+    assert "1,0" not in before and "1,0" in after

@@ -27,8 +27,11 @@ from zet.models import Casus, Onderzoek
 from zet.services.dataset import anonymous_labels, citaten_frame, of_casussen, scores_frame
 
 SETTINGS = AnalysisSettings()  # the documented defaults; change them here only
-_CACHE_SIZE = 256  # small frames per gemeente; one per comparison filter
-_cache: OrderedDict = OrderedDict()
+# One memory cache per kind of entry, each with its own size: the hundreds of per-gemeente
+# analyses a server sees never push out the few national comparisons (one per filter), which
+# are the expensive ones to compute again.
+_CACHE_SIZES = {"vergelijking": 64, "analyse": 256, "png": 256}
+_caches: dict[str, OrderedDict] = {kind: OrderedDict() for kind in _CACHE_SIZES}
 _lock = threading.Lock()
 
 
@@ -62,20 +65,28 @@ def _scope_key(scope: Scope) -> tuple | None:
 def _cached(key, compute, disk_dir: Path | None = None):
     """Memory cache per process; with ``disk_dir`` also a file cache the server's worker
     processes share, so a national comparison is computed once, not once per worker."""
+    cache, size = _caches[key[0]], _CACHE_SIZES[key[0]]
     with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
     value = _from_disk(disk_dir, key) if disk_dir else None
     if value is None:
         value = compute()
         if disk_dir:
             _to_disk(disk_dir, key, value)
     with _lock:
-        _cache[key] = value
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+        cache[key] = value
+        while len(cache) > size:
+            cache.popitem(last=False)
     return value
+
+
+def clear_memory_cache() -> None:
+    """Forget every entry held in this process (as a new worker process starts)."""
+    with _lock:
+        for cache in _caches.values():
+            cache.clear()
 
 
 def _disk_path(disk_dir: Path, key) -> Path:
@@ -129,6 +140,13 @@ def run_analysis(session: Session, scope: Scope, instrument: Instrument, filters
         return long, analysis.analyse(long, elements_frame(instrument), SETTINGS, toelichting)
 
     return _cached(key, compute)
+
+
+def cached_rows(session: Session, scope: Scope, key: tuple, build):
+    """What ``build`` makes of the analysis for a page (its template rows), once per data
+    state and scope: until the data change every request gets the same rows, which must
+    therefore never be changed by the caller."""
+    return _cached(("analyse", data_state(session), _scope_key(scope), "rows") + key, build)
 
 
 def cached_png(session: Session, key: tuple, draw) -> bytes:

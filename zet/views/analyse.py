@@ -54,22 +54,28 @@ def totaalbeeld(gemeente_id):
     session, scope, gemeente, filters = _gemeente_request(gemeente_id)
     instrument = active_instrument()
     audit.record("bekeken", "analyse", gemeente.id, "totaalbeeld")
-    _, result = service.run_analysis(session, scope, instrument, filters)
-    summary = result.samenvatting
-    basis = records(result.basis)
+    rows = service.cached_rows(session, scope, ("totaalbeeld", filters, instrument.version),
+                               lambda: _totaalbeeld_rows(session, scope, instrument, filters))
     return render_template(
         "analyse/totaalbeeld.html", gemeente=gemeente, filters=filters,
-        casussen=records(result.casussen), basis=basis[0] if basis else None,
-        settings=service.SETTINGS,
-        scores=records(result.gemeente_scores),
-        knelpunten=records(summary[summary["soort"] == "knelpunt"]),
-        succesfactoren=records(summary[summary["soort"] == "succesfactor"]),
-        doelgroepen=_pivot(result.doelgroep_scores, "doelgroep"),
-        perspectieven=_pivot(result.perspectief_scores, "perspectief"),
-        dossier={r["element"]: r for r in records(result.dossier)},
+        settings=service.SETTINGS, **rows,
         names={e.code: e.name for e in instrument.elements},
         afdruk={code: service.element_evidence(session, scope, filters, code)
                 for code in instrument.codes} if request.args.get("afdruk") else None)
+
+
+def _totaalbeeld_rows(session, scope, instrument, filters) -> dict:
+    """The totaalbeeld's tables as template rows (built once per data state)."""
+    _, result = service.run_analysis(session, scope, instrument, filters)
+    summary = result.samenvatting
+    basis = records(result.basis)
+    return {"casussen": records(result.casussen), "basis": basis[0] if basis else None,
+            "scores": records(result.gemeente_scores),
+            "knelpunten": records(summary[summary["soort"] == "knelpunt"]),
+            "succesfactoren": records(summary[summary["soort"] == "succesfactor"]),
+            "doelgroepen": _pivot(result.doelgroep_scores, "doelgroep"),
+            "perspectieven": _pivot(result.perspectief_scores, "perspectief"),
+            "dossier": {r["element"]: r for r in records(result.dossier)}}
 
 
 @bp.get("/gemeenten/<int:gemeente_id>/totaalbeeld/<code>")
