@@ -616,8 +616,13 @@ def latency(args) -> dict:
             server.wait()
     kinds = _percentiles(measured)
     alone = _percentiles(sequential)
+    # One client, one request at a time, the same mix of pages: the throughput 8 clients are
+    # measured against (2 cores: at most 2x, less what the clients themselves use).
+    alone_rps = len(sequential) / sum(seconds for *_, seconds in sequential)
     return {"seconds": round(wall, 3), "requests": len(measured),
-            "throughput_rps": round(len(measured) / wall, 1), "logged_in": logged_in,
+            "throughput_rps": round(len(measured) / wall, 1),
+            "throughput_1_client_rps": round(alone_rps, 1),
+            "throughput_ratio": round(len(measured) / wall / alone_rps, 2), "logged_in": logged_in,
             "account": account, "workers": args.workers, "threads": args.threads,
             "clients": args.clients, "warmup_s": warmup, "comparison_cold_s": cold,
             "per_kind": kinds["kind"], "per_route": kinds["route"],
