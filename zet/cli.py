@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 
 import click
 from flask.cli import FlaskGroup
@@ -19,6 +20,22 @@ class Fout(click.ClickException):
 
     def show(self, file=None) -> None:
         click.echo(self.format_message(), err=True)
+
+
+@contextmanager
+def progress_bar():
+    """A progress bar on stderr when that is a terminal; nothing at all in scripts and pipes
+    (their output stays exactly the report). Yields the zet.progress callable to pass on."""
+    from zet.progress import silent
+    if not sys.stderr.isatty():
+        yield silent
+        return
+    with click.progressbar(length=1000, label="Bezig".ljust(24), file=sys.stderr,
+                           show_eta=False) as bar:
+        def report(what: str, share: float) -> None:
+            bar.label = what.ljust(24)
+            bar.update(max(0, min(1000, round(share * 1000)) - bar.pos))
+        yield report
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False,
@@ -138,9 +155,11 @@ def export_command(out, csv_path, zip_path, gemeenten, anoniem, alleen_compleet)
             raise Fout(error.message) from None
         for path, fmt in ((out, "xlsx"), (csv_path, "csv"), (zip_path, "zip")):
             if path:
-                _, data, _ = run_export(session, ALL, active_instrument(), gemeente_ids=ids,
-                                        anonymous=anoniem, fmt=fmt,
-                                        alleen_compleet=alleen_compleet)
+                with progress_bar() as progress:
+                    _, data, _ = run_export(session, ALL, active_instrument(), gemeente_ids=ids,
+                                            anonymous=anoniem, fmt=fmt,
+                                            alleen_compleet=alleen_compleet,
+                                            progress=progress)
                 Path(path).write_bytes(data)
                 click.echo(f"Geschreven: {path} ({len(data) / 1024:.0f} kB"
                            f"{', geanonimiseerd' if anoniem else ''}).")
@@ -303,11 +322,11 @@ def import_command(bestand, dry_run, skip_invalid, allow_new, ignore_unknown):
     if not path.is_file():
         raise Fout(f"Niet geïmporteerd: bestand '{bestand}' bestaat niet (of is een map).")
     try:
-        with transaction() as session:
+        with transaction() as session, progress_bar() as progress:
             plan = run_import(session, active_instrument(), path.name, path.read_bytes(), ALL,
                               dry_run=dry_run, skip_invalid=skip_invalid,
                               allow_new_gemeenten=allow_new,
-                              ignore_unknown_columns=ignore_unknown)
+                              ignore_unknown_columns=ignore_unknown, progress=progress)
     except ImportFileError as error:
         click.echo(f"Niet geïmporteerd: {error.message}", err=True)
         sys.exit(1)

@@ -14,6 +14,7 @@ from zet.export.bundle import build_bundle
 from zet.export.csv import long_csv
 from zet.export.registers import register_tables
 from zet.export.workbook import build_workbook
+from zet.progress import Progress, silent
 from zet.instrument import Instrument
 from zet.rules.names import file_slug
 from zet.services.analyse import SETTINGS
@@ -35,14 +36,15 @@ FORMATS = {
 
 def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
                  gemeente_ids=None, anonymous: bool = False, fmt: str = "xlsx",
-                 alleen_compleet: bool = False,
-                 today: date | None = None) -> tuple[str, bytes, str]:
+                 alleen_compleet: bool = False, today: date | None = None,
+                 progress: Progress = silent) -> tuple[str, bytes, str]:
     """(filename, bytes, mimetype) of the workbook ('xlsx'), the long CSV ('csv') or the CSV
     bundle ('zip': the long CSV and the facts tables) of the gemeenten in ``scope`` (all of
     them, or ``gemeente_ids``). A gemeente id outside the scope raises NotFound, as everywhere
     else. Anonymised exports leave the facts tables out: they are one-way; their labels come
     from every gemeente exported, whatever the filter leaves. alleen_compleet keeps only the
-    complete casussen (analysis.only_complete) in every sheet about casussen."""
+    complete casussen (analysis.only_complete) in every sheet about casussen. progress hears
+    how far the workbook is."""
     if fmt not in FORMATS:
         raise ValueError(f"Onbekend exportformaat '{fmt}': kies xlsx, csv of zip.")
     if fmt == "zip" and (anonymous or alleen_compleet):
@@ -74,7 +76,7 @@ def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
                               filters_description=_describe(gemeenten, anonymous,
                                                             alleen_compleet),
                               settings=SETTINGS, exported_on=today, registers=registers,
-                              labels=labels, rondes=rondes)
+                              labels=labels, rondes=rondes, progress=progress)
     parts = [prefix]
     if len(gemeenten) == 1 and not anonymous:
         parts.append(file_slug(gemeenten[0].naam))

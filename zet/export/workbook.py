@@ -32,6 +32,7 @@ from zet.export.csv import is_text
 from zet.export.tables import (DATA_COLUMNS, anonymise_long, by_gemeente, data_order,
                                gemeente_order, label_order, score_values)
 from zet.interchange import DATE_COLUMNS, REGISTERS
+from zet.progress import Progress, counted, silent
 from zet.vocabulary import quote_source
 
 SHEET_GEMEENTEN = "Gemeenten"
@@ -62,7 +63,7 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
                    exported_on: date | None = None,
                    registers: dict[str, pd.DataFrame] | None = None,
                    labels: dict[str, str] | None = None,
-                   rondes: dict | None = None) -> bytes:
+                   rondes: dict | None = None, progress: Progress = silent) -> bytes:
     """The export workbook (.xlsx bytes).
 
     long: the long frame of zet.services.dataset.scores_frame (gemeente, onderzoek, casus,
@@ -74,6 +75,7 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
     tables.anonymise_long).
     registers: per zet.interchange register name its frame of cells
     (zet.export.registers.register_tables), written as the facts sheets; never with anonymous.
+    progress hears which sheet is being written and the share done.
     """
     exported_on = exported_on or date.today()
     elements = pd.DataFrame({"code": [e.code for e in instrument.elements],
@@ -86,7 +88,9 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
         citaten = registers = None
     else:
         gemeenten = gemeente_order(long["gemeente"].unique())
+    progress("Analyse", 0.0)
     result = analysis.analyse(long, elements, settings, toelichting=not anonymous)
+    progress("Tabbladen per gemeente", 0.1)
     order = analysis.element_order(elements, long["element"].unique())
     names = analysis.element_labels(elements)
     element_names = [names.get(code, code) for code in order]
@@ -101,9 +105,11 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
     for gemeente, sheet_name, part in _per_gemeente(result.schema, gemeenten):
         _gemeente_sheet(workbook, sheet_name, gemeente, part, elements, element_names,
                         figures.get(gemeente), order, with_images)
+    progress("Tabblad Analyseschema", 0.25)
     _schema_sheet(workbook, result.schema, citaten, names, gemeenten, anonymous)
     _completeness_sheet(workbook, by_gemeente(result.casussen, gemeenten))
-    _data_sheet(workbook, data_order(long, gemeenten, order))
+    _data_sheet(workbook, data_order(long, gemeenten, order), progress)
+    progress("Overige tabbladen", 0.9)
     for register in REGISTERS if registers else ():
         _register_sheet(workbook, register, registers[register.name])
     _instrument_sheet(workbook, instrument, order, names)
@@ -114,6 +120,7 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
                  long=long, with_images=with_images, n_citaten=_count(citaten),
                  n_citaten_los=_count(citaten, loose=True), with_registers=bool(registers))
     workbook.close()
+    progress("Werkboek klaar", 1.0)
     return buffer.getvalue()
 
 
@@ -440,7 +447,7 @@ def _completeness_sheet(workbook, casussen: pd.DataFrame) -> None:
                "Ontbreekt: voor dat perspectief is geen antwoord opgeslagen."])
 
 
-def _data_sheet(workbook, long) -> None:
+def _data_sheet(workbook, long, progress: Progress = silent) -> None:
     ws = workbook.create_sheet(SHEET_DATA)
     columns = []
     for header in DATA_COLUMNS:
@@ -454,7 +461,7 @@ def _data_sheet(workbook, long) -> None:
     ws.widths([{"toelichting": 80, "score": 8}.get(h, _text_width([h] + list(c[:200]), 8, 30))
                  for h, c in zip(DATA_COLUMNS, columns)])
     ws.append(list(DATA_COLUMNS))  # the import header, as plain text
-    for row in zip(*columns):
+    for row in counted(zip(*columns), len(long), progress, "Tabblad Data", 0.4, 0.9):
         ws.append(row)
 
 

@@ -17,6 +17,7 @@ from zet.importing.apply import (ImportPlan, ImportRefused, apply_import, count_
 from zet.importing.reader import Bundle, ImportFileError, read_bundle, read_table
 from zet.importing.validate import Problem, Validation, validate_table
 from zet.instrument import Instrument
+from zet.progress import Progress, silent
 
 __all__ = ["Bundle", "ImportFileError", "ImportPlan", "ImportRefused", "Problem", "Validation",
            "apply_import", "count_rows", "import_file", "plan_import", "read_bundle",
@@ -24,17 +25,24 @@ __all__ = ["Bundle", "ImportFileError", "ImportPlan", "ImportRefused", "Problem"
 
 
 def import_file(session: Session, instrument: Instrument, filename: str, data: bytes,
-                scope: Scope = ALL, *, dry_run: bool = False, **options) -> ImportPlan:
+                scope: Scope = ALL, *, dry_run: bool = False, progress: Progress = silent,
+                **options) -> ImportPlan:
     """Read, validate and (unless ``dry_run`` or the file has problems) write an import.
 
     Returns the plan: ``plan.applied`` says whether anything was written, ``summary_lines()``
     gives the Dutch report. Raises ImportFileError when the file itself cannot be read.
     Flushes, never commits. ``options`` are those of plan_import (skip_invalid,
-    allow_new_gemeenten, ignore_unknown_columns).
+    allow_new_gemeenten, ignore_unknown_columns). ``progress`` hears how far it is.
     """
+    progress("Bestand lezen", 0.0)
     bundle = read_bundle(filename, data)
+    progress("Rijen controleren", 0.15)
     plan = plan_import(session, instrument, bundle.data, scope, registers=bundle.registers,
                        **options)
     if dry_run or not plan.can_apply:
+        progress("Gecontroleerd", 1.0)
         return plan
-    return apply_import(session, instrument, plan, scope)
+    progress("Opslaan", 0.4)
+    plan = apply_import(session, instrument, plan, scope, progress=progress)
+    progress("Opgeslagen", 1.0)
+    return plan

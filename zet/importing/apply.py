@@ -22,6 +22,7 @@ from zet.instrument import Instrument
 from zet.interchange import REGISTER_BY_NAME
 from zet.models import Casus, Gemeente, Onderzoek, Perspectief, Score
 from zet.models.mixins import utcnow
+from zet.progress import Progress, counted, silent
 from zet.importing.bulk import insert_rows
 from zet.importing.facts import Facts, apply_facts, check_facts, read_facts
 from zet.importing.validate import (KnownState, Problem, StoredPerspectief, Table, Validation,
@@ -517,7 +518,7 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
 # --- applying -------------------------------------------------------------------------------
 
 def apply_import(session: Session, instrument: Instrument, plan_or_frame,
-                 scope: Scope = ALL, **options) -> ImportPlan:
+                 scope: Scope = ALL, progress: Progress = silent, **options) -> ImportPlan:
     """Write the import (a plan from plan_import, or a frame to plan first); flush, no commit.
 
     Raises ImportRefused when the file has problems (and ``skip_invalid`` is off): then nothing
@@ -534,7 +535,7 @@ def apply_import(session: Session, instrument: Instrument, plan_or_frame,
     if not plan.changes_anything:
         plan.applied = True
         return plan
-    _apply_scores(session, instrument, plan, scope)
+    _apply_scores(session, instrument, plan, scope, progress)
     if plan.facts is not None:
         session.expire_all()  # the facts compare with what the scores just wrote
         changes = apply_facts(session, plan.facts, instrument, write=True)
@@ -549,7 +550,7 @@ def apply_import(session: Session, instrument: Instrument, plan_or_frame,
 
 
 def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
-                  scope: Scope) -> None:
+                  scope: Scope, progress: Progress = silent) -> None:
     """The scores table's part: gemeenten, onderzoeken, casussen, perspectives, scores."""
     known, table = plan._known, plan._table
     if table is None or len(table) == 0:
@@ -649,8 +650,9 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
     status = plan._status
     added = status == ADDED
     if added.any():
-        insert_rows(session, _SCORE, SCORE_COLUMNS,
-                    _score_rows(cols, added, row_pid, instrument.version))
+        insert_rows(session, _SCORE, SCORE_COLUMNS, counted(
+            _score_rows(cols, added, row_pid, instrument.version), int(added.sum()), progress,
+            "Scores opslaan", 0.45, 0.95))
     removed = plan._score_ids[status == REMOVED].tolist()
     for chunk in _chunks(removed):
         session.execute(delete(_SCORE).where(_SCORE.c.id.in_(chunk)))

@@ -12,6 +12,7 @@ from zet.access import Scope
 from zet.export.service import export_bytes
 from zet.importing import ImportPlan, import_file
 from zet.instrument import Instrument
+from zet.progress import Progress, silent
 
 
 def preview_import(session: Session, instrument: Instrument, filename: str, data: bytes,
@@ -35,12 +36,13 @@ def run_import(session: Session, instrument: Instrument, filename: str, data: by
 
 def run_export(session: Session, scope: Scope, instrument: Instrument, *, gemeente_ids=None,
                anonymous: bool = False, fmt: str = "xlsx", alleen_compleet: bool = False,
-               today: date | None = None) -> tuple[str, bytes, str]:
+               today: date | None = None,
+               progress: Progress = silent) -> tuple[str, bytes, str]:
     """(filename, bytes, mimetype) of an export (see zet.export.service.export_bytes), logged."""
     filename, data, mimetype = export_bytes(session, scope, instrument,
                                             gemeente_ids=gemeente_ids, anonymous=anonymous,
                                             fmt=fmt, alleen_compleet=alleen_compleet,
-                                            today=today)
+                                            today=today, progress=progress)
     audit.record("geëxporteerd", "export", None,
                  f"{filename}; anoniem={'ja' if anonymous else 'nee'}")
     return filename, data, mimetype
