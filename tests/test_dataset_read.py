@@ -98,3 +98,16 @@ def test_every_filter_and_scope_reads_the_same_rows(session, stored):
         if len(frame):
             pd.testing.assert_frame_equal(frame, reference)
     assert scores_frame(session, Scope(frozenset())).empty
+
+
+def test_a_score_whose_perspective_the_first_read_missed_is_left_out():
+    """The two reads may see different commits: a score of a perspective committed between
+    them belongs to no row of the first read and is left out, not given to another."""
+    from zet.services.dataset import _long
+    perspectives = [(7, "Zeedorp", "Ronde", "Z-01", "jeugd", "inwoner", "", 1, 1, 1, 0, 0)]
+    scores = [(7, 1, "CON", 4, None, "goed"), (9, 2, "CON", 2, None, "van een nieuw perspectief"),
+              (7, 3, "IPL", None, "nvt", None)]
+    frame = _long(perspectives, scores, with_ids=True)
+    assert frame["perspectief_id"].tolist() == [7, 7]
+    assert frame["antwoord"].tolist() == ["4", "nvt"]
+    assert frame["toelichting"].tolist() == ["goed", ""]

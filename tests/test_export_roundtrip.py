@@ -13,7 +13,8 @@ importing = pytest.importorskip("zet.importing")
 
 def import_csv(instrument) -> bytes:
     """Two gemeenten; nvt, onbekend, an empty score with a toelichting, two professionals, a
-    casus without dossier, and a toelichting that looks like a formula."""
+    casus without dossier, a toelichting that looks like a formula and one holding the text
+    "_x000D_" (as Excel writes a line break in its own escape)."""
     codes = instrument.codes
     rows = ["gemeente;onderzoek;casus;doelgroep;perspectief;rol;element;score;toelichting"]
     for i, code in enumerate(codes):
@@ -27,7 +28,7 @@ def import_csv(instrument) -> bytes:
         rows.append(f"Gemeente West;Ronde 2026;W-01;volwassenen;inwoner;;{code};4;"
                     f"{'=1+1' if i == 0 else ''}")
         rows.append(f"Gemeente West;Ronde 2026;W-01;volwassenen;professional;consulent;{code};"
-                    "5;")
+                    f"5;{'Uit Excel geplakt: regel_x000D_twee' if i == 0 else ''}")
     return ("\r\n".join(rows) + "\r\n").encode("utf-8-sig")
 
 
@@ -55,6 +56,8 @@ def test_exported_workbook_imports_again_without_changes(session, instrument, im
     assert not applied.changes_anything
     pd.testing.assert_frame_equal(stored(session), imported)
     assert "=1+1" in set(imported["toelichting"])
+    # XlsxWriter escapes a literal "_x000D_" as the format requires; the reader undoes it.
+    assert "Uit Excel geplakt: regel_x000D_twee" in set(imported["toelichting"])
 
 
 def test_exported_csv_imports_again_unchanged_with_the_formula_guard_undone(session, instrument,

@@ -77,3 +77,25 @@ def test_bulk_rows_roll_back_with_the_transaction_and_bump_the_data_version(app,
     assert [(s.element_code, s.score, s.bijzonder, s.toelichting) for s in scores] == [
         ("CON", 4, None, ""), ("IPL", None, "nvt", "Geen plan nodig.")]
     assert data_version.current(session.connection()) != before
+
+
+def test_a_clash_raises_sqlalchemys_integrity_error(app, session):
+    """A concurrent import that stored the same casus first: the callers' handling of
+    sqlalchemy's IntegrityError ("iemand anders wijzigde tegelijk") still applies."""
+    from sqlalchemy.exc import IntegrityError
+    gemeente = make_gemeente(session)
+    make_casus(session, gemeente, code="K-01")
+    session.commit()
+    with app.app_context():
+        with pytest.raises(IntegrityError):
+            with transaction() as s:
+                insert_rows(s, CASUS, ("gemeente_id", "code", "code_key", "doelgroep"),
+                            [(gemeente.id, "K-01", "k-01", "jeugd")])
+    assert session.scalars(select(Casus)).all()[0].code == "K-01"
+
+
+def test_only_columns_of_the_table(app, session):
+    with app.app_context():
+        with pytest.raises(ValueError):
+            with transaction() as s:
+                insert_rows(s, CASUS, ("gemeente_id", "code; DROP TABLE casus"), [(1, "x")])

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import Table
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from zet import data_version
@@ -36,18 +37,30 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str],
     elif fixed:
         rows = (row + fixed for row in rows)
     columns = tuple(columns) + tuple(callables) + tuple(constants)
-    names = ", ".join(columns)
+    unknown = set(columns) - set(table.c.keys())
+    if unknown:
+        raise ValueError(f"Not columns of {table.name}: {sorted(unknown)}")
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(name) for name in columns)
     driver = connection.connection.driver_connection
-    if dialect.name == "postgresql":
-        with driver.cursor() as cursor:
-            with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-    elif dialect.name == "sqlite":
-        marks = ", ".join("?" * len(columns))
-        driver.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
-    else:   # ZET runs on these two; the values above are already in the driver's form
-        raise NotImplementedError(f"Bulk insert on {dialect.name}")
+    try:
+        if dialect.name == "postgresql":
+            statement = f"COPY {quote(table.name)} ({names}) FROM STDIN"
+            with driver.cursor() as cursor:
+                with cursor.copy(statement) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        elif dialect.name == "sqlite":
+            marks = ", ".join("?" * len(columns))
+            statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"
+            driver.executemany(statement, rows)
+        else:   # ZET runs on these two; the values above are already in the driver's form
+            raise NotImplementedError(f"Bulk insert on {dialect.name}")
+    except dialect.loaded_dbapi.Error as error:
+        # As SQLAlchemy's own execute would raise it (an IntegrityError for a clash), so the
+        # callers' handling of a concurrent import still applies.
+        raise DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error,
+                                  dialect=dialect) from error
 
 
 def _python_defaults(table: Table, given: set[str]) -> tuple[dict, dict]:
@@ -63,6 +76,8 @@ def _python_defaults(table: Table, given: set[str]) -> tuple[dict, dict]:
             callables[column.name] = default.arg
         elif default.is_scalar:
             scalars[column.name] = default.arg
+        else:   # a SQL expression or a sequence: not something to fill in here
+            raise NotImplementedError(f"Bulk insert with the default of {column}")
     return scalars, callables
 
 

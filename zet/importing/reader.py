@@ -420,9 +420,16 @@ def _header_index(rows, scores: bool = False) -> int | None:
     return None
 
 
+# In the xlsx format "_x005F_" escapes the underscore of a literal "_xHHHH_" in a text (a
+# writer must escape it, XlsxWriter does); openpyxl leaves the escape in, so undo it here.
+_ESCAPED_UNDERSCORE = re.compile(r"_x005[Ff]_(?=x[0-9A-Fa-f]{4}_)")
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _ESCAPED_UNDERSCORE.sub("_", value) if "_x005" in value else value
     if isinstance(value, bool):
         return "WAAR" if value else "ONWAAR"
     if isinstance(value, float):

@@ -30,7 +30,7 @@ SETTINGS = AnalysisSettings()  # the documented defaults; change them here only
 # One memory cache per kind of entry, each with its own size: the hundreds of per-gemeente
 # analyses a server sees never push out the few national comparisons (one per filter), which
 # are the expensive ones to compute again.
-_CACHE_SIZES = {"vergelijking": 64, "analyse": 256, "png": 256}
+_CACHE_SIZES = {"vergelijking": 64, "analyse": 256, "rows": 256, "png": 256}
 _caches: dict[str, OrderedDict] = {kind: OrderedDict() for kind in _CACHE_SIZES}
 _lock = threading.Lock()
 
@@ -146,7 +146,7 @@ def cached_rows(session: Session, scope: Scope, key: tuple, build):
     """What ``build`` makes of the analysis for a page (its template rows), once per data
     state and scope: until the data change every request gets the same rows, which must
     therefore never be changed by the caller."""
-    return _cached(("analyse", data_state(session), _scope_key(scope), "rows") + key, build)
+    return _cached(("rows", data_state(session), _scope_key(scope)) + key, build)
 
 
 def cached_png(session: Session, key: tuple, draw) -> bytes:

@@ -82,14 +82,24 @@ _ANSWERS = np.array(["", "1", "2", "3", "4", "5"], dtype=object)
 
 def _long(perspectives: list, scores: list, with_ids: bool) -> pd.DataFrame:
     """The long frame from the two queries' rows (see scores_frame)."""
-    p = pd.DataFrame([tuple(row) for row in perspectives], columns=_PERSPECTIVE_COLUMNS)
     s_pid, s_id, element, score, bijzonder, text = (
         [list(column) for column in zip(*scores)] if scores else [[] for _ in range(6)])
+    # Only perspectives with scores, as the one-join read had them (so the columns' types are
+    # inferred from the same values).
+    scored = set(s_pid)
+    p = pd.DataFrame([tuple(row) for row in perspectives if row[0] in scored],
+                     columns=_PERSPECTIVE_COLUMNS)
     ids = p["perspectief_id"].to_numpy(dtype=np.int64)
+    wanted = np.asarray(s_pid, dtype=np.int64)
     by_id = np.argsort(ids, kind="stable")
-    position = by_id[np.searchsorted(ids, np.asarray(s_pid, dtype=np.int64), sorter=by_id)] \
-        if len(ids) else np.zeros(0, dtype=np.int64)
-    order = np.lexsort((np.asarray(s_id, dtype=np.int64), position))
+    found = np.searchsorted(ids, wanted, sorter=by_id)
+    position = by_id[np.minimum(found, max(len(ids) - 1, 0))] if len(ids) else \
+        np.zeros(len(wanted), dtype=np.int64)
+    # The two reads may see different commits (each statement its own snapshot): a score whose
+    # perspective the first read did not see is left out, never given to another perspective.
+    seen = ids[position] == wanted if len(ids) else np.zeros(len(wanted), dtype=bool)
+    order = np.flatnonzero(seen)[np.lexsort((np.asarray(s_id, dtype=np.int64)[seen],
+                                             position[seen]))]
     position = position[order]
 
     number = np.array([0 if value is None else value for value in score], dtype=np.int64)
