@@ -140,11 +140,13 @@ def import_sqlite(csv_path, db_path, version: str, sep: str = ";") -> None:
 
 def import_postgres(csv_path, url: str, version: str, sep: str = ";") -> None:
     """Read the CSV and COPY every row into the migrated, empty PostgreSQL database at url
-    (a libpq URL), then move each id sequence past the ids given, in one transaction."""
+    (a SQLAlchemy URL), then move each id sequence past the ids given, in one transaction."""
     import psycopg
+    from sqlalchemy import make_url
+    libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     df = read_csv(csv_path, sep)
     rows = import_rows(df, version, datetime.now().astimezone())
-    with psycopg.connect(url) as connection:
+    with psycopg.connect(libpq) as connection:
         with connection.cursor() as cursor:
             for table, columns in COLUMNS.items():
                 with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:

@@ -244,16 +244,10 @@ def import_baseline(args) -> dict:
             if args.db.startswith("sqlite"):
                 baselines.import_sqlite(args.csv, args.db.split("///", 1)[1], version, args.sep)
             else:
-                baselines.import_postgres(args.csv, libpq_url(args.db), version, args.sep)
+                baselines.import_postgres(args.csv, args.db, version, args.sep)
         counts = table_counts(get_session())
         content = stored_content_hash(get_session())
     return result(timer.seconds, timer, counts=counts, content_hash=content)
-
-
-def libpq_url(url: str) -> str:
-    """A SQLAlchemy PostgreSQL URL as psycopg takes it (no +driver part)."""
-    from sqlalchemy import make_url
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 # --- analysis -----------------------------------------------------------------------------

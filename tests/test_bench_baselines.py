@@ -69,8 +69,7 @@ def test_import_baseline_stores_what_zet_import_stores(app, database_url, tmp_pa
     if database_url.startswith("sqlite"):
         baselines.import_sqlite(csv, make_url(database_url).database, instrument.version)
     else:   # as the owner: setting the sequences needs more than the app's row rights
-        baselines.import_postgres(csv, make_url(database_url).set(drivername="postgresql")
-                                  .render_as_string(hide_password=False), instrument.version)
+        baselines.import_postgres(csv, database_url, instrument.version)
     with app.app_context():
         baseline = stored(get_session())
         # ZET reads the baseline's rows back as its own (timestamps included).

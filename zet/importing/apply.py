@@ -609,8 +609,7 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
         insert_rows(session, _CASUS, ("gemeente_id", "code", "code_key", "doelgroep",
                                       "onderzoek_id"),
                     (values for _, values in new_casussen),
-                    constants={"beperkingen": [], "leefgebieden": [], "status": "lopend",
-                               "created_at": now, "updated_at": now})
+                    constants={"created_at": now, "updated_at": now})
         stored = {}
         for chunk in _chunks({values[0] for _, values in new_casussen}):
             for cid, gid, key in session.execute(select(
@@ -629,7 +628,7 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
                     ((casus_ids[p.casus_group], p.soort, p.rol, rol_key(p.rol), p.status)
                      for p in new),
                     constants={"instrument_version": instrument.version, "version": 1,
-                               "toestemming": False, "created_at": now, "updated_at": now})
+                               "created_at": now, "updated_at": now})
         stored = {}
         for chunk in _chunks({casus_ids[p.casus_group] for p in new}):
             for pid, cid, soort, key in session.execute(select(

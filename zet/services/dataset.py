@@ -90,16 +90,11 @@ def _long(perspectives: list, scores: list, with_ids: bool) -> pd.DataFrame:
     p = pd.DataFrame([tuple(row) for row in perspectives if row[0] in scored],
                      columns=_PERSPECTIVE_COLUMNS)
     ids = p["perspectief_id"].to_numpy(dtype=np.int64)
-    wanted = np.asarray(s_pid, dtype=np.int64)
-    by_id = np.argsort(ids, kind="stable")
-    found = np.searchsorted(ids, wanted, sorter=by_id)
-    position = by_id[np.minimum(found, max(len(ids) - 1, 0))] if len(ids) else \
-        np.zeros(len(wanted), dtype=np.int64)
+    position = pd.Index(ids).get_indexer(np.asarray(s_pid, dtype=np.int64))
     # The two reads may see different commits (each statement its own snapshot): a score whose
-    # perspective the first read did not see is left out, never given to another perspective.
-    seen = ids[position] == wanted if len(ids) else np.zeros(len(wanted), dtype=bool)
-    order = np.flatnonzero(seen)[np.lexsort((np.asarray(s_id, dtype=np.int64)[seen],
-                                             position[seen]))]
+    # perspective the first read did not see (position -1) is left out.
+    seen = np.flatnonzero(position >= 0)
+    order = seen[np.lexsort((np.asarray(s_id, dtype=np.int64)[seen], position[seen]))]
     position = position[order]
 
     number = np.array([0 if value is None else value for value in score], dtype=np.int64)
