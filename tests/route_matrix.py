@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 
 from tests.helpers import make_casus, make_gemeente, make_onderzoek, make_user
-from zet.models import Casus, Eindanalyse, Gemeente, Onderzoek, Perspectief, User, Verbeteractie
+from zet.models import (Casus, Eindanalyse, Gemeente, Job, Onderzoek, Perspectief, User,
+                        Verbeteractie)
 from zet.rules import parse_answer
 from zet.services.perspectieven import PerspectiefInput, save_perspectief
 from zet.services.eindanalyse import save_eindanalyse
@@ -35,6 +36,7 @@ class World:
     spare_user: User
     actie: Verbeteractie
     eindanalyse: Eindanalyse
+    job: Job   # a finished export of the spare user: nobody else may see it
 
 
 def build_world(session, instrument, naam="Gemeente Amberdam", other="Gemeente Bergveld",
@@ -55,9 +57,14 @@ def build_world(session, instrument, naam="Gemeente Amberdam", other="Gemeente B
     actie = save_actie(session, instrument, gemeente, {"titel": "Vaste contactpersoon"})
     eindanalyse = save_eindanalyse(session, instrument, onderzoek, {
         "datum": date(2026, 6, 1), "deelnemers": {"uitvoering": 2}})
+    job = Job(user_id=spare.id, kind="export", params={"fmt": "xlsx", "gemeente_ids": None,
+                                                       "anonymous": False,
+                                                       "alleen_compleet": False},
+              request_key="0" * 64, status="mislukt", message="Mislukt.")
+    session.add(job)
     session.commit()
     return World(gemeente, other_gemeente, onderzoek, casus, perspectief, spare, actie,
-                 eindanalyse)
+                 eindanalyse, job)
 
 
 def sample_values(world: World) -> dict:
@@ -65,7 +72,7 @@ def sample_values(world: World) -> dict:
             "casus_id": world.casus.id, "perspectief_id": world.perspectief.id,
             "soort": "inwoner", "user_id": world.spare_user.id, "filename": "zet.css",
             "actie_id": world.actie.id, "eindanalyse_id": world.eindanalyse.id,
-            "code": "CON", "fmt": "docx"}
+            "code": "CON", "fmt": "docx", "job_id": world.job.id}
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ NAMES = [f"Gemeente {n}" for n in ("Aalwijk", "Beekveld", "Croonstad", "Dijkhave
 
 
 @pytest.fixture
-def ten_gemeenten(session, instrument, tmp_path):
+def ten_gemeenten(app, session, instrument, tmp_path):
     """Ten gemeenten of three casussen each (enough for every figure to be shown), with a
     free-text onderzoek title and professional roles that must never reach anonymised output."""
     rows = []
@@ -36,6 +36,8 @@ def ten_gemeenten(session, instrument, tmp_path):
                              rol=f"koekoekconsulent {c}", score=str(1 + (i * c) % 5))
     run_import(session, instrument, write_csv(tmp_path / "tien.csv", rows),
                allow_new_gemeenten=True)
+    # Downloaded in the request here: a background job makes the same export (test_jobs.py).
+    app.config["BACKGROUND_EXPORT_GEMEENTEN"] = len(NAMES)
     return NAMES
 
 

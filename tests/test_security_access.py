@@ -15,6 +15,9 @@ BEHEERDER_ONLY_BLUEPRINTS = {"beheer"}
 EVERY_ROLE = {"analyse.vergelijking", "analyse.vergelijking_png", "export.werkboek",
               "export.data_csv", "rondes.anoniem"}  # the analist sees these anonymised
 EVERY_ROLE_BLUEPRINTS: set[str] = set()
+# Background jobs: every role has its own list; the world's job belongs to someone else.
+OWN_JOBS = {"taken.index", "taken.export"}
+SOMEONE_ELSES_JOB = {"taken.show", "taken.progress", "taken.download", "taken.retry"}
 
 # (name, role, works for gemeente A?) -- the world's objects all belong to gemeente A.
 USERS = [
@@ -54,6 +57,10 @@ def expectation(role, own_gemeente, route) -> str:
         return "allowed" if role == "beheerder" else "not found"
     if route.endpoint in EVERY_ROLE or route.blueprint in EVERY_ROLE_BLUEPRINTS:
         return "allowed"
+    if route.endpoint in OWN_JOBS:
+        return "allowed"
+    if route.endpoint in SOMEONE_ELSES_JOB:
+        return "not found"
     # Everything else is casus-level work.
     if role == "analist":
         return "not found"

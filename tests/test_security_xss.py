@@ -3,8 +3,8 @@ from sqlalchemy import select
 
 from tests.helpers import make_gemeente, make_user, post_form
 from tests.route_matrix import World, every_route
-from zet.models import (Casus, Citaat, Eindanalyse, Gemeente, Onderzoek, Perspectief, Score,
-                        Verbeteractie)
+from zet.models import (Casus, Citaat, Eindanalyse, Gemeente, Job, Onderzoek, Perspectief,
+                        Score, User, Verbeteractie)
 from zet.services.eindanalyse import citaat_key
 
 SCRIPT = "<script>alert(1)</script>"
@@ -45,9 +45,16 @@ def enter_payloads_through_the_pages(client, session) -> World:
     }).status_code == 302
     eindanalyse = session.scalar(select(Eindanalyse))
     other = make_gemeente(session, "Gemeente Elders")
+    # A background import of a file whose name is a payload, failed with its summary shown.
+    me = session.scalar(select(User).where(User.username == "test-beheerder"))
+    job = Job(user_id=me.id, kind="import", request_key="1" * 64, status="mislukt",
+              params={"token": "0" * 32 + ".csv", "naam": SCRIPT, "options": {}},
+              message="Niet geïmporteerd.", result={"summary": [SCRIPT, IMG]})
+    session.add(job)
+    session.commit()
     return World(gemeente, other, onderzoek, casus, perspectief,
                  make_user(session, "onderzoeker", [gemeente], username="reserve"), actie,
-                 eindanalyse)
+                 eindanalyse, job)
 
 
 def test_payloads_are_stored_verbatim(client, session):

@@ -6,10 +6,13 @@ Anywhere else in a request, including GET views, it is kept aside and written af
 (its reads and its template) in one short transaction of its own, when the response's status is
 below 400 (``write_deferred``): a page never holds the database's write lock while it computes,
 so no other request waits for it. Outside a request (a ``zet`` command) the event carries the
-command line as its user and is committed by the command's transaction.
+command line as its user and is committed by the command's transaction, unless the work is
+done for someone (a background job: ``acting_as(user)``).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from flask import g, has_request_context
@@ -23,12 +26,24 @@ from zet.models.mixins import utcnow
 
 # What happened (actions) and to what (object types), as the audit log page offers them.
 ACTIONS = ("bekeken", "aangemaakt", "gewijzigd", "verwijderd", "geëxporteerd", "geïmporteerd",
-           "opgeschoond", "ingelogd", "uitgelogd", "inloggen mislukt", "gedeactiveerd",
-           "geactiveerd", "wachtwoord gewijzigd", "sessies beëindigd", "tweestaps gewist")
+           "gedownload", "opgeschoond", "ingelogd", "uitgelogd", "inloggen mislukt",
+           "gedeactiveerd", "geactiveerd", "wachtwoord gewijzigd", "sessies beëindigd", "tweestaps gewist")
 OBJECT_TYPES = ("gemeente", "onderzoek", "casus", "perspectief", "analyse", "export", "import",
                 "gebruiker", "auditlog")
 SYSTEM = "zet-opdracht"  # the name events from the command line carry
 MAX_DETAIL = 2000
+_ACTING = ContextVar("zet_audit_acting_user", default=None)   # a background job's owner
+
+
+@contextmanager
+def acting_as(user):
+    """Outside a request, events recorded inside this block carry ``user`` (the one a
+    background job works for) rather than the command line."""
+    token = _ACTING.set(user)
+    try:
+        yield
+    finally:
+        _ACTING.reset(token)
 
 
 def add_event(session: Session, user, action: str, object_type: str,
@@ -58,7 +73,10 @@ def record(action: str, object_type: str, object_id: int | None = None, detail: 
     object that recently (used for autosave, which would otherwise log every 30 seconds).
     """
     session = get_session()
-    user = current_user if has_request_context() and current_user.is_authenticated else None
+    if has_request_context():
+        user = current_user if current_user.is_authenticated else None
+    else:
+        user = _ACTING.get()
     if once_per_minutes and _recently_logged(session, user, action, object_type, object_id,
                                              once_per_minutes):
         return None

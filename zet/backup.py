@@ -32,8 +32,9 @@ BATCH = 2000
 
 def _tables():
     """Parents before children; not the data version, which each database keeps its own of
-    (and which the restore's own writes change)."""
-    return [t for t in Base.metadata.sorted_tables if t.name != data_version.TABLE]
+    (and which the restore's own writes change), nor background jobs, whose downloads live in
+    this machine's instance folder and expire within a day."""
+    return [t for t in Base.metadata.sorted_tables if t.name not in (data_version.TABLE, "job")]
 
 
 def _snapshot(connection: Connection) -> None:

@@ -98,8 +98,10 @@ def demo_command():
 @click.option("--port", default=8000, show_default=True, type=int, help="Poort.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Aantal processen.")
 @click.option("--threads", default=4, show_default=True, type=int, help="Threads per proces.")
-def serve_command(host, port, workers, threads):
-    """Start de productieserver (gunicorn)."""
+@click.option("--zonder-verwerker", "without_worker", is_flag=True,
+              help="Start geen verwerker voor achtergrondtaken (draai dan zelf 'zet worker').")
+def serve_command(host, port, workers, threads, without_worker):
+    """Start de productieserver (gunicorn) met de verwerker van achtergrondtaken."""
     from flask import current_app
 
     from sqlalchemy.exc import OperationalError
@@ -117,7 +119,21 @@ def serve_command(host, port, workers, threads):
         warning = None
     if warning:
         click.echo(warning, err=True)
-    sys.exit(run(host=host, port=port, workers=workers, threads=threads))
+    sys.exit(run(host=host, port=port, workers=workers, threads=threads,
+                 with_worker=not without_worker))
+
+
+@main.command("worker")
+def worker_command():
+    """Verwerk achtergrondtaken (grote exports en imports); 'zet serve' start dit zelf."""
+    from flask import current_app
+
+    from zet.errors import DomainError
+    from zet.jobs.worker import run_worker
+    try:
+        run_worker(current_app._get_current_object())
+    except DomainError as error:
+        raise Fout(error.message) from None
 
 
 @main.command("export")

@@ -76,6 +76,11 @@ def load_config(overrides: dict | None = None) -> dict:
         "OWNER_DATABASE_URL": owner_database_url(),
         "CACHE_DIR": str(instance / "cache"),   # analysis results shared by workers
         "IMPORT_DIR": str(instance / "imports"),   # uploads waiting for confirmation
+        "JOB_DIR": str(instance / "jobs"),   # the background queue and finished downloads
+        # Exports of more gemeenten, and imports of more rows, run in the background (zet.jobs).
+        "BACKGROUND_EXPORT_GEMEENTEN": int(os.environ.get("ZET_ACHTERGROND_GEMEENTEN", "5")),
+        "BACKGROUND_IMPORT_ROWS": int(os.environ.get("ZET_ACHTERGROND_RIJEN", "5000")),
+        "JOB_RESULT_HOURS": int(os.environ.get("ZET_DOWNLOAD_UREN", "24")),
         "INSTRUMENT_DIR": os.environ.get("ZET_INSTRUMENT_DIR"),
         "INSTRUMENT_VERSION": os.environ.get("ZET_INSTRUMENT_VERSION"),
         "WTF_I18N_ENABLED": False,

@@ -5,8 +5,8 @@ tables, and any save, import, purge or restore, by any process, makes the next p
 afresh. The bump hooks into the engine (every INSERT, UPDATE or DELETE statement, from the ORM's
 flush, the bulk import's Core statements or a restore), so no write path can forget it. Each bump
 draws a random value rather than counting up, so a database rebuilt or restored at the same URL
-can never meet a cache entry of its predecessor. Accounts and the audit log are not casus data:
-a login does not empty the caches.
+can never meet a cache entry of its predecessor. Accounts, the audit log and background jobs are not
+casus data: a login or a progress report does not empty the caches.
 """
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.dml import UpdateBase
 
 TABLE = "data_versie"
-NOT_DATA = frozenset({TABLE, "audit_event", "gebruiker", "gebruiker_gemeente", "herstelcode"})
+NOT_DATA = frozenset({TABLE, "audit_event", "gebruiker", "gebruiker_gemeente", "herstelcode",
+                      "job"})
 _BUMPED = "zet_data_version_bumped_in"   # in Connection.info: the transaction that bumped
 _MIGRATING = "zet_data_version_migrating"   # in Connection.info: the table may not exist yet
 

@@ -19,8 +19,11 @@ class _ZetServer(BaseApplication):
         return create_app()
 
 
-def run(host: str, port: int, workers: int, threads: int) -> int:
+def run(host: str, port: int, workers: int, threads: int, with_worker: bool = True) -> int:
     create_app()  # fail fast (bad instrument file, bad config) before forking workers
+    if with_worker:
+        from zet.jobs.worker import Keeper
+        Keeper().start()   # background jobs (zet.jobs): one worker process beside gunicorn
     _ZetServer({"bind": f"{host}:{port}", "workers": workers, "threads": threads,
                 "accesslog": "-", "worker_class": "gthread", "timeout": 120,
                 # gunicorn's shared control socket lets one instance take over another's

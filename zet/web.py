@@ -1,7 +1,8 @@
 """Wiring of the web layer: CSRF, blueprints, template filters, error pages."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -28,6 +29,7 @@ HTTP_MESSAGES = {
                               "opnieuw. Blijft dit gebeuren, meld dan aan de beheerder wat u "
                               "deed en hoe laat het was."),
 }
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")   # what a clock in a Dutch gemeentehuis shows
 MAX_ID = 2**31 - 1   # the largest id a database column holds; a larger one is simply not found
 
 
@@ -55,8 +57,11 @@ def init_app(app) -> None:
                    eindanalyse, rondes, rapport):
         app.register_blueprint(module.bp)
     app.register_blueprint(export_views.bp)
-    from zet.views import importeren
+    from zet.views import importeren, taken
     app.register_blueprint(importeren.bp)
+    app.register_blueprint(taken.bp)
+    from zet.jobs import queue
+    queue.init_app(app)
     app.add_template_filter(format_datum, "datum")
     app.add_template_filter(format_getal, "getal")
     app.add_template_filter(b64, "b64")
@@ -84,11 +89,13 @@ def _init_accounts(app) -> None:
 
 
 def format_datum(value) -> str:
-    """Dates as Dutch users write them: dd-mm-jjjj."""
+    """Dates as Dutch users write them: dd-mm-jjjj; moments (stored in UTC, and read back without
+    a zone from SQLite) in Dutch local time, whatever zone the server runs in."""
     if value is None or value == "":
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%d-%m-%Y %H:%M")
+        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return moment.astimezone(DUTCH_TIME).strftime("%d-%m-%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d-%m-%Y")
     return str(value)

@@ -42,6 +42,8 @@ def _server_env(workdir: Path) -> dict[str, str]:
         "ZET_DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}",
         "ZET_SECRET_KEY": "e2e-secret",
         "ZET_AUTOSAVE_SECONDS": "2",
+        # An export of more than one gemeente runs in the background (test_jobs_in_browser.py).
+        "ZET_ACHTERGROND_GEMEENTEN": "1",
         "ZET_INSTANCE_PATH": str(workdir / "instance"),
         # gunicorn's control socket defaults to ~/.gunicorn/gunicorn.ctl, shared by every
         # gunicorn of this user; keep ours inside the temp directory.

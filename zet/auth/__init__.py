@@ -94,11 +94,21 @@ def comparison_scope() -> Scope:
     their results must then be anonymised (``current_user_must_anonymise()``). Never use this
     scope to show a single casus, toelichting or quote.
     """
-    if getattr(current_user, "role", None) == "analist":
-        return Scope(current_user.gemeente_ids)
-    return current_scope()
+    return comparison_scope_for(current_user)
+
+
+def comparison_scope_for(user) -> Scope:
+    """``comparison_scope`` of ``user`` (also outside a request: a background export)."""
+    if getattr(user, "role", None) == "analist":
+        return Scope(user.gemeente_ids)
+    return scope_for(user)
 
 
 def current_user_must_anonymise() -> bool:
     """True for the analist (and, to be safe, for anyone not logged in)."""
-    return getattr(current_user, "role", None) in ("analist", None)
+    return must_anonymise_for(current_user)
+
+
+def must_anonymise_for(user) -> bool:
+    """``current_user_must_anonymise`` of ``user`` (also outside a request)."""
+    return getattr(user, "role", None) in ("analist", None)

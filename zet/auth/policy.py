@@ -58,6 +58,8 @@ POLICY: dict[str, Allow] = {
     # The CSV bundle holds every fact about the casussen and is never anonymised.
     "export.bundel": Allow(read=CASUS_WERK),
     "beheer.*": Allow(read=BEHEERDER, write=BEHEERDER),
+    # Background jobs (large exports and imports): each user sees only their own.
+    "taken.*": Allow(read=IEDEREEN, write=IEDEREEN),
 }
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

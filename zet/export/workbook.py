@@ -102,10 +102,11 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
     _gemeenten_sheet(workbook, comparison, element_names, result.basis, settings, with_images)
     figures = {str(g): part.set_index(part["element"].astype(str)) for g, part in
                result.gemeente_scores.groupby("gemeente", sort=False, observed=True)}
-    for gemeente, sheet_name, part in _per_gemeente(result.schema, gemeenten):
+    for done, (gemeente, sheet_name, part) in enumerate(_per_gemeente(result.schema, gemeenten)):
         _gemeente_sheet(workbook, sheet_name, gemeente, part, elements, element_names,
                         figures.get(gemeente), order, with_images)
-    progress("Tabblad Analyseschema", 0.25)
+        progress("Tabbladen per gemeente", 0.1 + 0.4 * (done + 1) / max(len(gemeenten), 1))
+    progress("Tabblad Analyseschema", 0.5)
     _schema_sheet(workbook, result.schema, citaten, names, gemeenten, anonymous)
     _completeness_sheet(workbook, by_gemeente(result.casussen, gemeenten))
     _data_sheet(workbook, data_order(long, gemeenten, order), progress)
@@ -461,7 +462,7 @@ def _data_sheet(workbook, long, progress: Progress = silent) -> None:
     ws.widths([{"toelichting": 80, "score": 8}.get(h, _text_width([h] + list(c[:200]), 8, 30))
                  for h, c in zip(DATA_COLUMNS, columns)])
     ws.append(list(DATA_COLUMNS))  # the import header, as plain text
-    for row in counted(zip(*columns), len(long), progress, "Tabblad Data", 0.4, 0.9):
+    for row in counted(zip(*columns), len(long), progress, "Tabblad Data", 0.6, 0.9):
         ws.append(row)
 
 

@@ -21,6 +21,8 @@ from zet.db import get_session, transaction
 from zet.importing import ImportFileError
 from zet.importing.limits import ImportBusy, one_import_at_a_time
 from zet.importing.staging import UploadStore
+from zet.jobs.queue import enqueue
+from zet.jobs.service import request_import
 from zet.services.transfer import preview_import, run_import
 from zet.views.common import current_scope
 from zet.instrument.current import active_instrument
@@ -28,6 +30,7 @@ from zet.instrument.current import active_instrument
 bp = Blueprint("importeren", __name__)
 
 SESSION_KEY = "import_token"
+ROWS_KEY = "import_rows"   # rows of the waiting upload, from its preview
 EXPIRED = "Dit importvoorbeeld is verlopen of al gebruikt. Upload het bestand opnieuw."
 
 
@@ -72,6 +75,7 @@ def index():
         return render_template("importeren/index.html", form=form), 422
     token = uploads().put(data, naam, replaces=session.pop(SESSION_KEY, None))
     session[SESSION_KEY] = token
+    session[ROWS_KEY] = plan.total_rows
     return _preview(plan, naam, token, options)
 
 
@@ -136,6 +140,8 @@ def confirm():
         flash(EXPIRED, "error")
         return redirect(url_for(".index"))
     naam = _shown_name(form.naam.data, token)
+    if session.get(ROWS_KEY, 0) > current_app.config["BACKGROUND_IMPORT_ROWS"]:
+        return _in_background(token, naam, form.import_options())
     try:
         with transaction() as db:
             plan = run_import(db, active_instrument(), naam, data, current_scope(),
@@ -155,6 +161,17 @@ def confirm():
                                form=ImportUploadForm(formdata=None)), 422
     flash("Import opgeslagen.", "success")
     return render_template("importeren/resultaat.html", plan=plan, naam=naam)
+
+
+def _in_background(token: str, naam: str, options: dict):
+    """A large file: a background job imports it (the upload stays until the job stored it)."""
+    with transaction() as db:
+        job, created = request_import(db, current_user, token=token, naam=naam, options=options)
+    session.pop(SESSION_KEY, None)
+    session.pop(ROWS_KEY, None)
+    if created:
+        enqueue(job.id)
+    return redirect(url_for("taken.show", job_id=job.id), code=303)
 
 
 @bp.errorhandler(413)
