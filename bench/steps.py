@@ -33,6 +33,7 @@ import pstats
 import random
 import re
 import resource
+import shutil
 import signal
 import socket
 import subprocess
@@ -515,11 +516,13 @@ def latency(args) -> dict:
     rng = random.Random(args.seed)
     urls = page_urls(app, rng, args.requests)
 
-    # Start cold: no comparison results left in the file cache the workers share.
+    # Start cold: no comparison results and no national analysis left in the file cache the
+    # workers share.
     cache_dir = Path(app.config.get("CACHE_DIR") or "")
     if app.config.get("CACHE_DIR") and cache_dir.is_dir():
         for path in cache_dir.glob("*.pickle"):
             path.unlink(missing_ok=True)
+        shutil.rmtree(cache_dir / "landelijk", ignore_errors=True)
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"

@@ -24,6 +24,7 @@ from zet import data_version
 from zet.access import Scope
 from zet.instrument import Instrument
 from zet.models import Casus, Onderzoek
+from zet.services import national
 from zet.services.dataset import anonymous_labels, citaten_frame, of_casussen, scores_frame
 
 SETTINGS = AnalysisSettings()  # the documented defaults; change them here only
@@ -142,6 +143,34 @@ def run_analysis(session: Session, scope: Scope, instrument: Instrument, filters
     return _cached(key, compute)
 
 
+def gemeente_analysis(session: Session, scope: Scope, instrument: Instrument, filters: Filters,
+                      gemeente, cache_dir: Path | None = None) -> AnalysisResult:
+    """The figures of one gemeente's totaalbeeld (no toelichting): its slice of the national
+    analysis when a process already made that for this data version (zet.services.national),
+    else the gemeente's own analysis. Never waits for the national one to be made: a change
+    anywhere makes a new data version, and the whole country is not worth computing for one
+    gemeente's page."""
+    if cache_dir is not None and national.slicable(filters) and scope.allows(gemeente.id):
+        found = national.existing(cache_dir, _national_key(
+            session, instrument, national.national_filters(filters)))
+        if found is not None:
+            return national.of_scope(found, scope, gemeente.id, gemeente.naam)
+    return run_analysis(session, scope, instrument, filters, toelichting=False)[1]
+
+
+def _national_key(session: Session, instrument: Instrument, filters: Filters) -> str:
+    return national.key(data_state(session), filters, instrument.version)
+
+
+def _national_result(session: Session, instrument: Instrument, filters: Filters,
+                     cache_dir: Path) -> national.NationalTables:
+    """The national analysis for ``filters`` (every gemeente), made once for all workers."""
+    def compute():
+        long = long_frame(session, Scope(), filters, toelichting=False)
+        return analysis.analyse(long, elements_frame(instrument), SETTINGS, toelichting=False)
+    return national.get_or_build(cache_dir, _national_key(session, instrument, filters), compute)
+
+
 def cached_rows(session: Session, scope: Scope, key: tuple, build):
     """What ``build`` makes of the analysis for a page (its template rows), once per data
     state and scope: until the data change every request gets the same rows, which must
@@ -226,10 +255,7 @@ def comparison_table(session: Session, scope: Scope, instrument: Instrument, fil
            instrument.version, anonymous)
 
     def compute():
-        long = long_frame(session, scope, filters, toelichting=False)
-        result = analysis.analyse(long, elements_frame(instrument), SETTINGS, toelichting=False)
-        del long
-        scores, basis = result.gemeente_scores, result.basis
+        scores, basis = _comparison_figures(session, scope, instrument, filters, cache_dir)
         if anonymous and not scores.empty:
             labels = anonymous_labels(session, scope)
             scores = analysis.in_label_order(analysis.suppress_small(
@@ -238,6 +264,21 @@ def comparison_table(session: Session, scope: Scope, instrument: Instrument, fil
         return scores, _table(scores, basis)
 
     return _cached(key, compute, cache_dir)
+
+
+def _comparison_figures(session: Session, scope: Scope, instrument: Instrument,
+                        filters: Filters, cache_dir: Path | None):
+    """Element scores and basis per gemeente: from the shared national analysis for a user who
+    sees every gemeente, else computed for the scope."""
+    if scope.gemeente_ids is None and cache_dir is not None:
+        try:
+            found = _national_result(session, instrument, filters, Path(cache_dir))
+            return found.frame("gemeente_scores"), found.frame("basis")
+        except OSError:
+            pass   # no room for the shared files: compute it here, as below
+    long = long_frame(session, scope, filters, toelichting=False)
+    result = analysis.analyse(long, elements_frame(instrument), SETTINGS, toelichting=False)
+    return result.gemeente_scores, result.basis
 
 
 def _table(scores: pd.DataFrame, basis: pd.DataFrame) -> ComparisonTable:

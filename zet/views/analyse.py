@@ -55,7 +55,8 @@ def totaalbeeld(gemeente_id):
     instrument = active_instrument()
     audit.record("bekeken", "analyse", gemeente.id, "totaalbeeld")
     rows = service.cached_rows(session, scope, ("totaalbeeld", filters, instrument.version),
-                               lambda: _totaalbeeld_rows(session, scope, instrument, filters))
+                               lambda: _totaalbeeld_rows(session, scope, instrument, filters,
+                                                         gemeente))
     return render_template(
         "analyse/totaalbeeld.html", gemeente=gemeente, filters=filters,
         settings=service.SETTINGS, **rows,
@@ -64,9 +65,10 @@ def totaalbeeld(gemeente_id):
                 for code in instrument.codes} if request.args.get("afdruk") else None)
 
 
-def _totaalbeeld_rows(session, scope, instrument, filters) -> dict:
+def _totaalbeeld_rows(session, scope, instrument, filters, gemeente) -> dict:
     """The totaalbeeld's tables as template rows (built once per data state)."""
-    _, result = service.run_analysis(session, scope, instrument, filters)
+    result = service.gemeente_analysis(session, scope, instrument, filters, gemeente,
+                                       _cache_dir())
     summary = result.samenvatting
     basis = records(result.basis)
     return {"casussen": records(result.casussen), "basis": basis[0] if basis else None,
@@ -99,7 +101,8 @@ def totaalbeeld_png(gemeente_id):
     instrument = active_instrument()
 
     def draw():
-        _, result = service.run_analysis(session, scope, instrument, filters)
+        result = service.gemeente_analysis(session, scope, instrument, filters, gemeente,
+                                           _cache_dir())
         matrix = analysis.element_matrix(result.schema, "casus", "casusscore",
                                          service.elements_frame(instrument))
         return analysis.heatmap_png(matrix, f"{gemeente.naam}: casusscore per werkzaam element",
@@ -136,8 +139,12 @@ def _comparison(anonymous: bool):
     filters = _comparison_filters()
     scores, table = service.comparison_table(get_session(), comparison_scope(),
                                              active_instrument(), filters, anonymous,
-                                             cache_dir=Path(current_app.config["CACHE_DIR"]))
+                                             cache_dir=_cache_dir())
     return filters, scores, table
+
+
+def _cache_dir() -> Path:
+    return Path(current_app.config["CACHE_DIR"])
 
 
 @bp.get("/vergelijking")
