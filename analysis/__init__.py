@@ -2,7 +2,14 @@
 
 Never imports Flask, SQLAlchemy or zet. The heatmap module needs matplotlib and is imported
 lazily through heatmap_png, so the computations load without it.
+
+Text columns stay Python strings: with pyarrow installed (for the shared national analysis,
+zet.services.national) pandas would store them in Arrow memory, which made reading and grouping
+the national data 2-2.5x slower on the benchmark machine (measured side by side).
 """
+import pandas as _pd
+
+_pd.set_option("mode.string_storage", "python")
 
 from .aggregate import (
     SCORE_COLUMNS,

@@ -45,12 +45,15 @@ def main(argv=None) -> int:
     app.config["WTF_CSRF_ENABLED"] = False
     user, password = (os.environ.get("ZET_BENCH_USER", "beheerder"),
                       os.environ.get("ZET_BENCH_PASSWORD", "demo-beheerder-2026"))
-    steps.ensure_user(app, user, password)
+    _, [(name, secret)] = steps.ensure_users(app, user, password, 1)
     with app.app_context():
         ids = {"casussen": list(get_session().scalars(select(Casus.id))),
                "gemeenten": list(get_session().scalars(select(Gemeente.id)))}
     client = app.test_client()
-    client.post("/login", data={"username": user, "password": password})
+    response = client.post("/login", data={"username": name, "password": password})
+    if secret and "/login/code" in response.headers.get("Location", ""):
+        import pyotp
+        client.post("/login/code", data={"code": pyotp.TOTP(secret).now()})
     rng = random.Random(1)
     for route in args.routes:
         kind = route.strip("/").split("/")[0]

@@ -242,8 +242,9 @@ def table(results: list[dict]) -> str:
             f"{lat['throughput_rps']:.0f} (target >= {THROUGHPUT_RATIO}x) | | | | | | | "
             f"{lat['throughput_ratio']:.2f}x {'PASS' if ratio_ok else 'FAIL'} |")
         lat_lines.append(
-            f"| {backend['backend']} | server peak memory (master + {lat['workers']} workers) "
-            f"| | | | | | | {lat['peak_mb']:.0f} MB "
+            f"| {backend['backend']} | server memory (master, {lat['workers']} workers and "
+            f"the job worker): summed peak RSS; PSS after the load "
+            f"| | | | | | | {lat['peak_mb']:.0f} MB; {lat.get('total_pss_mb', 0):.0f} MB "
             f"{'PASS' if lat['peak_mb'] <= MEMORY_LIMIT_MB else 'FAIL'} |")
     if lat_lines:
         lines += ["", f"| backend | page kind | requests | p50 ms | p95 ms (target < "

@@ -449,13 +449,24 @@ def process_tree_memory(pid: int) -> dict:
             return None
         return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 1)
 
+    def pss(p):
+        """Proportional set size: a page shared by n processes (the libraries, the mapped
+        national analysis) counts 1/n in each, so the sum is the memory really in use."""
+        try:
+            text = Path(f"/proc/{p}/smaps_rollup").read_text()
+        except OSError:
+            return 0.0
+        found = re.search(r"^Pss:\s+(\d+) kB", text, re.M)
+        return int(found.group(1)) / 1024 if found else 0.0
+
     master = status(pid) or {}
     workers = [w for w in (status(c) for c in children) if w]
     return {"master_peak_mb": round(master.get("VmHWM", 0), 1),
             "worker_peak_mb": [round(w.get("VmHWM", 0), 1) for w in workers],
             "worker_cpu_s": [cpu(c) for c in children],
             "total_peak_mb": round(master.get("VmHWM", 0) + sum(w.get("VmHWM", 0)
-                                                                for w in workers), 1)}
+                                                                for w in workers), 1),
+            "total_pss_mb": round(pss(pid) + sum(pss(c) for c in children), 1)}
 
 
 def ensure_users(app, username: str, password: str, count: int) -> tuple[str, list]:

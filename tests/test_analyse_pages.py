@@ -166,3 +166,21 @@ def test_totaalbeeld_rows_follow_the_data(client, session, instrument):
     session.commit()
     after = client.get(url).get_data(as_text=True)
     assert "1,0" not in before and "1,0" in after
+
+
+def test_template_rows_have_plain_values_and_none_for_gaps():
+    import numpy as np
+    import pandas as pd
+
+    from zet.views.common import records
+    frame = pd.DataFrame({
+        "element": pd.Categorical(["CON", "IPL"]), "score": [2.5, np.nan],
+        "n": np.array([3, 4], dtype="int64"), "oordeel": pd.array(["knelpunt", None], dtype="str"),
+        "extra": pd.array([1, pd.NA], dtype="Int64"), "vlag": [True, False]})
+    rows = records(frame)
+    assert rows == [{"element": "CON", "score": 2.5, "n": 3, "oordeel": "knelpunt", "extra": 1,
+                     "vlag": True},
+                    {"element": "IPL", "score": None, "n": 4, "oordeel": None, "extra": None,
+                     "vlag": False}]
+    assert [type(rows[0][k]) for k in ("element", "score", "n", "vlag")] == [str, float, int, bool]
+    assert records(frame.iloc[0:0]) == []

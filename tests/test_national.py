@@ -18,6 +18,7 @@ from zet.importing import import_file
 from zet.models import Casus, Gemeente, Perspectief, Score
 from zet.services import analyse as service
 from zet.services import national
+from zet.services.rows import records
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import generate  # noqa: E402
@@ -61,6 +62,15 @@ def test_each_gemeentes_slice_equals_its_own_analysis(app, session, instrument, 
                                           getattr(own, table).reset_index(drop=True),
                                           obj=f"{gemeente.naam}: {table}")
         assert len(sliced.schema) > 0 and set(sliced.schema["gemeente"]) == {gemeente.naam}
+        # The template rows straight from Arrow are those of the gemeente's own frames.
+        names = national.TABLES
+        from_arrow = service.gemeente_rows(session, ALL, instrument, filters, gemeente, names,
+                                           cache_dir(app))
+        own_rows = {name: records(getattr(own, name)) for name in names}
+        assert from_arrow == own_rows
+        assert [[{k: type(v) for k, v in row.items()} for row in from_arrow[name]]
+                for name in names] == \
+            [[{k: type(v) for k, v in row.items()} for row in own_rows[name]] for name in names]
     if compleet:   # the filter reached the national analysis
         assert made.frame("basis")["n_casussen"].sum() < 7 * 8
 
@@ -103,8 +113,26 @@ def test_a_change_makes_a_new_version_and_removes_the_old_one(app, client, sessi
     client.get("/vergelijking")
     after = {p.name for p in root.iterdir() if p.is_dir()}
     assert len(before) == len(after) == 1 and before != after   # the old version is gone
-    files = [p.name for p in (root / after.pop()).iterdir()]
+    made = [p for p in (root / after.pop()).iterdir() if p.is_dir()]
+    assert len(made) == 1
+    files = [p.name for p in made[0].iterdir()]
     assert sorted(files) == sorted([f"{t}.arrow" for t in national.TABLES] + ["klaar"])
+
+
+def test_the_filter_sets_of_one_version_stand_side_by_side(app, client, session, instrument,
+                                                           country, monkeypatch):
+    """The three comparisons (all, jeugd, volwassenen) each make their national analysis; one
+    never removes another of the same data version, so the totaalbeeld can still use its own."""
+    for query in ("", "?doelgroep=jeugd", "?doelgroep=volwassenen", "?compleet=1"):
+        assert client.get("/vergelijking" + query).status_code == 200
+    versions = [p for p in (cache_dir(app) / national.FOLDER).iterdir()]
+    assert len(versions) == 1
+    assert len([p for p in versions[0].iterdir() if (p / "klaar").exists()]) == 4
+    service.clear_memory_cache()
+    national._open.clear()
+    monkeypatch.setattr(analysis, "analyse", lambda *a, **k: pytest.fail("not sliced"))
+    for query in ("", "?compleet=1"):
+        assert client.get(f"/gemeenten/{country[1].id}/totaalbeeld{query}").status_code == 200
 
 
 def test_a_second_process_maps_the_files_instead_of_computing(app, session, instrument,

@@ -25,6 +25,7 @@ from zet.access import Scope
 from zet.instrument import Instrument
 from zet.models import Casus, Onderzoek
 from zet.services import national
+from zet.services.rows import records
 from zet.services.dataset import anonymous_labels, citaten_frame, of_casussen, scores_frame
 
 SETTINGS = AnalysisSettings()  # the documented defaults; change them here only
@@ -156,6 +157,19 @@ def gemeente_analysis(session: Session, scope: Scope, instrument: Instrument, fi
         if found is not None:
             return national.of_scope(found, scope, gemeente.id, gemeente.naam)
     return run_analysis(session, scope, instrument, filters, toelichting=False)[1]
+
+
+def gemeente_rows(session: Session, scope: Scope, instrument: Instrument, filters: Filters,
+                  gemeente, names, cache_dir: Path | None = None) -> dict[str, list[dict]]:
+    """``gemeente_analysis`` as template rows (zet.services.rows) of the tables ``names``:
+    from the national Arrow files directly when they exist, so a totaalbeeld builds no frames."""
+    if cache_dir is not None and national.slicable(filters) and scope.allows(gemeente.id):
+        found = national.existing(cache_dir, _national_key(
+            session, instrument, national.national_filters(filters)))
+        if found is not None:
+            return national.of_scope(found, scope, gemeente.id, gemeente.naam, names)
+    result = run_analysis(session, scope, instrument, filters, toelichting=False)[1]
+    return {name: records(getattr(result, name)) for name in names}
 
 
 def _national_key(session: Session, instrument: Instrument, filters: Filters) -> str:

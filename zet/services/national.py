@@ -44,9 +44,16 @@ class NationalTables:
 
     def of_gemeente(self, naam: str) -> AnalysisResult:
         """One gemeente's rows of every table: what the analysis of that gemeente alone gives."""
-        return AnalysisResult(**{
-            name: _frame(table.filter(pc.equal(table["gemeente"], naam)))
-            for name, table in self.tables.items()})
+        return AnalysisResult(**{name: _frame(self._rows_of(name, naam)) for name in TABLES})
+
+    def records_of(self, naam: str, names) -> dict[str, list[dict]]:
+        """The template rows (zet.services.rows.records) of one gemeente's share of the tables
+        ``names``, straight from Arrow: no pandas frame on the way for a page's few rows."""
+        return {name: self._rows_of(name, naam).to_pylist() for name in names}
+
+    def _rows_of(self, name: str, naam: str) -> pa.Table:
+        table = self.tables[name]
+        return table.filter(pc.equal(table["gemeente"], naam))
 
 
 def slicable(filters) -> bool:
@@ -61,8 +68,13 @@ def national_filters(filters):
 
 
 def key(data_state: tuple, filters, instrument_version: str) -> str:
-    """One key per database, data version, filters and instrument version."""
-    return hashlib.sha256(repr((data_state, filters, instrument_version)).encode()).hexdigest()
+    """``<data state>/<filters>``: one folder per database and data version, holding one
+    analysis per filter set and instrument version."""
+    return f"{_digest(data_state)}/{_digest((filters, instrument_version))}"
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:40]
 
 
 def existing(cache_dir: Path, name: str) -> NationalTables | None:
@@ -92,7 +104,7 @@ def get_or_build(cache_dir: Path, name: str, compute) -> NationalTables:
     if found is not None:
         return found
     root = Path(cache_dir) / FOLDER
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    (root / name).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     with open(root / f"{name}.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)   # another process may be making the same one
         try:
@@ -107,16 +119,18 @@ def get_or_build(cache_dir: Path, name: str, compute) -> NationalTables:
     return found
 
 
-def of_scope(found: NationalTables, scope: Scope, gemeente_id: int, naam: str
-             ) -> AnalysisResult:
-    """The gemeente's slice, only for a gemeente in the user's scope."""
+def of_scope(found: NationalTables, scope: Scope, gemeente_id: int, naam: str,
+             names=None):
+    """The gemeente's slice, only for a gemeente in the user's scope: an AnalysisResult, or
+    with ``names`` the template rows of those tables."""
     if not scope.allows(gemeente_id):
         raise PermissionError("gemeente outside the scope")
-    return found.of_gemeente(naam)
+    return found.of_gemeente(naam) if names is None else found.records_of(naam, names)
 
 
 def _write(root: Path, name: str, result: AnalysisResult) -> None:
-    """Each table to ``<name>.deel/``, then renamed to ``<name>/`` whole; older versions go."""
+    """Each table to ``<name>.deel/``, then renamed to ``<name>/`` whole; the folders of older
+    data versions go (the other filter sets of this version stay)."""
     partial = root / f"{name}.deel"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(mode=0o700)
@@ -127,14 +141,13 @@ def _write(root: Path, name: str, result: AnalysisResult) -> None:
                 writer.write_table(arrow)
     (partial / "klaar").touch()
     partial.rename(root / name)
+    current = (root / name).parent
     for old in root.iterdir():
-        # A worker that still maps an older version keeps reading it: the files stay until
-        # it lets go of them. No process starts on an older version after this.
-        if old.name not in (name, f"{name}.lock") and not old.name.endswith(".deel"):
-            if old.is_dir():
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                old.unlink(missing_ok=True)
+        # A worker that still maps an older version keeps reading it: its files stay until
+        # it lets go of them. A process still making an older version fails to write it and
+        # serves its page from memory.
+        if old != current:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _mapped(path: Path) -> pa.Table:

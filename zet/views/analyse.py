@@ -65,19 +65,22 @@ def totaalbeeld(gemeente_id):
                 for code in instrument.codes} if request.args.get("afdruk") else None)
 
 
+TOTAALBEELD_TABLES = ("casussen", "basis", "gemeente_scores", "samenvatting",
+                      "doelgroep_scores", "perspectief_scores", "dossier")
+
+
 def _totaalbeeld_rows(session, scope, instrument, filters, gemeente) -> dict:
     """The totaalbeeld's tables as template rows (built once per data state)."""
-    result = service.gemeente_analysis(session, scope, instrument, filters, gemeente,
-                                       _cache_dir())
-    summary = result.samenvatting
-    basis = records(result.basis)
-    return {"casussen": records(result.casussen), "basis": basis[0] if basis else None,
-            "scores": records(result.gemeente_scores),
-            "knelpunten": records(summary[summary["soort"] == "knelpunt"]),
-            "succesfactoren": records(summary[summary["soort"] == "succesfactor"]),
-            "doelgroepen": _pivot(result.doelgroep_scores, "doelgroep"),
-            "perspectieven": _pivot(result.perspectief_scores, "perspectief"),
-            "dossier": {r["element"]: r for r in records(result.dossier)}}
+    rows = service.gemeente_rows(session, scope, instrument, filters, gemeente,
+                                 TOTAALBEELD_TABLES, _cache_dir())
+    summary, basis = rows["samenvatting"], rows["basis"]
+    return {"casussen": rows["casussen"], "basis": basis[0] if basis else None,
+            "scores": rows["gemeente_scores"],
+            "knelpunten": [r for r in summary if r["soort"] == "knelpunt"],
+            "succesfactoren": [r for r in summary if r["soort"] == "succesfactor"],
+            "doelgroepen": _pivot(rows["doelgroep_scores"], "doelgroep"),
+            "perspectieven": _pivot(rows["perspectief_scores"], "perspectief"),
+            "dossier": {r["element"]: r for r in rows["dossier"]}}
 
 
 @bp.get("/gemeenten/<int:gemeente_id>/totaalbeeld/<code>")
@@ -179,9 +182,9 @@ def vergelijking_png():
     return Response(service.cached_png(session, key, draw), mimetype="image/png")
 
 
-def _pivot(frame, column) -> dict:
+def _pivot(rows, column) -> dict:
     """{element: {column value: row}} for element x doelgroep / perspectief tables."""
     table: dict = {}
-    for row in records(frame):
+    for row in rows:
         table.setdefault(row["element"], {})[str(row[column])] = row
     return table

@@ -8,6 +8,7 @@ from forms.base import version_stamp
 from zet.access import Scope
 from zet.auth import comparison_scope, current_user_must_anonymise  # noqa: F401  (for views)
 from zet.auth import current_scope as _current_scope
+from zet.services.rows import records  # noqa: F401  (for views)
 
 
 def current_scope() -> Scope:
@@ -36,15 +37,6 @@ def apply_domain_error(form, error) -> None:
         else:
             form.form_errors.append(message)
     flash("Niet opgeslagen: controleer de meldingen hieronder.", "error")
-
-
-def records(frame) -> list[dict]:
-    """Rows as dicts with plain Python values (NaN -> None) for the templates."""
-    if frame is None or frame.empty:
-        return []
-    frame = frame.astype(object).where(frame.notna(), None)
-    return [{k: (str(v) if k == "element" and v is not None else v) for k, v in row.items()}
-            for row in frame.to_dict("records")]
 
 
 def refused_as_stale(form, record, noun: str) -> bool:
