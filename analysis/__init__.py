@@ -49,7 +49,7 @@ from .formatting import format_score
 from .matrix import element_matrix
 from .rounds import ROUND_COLUMNS, compare_rounds
 from .oordeel import OORDELEN, oordeel
-from .pipeline import AnalysisResult, analyse
+from .pipeline import AnalysisResult, analyse, casus_analysis
 from .settings import DEFAULT_SETTINGS, AnalysisSettings
 
 
@@ -64,7 +64,7 @@ __all__ = [
     "AnalysisResult", "AnalysisSettings", "BASIS_COLUMNS", "COMPLETENESS_COLUMNS", "DEFAULT_SETTINGS",
     "ROUND_COLUMNS", "STANDEN", "casus_completeness", "compare_rounds", "gemeente_basis", "is_indicatief", "only_complete", "complete_rows", "DOELGROEPEN", "LONG_COLUMNS", "OORDELEN",
     "PERSPECTIEF_STATUS", "PERSPECTIEVEN", "SCHEMA_COLUMNS", "SCORE_COLUMNS",
-    "analyse", "analyseschema", "anonymise_gemeenten", "doelgroep_element_scores", "dossier_onbekend",
+    "analyse", "analyseschema", "casus_analysis", "anonymise_gemeenten", "doelgroep_element_scores", "dossier_onbekend",
     "element_categorical", "element_labels", "element_matrix", "element_order", "element_scores",
     "format_score", "gemeente_element_scores", "gemeente_labels", "drop_small_groups", "in_label_order", "label_key", "heatmap_png", "knelpunten_succesfactoren",
     "letter_code", "numeric_score", "oordeel", "onderzoek_element_scores", "perspectief_scores",

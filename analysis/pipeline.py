@@ -58,3 +58,14 @@ def analyse(
         casussen=casussen,
         basis=gemeente_basis(casussen, settings),
     )
+
+
+def casus_analysis(
+    long: pd.DataFrame,
+    elements=None,
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The analyseschema (with toelichting) and the completeness of the casussen in ``long``,
+    encoding it once: the analyseschema page of one casus needs both, and nothing else."""
+    encoded = encode(long, elements)
+    return schema_from_encoded(encoded, settings, True), completeness_from_encoded(encoded)

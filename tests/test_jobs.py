@@ -249,3 +249,71 @@ def test_a_second_worker_on_the_same_instance_folder_is_refused(app, start_worke
     assert second.wait(timeout=60) == 1
     assert "Er draait al een verwerker" in second.stderr.read().decode()
     assert first.poll() is None
+
+
+def _children(pid: int) -> dict[int, str]:
+    """The child processes of ``pid`` with their command lines."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found[int(stat.parent.name)] = (stat.parent / "cmdline").read_bytes() \
+                    .replace(b"\0", b" ").decode()
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def test_zet_serve_keeps_its_job_worker_when_a_web_worker_goes_and_stops_it_at_the_end(
+        tmp_path):
+    """gunicorn forks its web workers from the process that started the job worker; a web
+    worker that exits (replaced, or killed for taking too long) must not take the job worker
+    with it, and stopping the server stops the job worker without waiting for a timeout."""
+    import socket
+    import urllib.request
+    zet = Path(sys.executable).parent / "zet"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZET_")}
+    env.update(ZET_DATABASE_URL=f"sqlite:///{tmp_path / 'zet.sqlite3'}",
+               ZET_INSTANCE_PATH=str(tmp_path / "instance"), ZET_SECRET_KEY="test-secret",
+               XDG_RUNTIME_DIR=str(tmp_path))
+    subprocess.run([str(zet), "init"], env=env, check=True, capture_output=True, timeout=120)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([str(zet), "serve", "--host", "127.0.0.1", "--port", str(port),
+                               "--workers", "2"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None
+                time.sleep(0.2)
+
+        def job_workers():
+            return [p for p, cmd in _children(server.pid).items() if "zet worker" in cmd]
+        while len(job_workers()) != 1 or len(_children(server.pid)) != 3:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        [job_worker] = job_workers()
+        web_worker = next(p for p in _children(server.pid) if p != job_worker)
+        os.kill(web_worker, signal.SIGTERM)   # gunicorn replaces it
+        while web_worker in _children(server.pid) or len(_children(server.pid)) != 3:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        time.sleep(1)
+        assert job_workers() == [job_worker]   # the same job worker, still running
+
+        stopped = time.monotonic()
+        server.terminate()
+        server.wait(timeout=30)
+        assert time.monotonic() - stopped < 8
+        assert not Path(f"/proc/{job_worker}").exists() or \
+            Path(f"/proc/{job_worker}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()

@@ -179,3 +179,23 @@ def test_a_gemeente_user_sees_the_same_totaalbeeld_either_way(app, session, inst
     sliced = user.get(f"/gemeenten/{gemeente.id}/totaalbeeld").get_data(as_text=True)
     assert sliced.split("<main")[1] == own.split("<main")[1]
     assert user.get(f"/gemeenten/{country[5].id}/totaalbeeld").status_code == 404
+
+
+def test_the_comparison_table_follows_the_data_and_never_mixes_anonymous_and_named(
+        app, client, session, instrument, country):
+    """The table's HTML is rendered once per data version, scope and anonymity."""
+    named = client.get("/vergelijking").get_data(as_text=True)
+    assert country[0].naam in named
+    anonymous = client.get("/vergelijking?anoniem=1").get_data(as_text=True)
+    table = anonymous.split('id="vergelijking"')[1].split("</table>")[0]
+    assert not any(g.naam in table for g in country)
+    analist = app.test_client()
+    login_as(analist, "analist", [g.id for g in country], username="test-analist")
+    forced = analist.get("/vergelijking").get_data(as_text=True)
+    assert not any(g.naam in forced for g in country)
+    first_basis = named.split('id="basis"')[1].split("</tr>")[0]
+    with transaction():
+        casus = session.scalars(select(Casus).where(Casus.gemeente_id == country[0].id)).first()
+        session.delete(casus)
+    again = client.get("/vergelijking").get_data(as_text=True)
+    assert again.split('id="basis"')[1].split("</tr>")[0] != first_basis

@@ -93,3 +93,16 @@ def test_months_before_keeps_the_day_where_it_can():
     assert months_before(date(2026, 11, 23), 24) == date(2024, 11, 23)
     assert months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
     assert months_before(date(2026, 1, 15), 13) == date(2024, 12, 15)
+
+
+def test_a_purge_leaves_no_shared_analysis_files_behind(app, session, instrument, client):
+    from pathlib import Path
+    arrange(session, instrument)
+    assert client.get("/vergelijking").status_code == 200   # pickles and the Arrow files
+    cache = Path(app.config["CACHE_DIR"])
+    assert list(cache.glob("*.pickle")) and list(cache.rglob("*.arrow"))
+    result = app.test_cli_runner().invoke(main, ["purge", "--older-than", "24", "--dry-run"])
+    assert list(cache.rglob("*.arrow"))   # a dry run removes nothing
+    result = app.test_cli_runner().invoke(main, ["purge", "--older-than", "24"])
+    assert result.exit_code == 0, result.output
+    assert not list(cache.glob("*.pickle")) and not list(cache.rglob("*.arrow"))

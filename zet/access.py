@@ -49,9 +49,13 @@ def get_onderzoek(session: Session, scope: Scope, onderzoek_id: int) -> Onderzoe
     return onderzoek
 
 
-def get_casus(session: Session, scope: Scope, casus_id: int) -> Casus:
-    casus = session.get(Casus, casus_id, options=[
-        selectinload(Casus.perspectieven).selectinload(Perspectief.scores)])
+def get_casus(session: Session, scope: Scope, casus_id: int, *, with_scores: bool = True
+              ) -> Casus:
+    """The casus (NotFound outside the scope), by default with its perspectives and scores
+    loaded at once; ``with_scores=False`` for a page that reads its scores as a frame."""
+    options = [selectinload(Casus.perspectieven).selectinload(Perspectief.scores)] \
+        if with_scores else []
+    casus = session.get(Casus, casus_id, options=options)
     if casus is None or not scope.allows(casus.gemeente_id):
         raise NotFound("Deze casus bestaat niet (meer): misschien is hij intussen verwijderd.")
     return casus

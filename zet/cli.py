@@ -302,6 +302,13 @@ def purge_command(months, dry_run):
     from zet.services.retention import purge
     with transaction() as session:
         purged = purge(session, months, dry_run=dry_run)
+    if purged and not dry_run:
+        from pathlib import Path
+
+        from flask import current_app
+
+        from zet.services.analyse import forget_shared_results
+        forget_shared_results(Path(current_app.config["CACHE_DIR"]))
     verb = "Zou verwijderen" if dry_run else "Verwijderd"
     for item in purged:
         click.echo(f"{verb}: onderzoek '{item.titel}' van {item.gemeente} (peildatum "

@@ -150,3 +150,11 @@ def test_empty_input_gives_empty_schema():
     schema = analyseschema(sample_long().iloc[0:0], ELEMENTS)
     assert len(schema) == 0 and list(schema.columns) == list(SCHEMA_COLUMNS)
 
+
+
+def test_casus_analysis_is_the_schema_and_the_completeness_in_one_pass():
+    from analysis import casus_analysis, casus_completeness
+    long = sample_long()
+    schema, completeness = casus_analysis(long, ELEMENTS, AnalysisSettings())
+    pd.testing.assert_frame_equal(schema, analyseschema(long, ELEMENTS, AnalysisSettings()))
+    pd.testing.assert_frame_equal(completeness, casus_completeness(long))

@@ -77,13 +77,18 @@ def worker_running(folder: Path) -> bool:
 
 
 class Keeper:
-    """Runs ``zet worker`` beside the web server and starts it again when it dies."""
+    """Runs ``zet worker`` beside the web server and starts it again when it dies.
+
+    Only the process that started it stops it: gunicorn forks its web workers from that
+    process, and they inherit the exit handler; a web worker that exits (or is replaced) must
+    leave the job worker alone."""
 
     def __init__(self, command: list[str] | None = None, pause: float = 1.0):
         self.command = command or [sys.executable, "-m", "zet", "worker"]
         self.pause = pause
         self.process: subprocess.Popen | None = None
         self._stopping = threading.Event()
+        self._owner = os.getpid()
 
     def start(self) -> "Keeper":
         threading.Thread(target=self._keep, name="zet-worker-keeper", daemon=True).start()
@@ -102,6 +107,8 @@ class Keeper:
             self._stopping.wait(self.pause * (10 if quick else 1))
 
     def stop(self) -> None:
+        if os.getpid() != self._owner:
+            return   # a forked web worker exiting: not its job worker to stop
         self._stopping.set()
         process = self.process
         if process is not None and process.poll() is None:

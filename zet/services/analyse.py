@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import threading
 import time
 from collections import OrderedDict
@@ -89,6 +90,16 @@ def clear_memory_cache() -> None:
     with _lock:
         for cache in _caches.values():
             cache.clear()
+
+
+def forget_shared_results(disk_dir: Path) -> None:
+    """Remove every analysis result the workers share on disk (the pickled comparisons, the
+    national Arrow files): after a purge no copy of what was removed stays behind. The next
+    page computes afresh."""
+    disk_dir = Path(disk_dir)
+    for path in disk_dir.glob("*.pickle"):
+        path.unlink(missing_ok=True)
+    shutil.rmtree(disk_dir / national.FOLDER, ignore_errors=True)
 
 
 def _disk_path(disk_dir: Path, key) -> Path:
@@ -185,11 +196,12 @@ def _national_result(session: Session, instrument: Instrument, filters: Filters,
     return national.get_or_build(cache_dir, _national_key(session, instrument, filters), compute)
 
 
-def cached_rows(session: Session, scope: Scope, key: tuple, build):
+def cached_rows(session: Session, scope: Scope, key: tuple, build, kind: str = "rows"):
     """What ``build`` makes of the analysis for a page (its template rows), once per data
     state and scope: until the data change every request gets the same rows, which must
-    therefore never be changed by the caller."""
-    return _cached(("rows", data_state(session), _scope_key(scope)) + key, build)
+    therefore never be changed by the caller. ``kind="vergelijking"`` keeps it in the
+    comparisons' own room, which per-gemeente rows never push out."""
+    return _cached((kind, data_state(session), _scope_key(scope)) + key, build)
 
 
 def cached_png(session: Session, key: tuple, draw) -> bytes:
@@ -205,8 +217,8 @@ def casus_schema(session: Session, scope: Scope, instrument: Instrument, casus: 
         schema = pd.DataFrame(columns=list(analysis.SCHEMA_COLUMNS))
         completeness = None
     else:
-        schema = analysis.analyseschema(long, elements_frame(instrument), SETTINGS)
-        completeness = analysis.casus_completeness(long).iloc[0].to_dict()
+        schema, casussen = analysis.casus_analysis(long, elements_frame(instrument), SETTINGS)
+        completeness = casussen.iloc[0].to_dict()
     evidence: dict[str, list[tuple[str, str]]] = {}
     for row in long.itertuples(index=False):
         if row.toelichting:

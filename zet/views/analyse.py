@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from markupsafe import Markup
 
 import analysis
 from zet import audit
@@ -21,7 +22,7 @@ bp = Blueprint("analyse", __name__)
 @bp.get("/casussen/<int:casus_id>/analyseschema")
 def analyseschema(casus_id):
     session = get_session()
-    casus = get_casus(session, current_scope(), casus_id)
+    casus = get_casus(session, current_scope(), casus_id, with_scores=False)
     schema, evidence, quotes, completeness = service.casus_schema(
         session, current_scope(), active_instrument(), casus)
     audit.record("bekeken", "casus", casus.id, f"analyseschema {casus.code}")
@@ -157,10 +158,22 @@ def vergelijking():
     audit.record("bekeken", "analyse", None, comparison_detail(filters, anonymous))
     return render_template(
         "analyse/vergelijking.html", filters=filters, table=table,
+        tabel=_comparison_html(filters, table, anonymous),
         anonymous=anonymous, forced_anonymous=must_anonymise(),
         onderzoeken=service.onderzoek_titles(get_session(), current_scope()),
-        doelgroepen=DOELGROEPEN, settings=service.SETTINGS,
-        names={e.code: e.name for e in active_instrument().elements})
+        doelgroepen=DOELGROEPEN, settings=service.SETTINGS)
+
+
+def _comparison_html(filters, table, anonymous: bool) -> Markup:
+    """The comparison table (hundreds of gemeenten x 15 elements, every cell escaped) as HTML,
+    rendered once per data version and scope: the same for everyone who may see it."""
+    instrument = active_instrument()
+    return service.cached_rows(
+        get_session(), comparison_scope(), ("html", filters, anonymous, instrument.version),
+        lambda: Markup(render_template(
+            "analyse/_vergelijking_tabel.html", table=table, anonymous=anonymous,
+            settings=service.SETTINGS, names={e.code: e.name for e in instrument.elements})),
+        kind="vergelijking")
 
 
 @bp.get("/vergelijking.png")
