@@ -159,14 +159,10 @@ def gemeente_analysis(session: Session, scope: Scope, instrument: Instrument, fi
                       gemeente, cache_dir: Path | None = None) -> AnalysisResult:
     """The figures of one gemeente's totaalbeeld (no toelichting): its slice of the national
     analysis when a process already made that for this data version (zet.services.national),
-    else the gemeente's own analysis. Never waits for the national one to be made: a change
-    anywhere makes a new data version, and the whole country is not worth computing for one
-    gemeente's page."""
-    if cache_dir is not None and national.slicable(filters) and scope.allows(gemeente.id):
-        found = national.existing(cache_dir, _national_key(
-            session, instrument, national.national_filters(filters)))
-        if found is not None:
-            return national.of_scope(found, scope, gemeente.id, gemeente.naam)
+    else the gemeente's own analysis."""
+    found = _national_of(session, scope, instrument, filters, gemeente, cache_dir)
+    if found is not None:
+        return national.of_scope(found, scope, gemeente.id, gemeente.naam)
     return run_analysis(session, scope, instrument, filters, toelichting=False)[1]
 
 
@@ -174,13 +170,22 @@ def gemeente_rows(session: Session, scope: Scope, instrument: Instrument, filter
                   gemeente, names, cache_dir: Path | None = None) -> dict[str, list[dict]]:
     """``gemeente_analysis`` as template rows (zet.services.rows) of the tables ``names``:
     from the national Arrow files directly when they exist, so a totaalbeeld builds no frames."""
-    if cache_dir is not None and national.slicable(filters) and scope.allows(gemeente.id):
-        found = national.existing(cache_dir, _national_key(
-            session, instrument, national.national_filters(filters)))
-        if found is not None:
-            return national.of_scope(found, scope, gemeente.id, gemeente.naam, names)
+    found = _national_of(session, scope, instrument, filters, gemeente, cache_dir)
+    if found is not None:
+        return national.of_scope(found, scope, gemeente.id, gemeente.naam, names)
     result = run_analysis(session, scope, instrument, filters, toelichting=False)[1]
     return {name: records(getattr(result, name)) for name in names}
+
+
+def _national_of(session: Session, scope: Scope, instrument: Instrument, filters: Filters,
+                 gemeente, cache_dir: Path | None) -> national.NationalTables | None:
+    """The national analysis a gemeente's totaalbeeld can be sliced from, if one exists. Never
+    waits for it to be made: a change anywhere makes a new data version, and the whole country
+    is not worth computing for one gemeente's page."""
+    if cache_dir is None or not national.slicable(filters) or not scope.allows(gemeente.id):
+        return None
+    return national.existing(cache_dir, _national_key(session, instrument,
+                                                      national.national_filters(filters)))
 
 
 def _national_key(session: Session, instrument: Instrument, filters: Filters) -> str:
