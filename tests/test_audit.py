@@ -210,3 +210,21 @@ def test_exports_and_analysis_views_are_recorded(client, session):
     assert [e.action for e in exports] == ["geëxporteerd", "geëxporteerd"]
     assert "anoniem=ja" in exports[0].detail and exports[0].detail.split(";")[0].endswith(".xlsx")
     assert "anoniem=nee" in exports[1].detail and ".csv" in exports[1].detail
+
+
+def test_the_log_shows_and_filters_moments_in_dutch_time(client, session):
+    """23:30 UTC on 2 December is 00:30 on 3 December in the Netherlands: the page, the CSV and
+    the day filter all say 3 December, whatever zone the server runs in."""
+    from datetime import datetime, timezone
+    event = add_event(session, None, "bekeken", "casus", 1, "na middernacht")
+    event.at = datetime(2026, 12, 2, 23, 30, tzinfo=timezone.utc)
+    session.commit()
+    on_the_third = {"objecttype": "casus", "van": "2026-12-03", "tot": "2026-12-03"}
+    page = client.get("/beheer/audit", query_string=on_the_third).get_data(as_text=True)
+    assert "na middernacht" in page and "03-12-2026 00:30" in page
+    on_the_second = {"objecttype": "casus", "van": "2026-12-02", "tot": "2026-12-02"}
+    assert "na middernacht" not in client.get("/beheer/audit", query_string=on_the_second
+                                              ).get_data(as_text=True)
+    lines = client.get("/beheer/audit.csv", query_string=on_the_third).get_data(
+        as_text=True).lstrip("\ufeff").splitlines()
+    assert len(lines) == 2 and lines[1].startswith("03-12-2026 00:30:00;")

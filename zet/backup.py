@@ -25,6 +25,7 @@ import zet.models  # noqa: F401  (every table on Base.metadata)
 from zet import data_version
 from zet.db import Base
 from zet.errors import DomainError
+from zet.moments import as_utc
 
 FORMAT = "zet-backup-1"
 BATCH = 2000
@@ -53,8 +54,7 @@ def _plain(value):
     """JSON for a value; a moment always in UTC (SQLite hands back UTC without a zone,
     PostgreSQL in its session's zone), so a backup means the same on either database."""
     if isinstance(value, datetime):
-        moment = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
-        return moment.astimezone(timezone.utc).isoformat()
+        return as_utc(value).astimezone(timezone.utc).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -91,9 +91,7 @@ def _typed(column, value):
     if value is None:
         return None
     if isinstance(column.type, DateTime):
-        moment = datetime.fromisoformat(value)
-        moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
-        return moment.astimezone(timezone.utc)   # SQLite keeps the UTC wall time, as ZET does
+        return as_utc(datetime.fromisoformat(value)).astimezone(timezone.utc)   # SQLite keeps the UTC wall time, as ZET does
     if isinstance(column.type, Date):
         return date.fromisoformat(value)
     return value

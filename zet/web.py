@@ -1,8 +1,7 @@
 """Wiring of the web layer: CSRF, blueprints, template filters, error pages."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -12,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from zet.errors import NotFound
 from zet.instrument.current import active_instrument
+from zet.moments import in_dutch_time
 
 csrf = CSRFProtect()
 
@@ -29,7 +29,6 @@ HTTP_MESSAGES = {
                               "opnieuw. Blijft dit gebeuren, meld dan aan de beheerder wat u "
                               "deed en hoe laat het was."),
 }
-DUTCH_TIME = ZoneInfo("Europe/Amsterdam")   # what a clock in a Dutch gemeentehuis shows
 MAX_ID = 2**31 - 1   # the largest id a database column holds; a larger one is simply not found
 
 
@@ -94,8 +93,7 @@ def format_datum(value) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return moment.astimezone(DUTCH_TIME).strftime("%d-%m-%Y %H:%M")
+        return in_dutch_time(value).strftime("%d-%m-%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d-%m-%Y")
     return str(value)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from zet.errors import DomainError, ValidationFailed
 from zet.models import ROLES, Gemeente, User
 from zet.models.user import new_session_token
 from zet.models.mixins import utcnow
+from zet.moments import as_utc
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
@@ -33,15 +34,8 @@ def find_user(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == normalise_username(username)))
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; they were stored as UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
-
-
 def is_locked(user: User, now: datetime | None = None) -> bool:
-    locked_until = _aware(user.locked_until)
+    locked_until = as_utc(user.locked_until)
     return locked_until is not None and locked_until > (now or utcnow())
 
 

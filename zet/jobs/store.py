@@ -13,7 +13,7 @@ import json
 import os
 import socket
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from zet.errors import NotFound
 from zet.models.job import ACTIVE, DONE, EXPIRED, FAILED, RUNNING, WAITING, Job
 from zet.models.mixins import utcnow
+from zet.moments import as_utc
 
 LOST = ("De verwerking is onderbroken: het achtergrondproces stopte voordat de taak klaar was. "
         "Er is niets half opgeslagen. Probeer het opnieuw.")
@@ -50,7 +51,7 @@ def request_job(session: Session, user, kind: str, params: dict, *, data_version
     for job in session.scalars(select(Job).where(
             Job.user_id == user.id, Job.request_key == key,
             Job.status.in_((WAITING, RUNNING, DONE))).order_by(Job.id.desc())):
-        if job.status != DONE or (job.expires_at and _aware(job.expires_at) > now):
+        if job.status != DONE or (job.expires_at and as_utc(job.expires_at) > now):
             return job, False
     job = Job(user_id=user.id, kind=kind, params=params, request_key=key, status=WAITING,
               stage=stage, fraction=0.0, message="", result={}, worker="", created_at=now)
@@ -156,7 +157,7 @@ def result_file(folder: Path, job: Job) -> Path | None:
     name = (job.result or {}).get("file")
     if job.status != DONE or not name or Path(name).name != name:
         return None
-    if job.expires_at is None or _aware(job.expires_at) <= utcnow():
+    if job.expires_at is None or as_utc(job.expires_at) <= utcnow():
         return None
     path = Path(folder) / "results" / name
     return path if path.is_file() else None
@@ -180,11 +181,6 @@ def expire(session: Session, folder: Path, now: datetime | None = None) -> int:
         session.delete(job)
     session.commit()
     return removed
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 class ProgressWriter:

@@ -182,8 +182,8 @@ def _national_of(session: Session, scope: Scope, instrument: Instrument, filters
     """The national analysis a gemeente's totaalbeeld can be sliced from, if one exists. Never
     waits for it to be made: a change anywhere makes a new data version, and the whole country
     is not worth computing for one gemeente's page."""
-    if cache_dir is None or not national.slicable(filters) or not scope.allows(gemeente.id):
-        return None
+    if cache_dir is None or not national.slicable(filters):
+        return None   # (the slice itself refuses a gemeente outside the scope: national.of_scope)
     return national.existing(cache_dir, _national_key(session, instrument,
                                                       national.national_filters(filters)))
 

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from zet.models import AuditEvent
+from zet.moments import DUTCH_TIME, in_dutch_time
 
 PAGE_SIZE = 50
 CSV_COLUMNS = ("tijdstip", "gebruiker", "rol", "actie", "over", "nummer", "toelichting")
@@ -26,7 +27,9 @@ class AuditFilters:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    """Midnight of ``day`` as the log shows it (Dutch time), in UTC as the moments are stored:
+    SQLite compares the stored wall time, so the bound must be UTC wall time too."""
+    return datetime.combine(day, time.min, tzinfo=DUTCH_TIME).astimezone(timezone.utc)
 
 
 def _filtered(stmt: Select, filters: AuditFilters) -> Select:
@@ -69,8 +72,7 @@ def to_csv(session: Session, filters: AuditFilters) -> bytes:
     writer.writerow(CSV_COLUMNS)
     stmt = _filtered(select(AuditEvent), filters).order_by(AuditEvent.at, AuditEvent.id)
     for event in session.scalars(stmt):
-        at = event.at if event.at.tzinfo else event.at.replace(tzinfo=timezone.utc)
         writer.writerow([_cell(v) for v in (
-            at.astimezone().strftime("%d-%m-%Y %H:%M:%S"), event.username, event.role,
+            in_dutch_time(event.at).strftime("%d-%m-%Y %H:%M:%S"), event.username, event.role,
             event.action, event.object_type, event.object_id, event.detail)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

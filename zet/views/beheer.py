@@ -1,6 +1,4 @@
 """Beheer (beheerder only, see zet.auth.policy): users and the audit log."""
-from datetime import timezone
-
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -14,6 +12,7 @@ from zet.auth.accounts import (ROLE_LABELS, change_user, create_user, end_sessio
 from zet.db import get_session, transaction
 from zet.errors import DomainError, NotFound
 from zet.models import User
+from zet.moments import in_dutch_time
 from zet.services import auditlog
 from zet.services.gemeenten import list_gemeenten
 from zet.views.common import apply_domain_error, flash_errors
@@ -169,6 +168,4 @@ def audit_csv():
 
 
 def _local_time(moment):
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone().strftime("%d-%m-%Y %H:%M:%S")
+    return in_dutch_time(moment).strftime("%d-%m-%Y %H:%M:%S")
