@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-import math
 import textwrap
 
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import LinearSegmentedColormap, Normalize
+from matplotlib.colors import ListedColormap, Normalize, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.collections import PathCollection
 from matplotlib.font_manager import FontProperties
@@ -17,11 +16,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D, blended_transform_factory
 
-from .formatting import format_score
+from .colour_scale import BANDS, band_indices
 
-# Orange (low) - near white (middle) - blue (high): a diverging scale that stays distinguishable
-# for the common forms of colour blindness (no red/green contrast).
-SCALE_COLOURS = ("#b35806", "#f1a340", "#fee0b6", "#f7f7f7", "#d1e5f0", "#67a9cf", "#2166ac")
 EMPTY_FACE = "#d4d4d4"
 EMPTY_HATCH_COLOUR = "#7a7a7a"
 EMPTY_TEXT = "geen"
@@ -45,8 +41,6 @@ def heatmap_figure(
     xlabel: str | None = None,
     ylabel: str | None = None,
     colorbar_label: str = "Score",
-    vmin: float = 1.0,
-    vmax: float = 5.0,
     annotate: bool | None = None,
     dpi: int = 100,
     label_width: int = 38,
@@ -59,6 +53,7 @@ def heatmap_figure(
     """
     cells = pd.Series(matrix.to_numpy(dtype=object).ravel())
     values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float, na_value=np.nan).reshape(matrix.shape)
+    bands = band_indices(values)  # the colour of a cell is its band (analysis.colour_scale)
     n_rows, n_cols = values.shape
     if annotate is None:
         annotate = n_rows * n_cols <= MAX_ANNOTATED_CELLS
@@ -94,14 +89,14 @@ def heatmap_figure(
         ax.text(0.5, 0.5, "Geen gegevens", ha="center", va="center", fontsize=10, transform=ax.transAxes)
         return figure
 
-    cmap = LinearSegmentedColormap.from_list("zet_oranje_blauw", SCALE_COLOURS).with_extremes(bad=(0, 0, 0, 0))
-    norm = Normalize(vmin=vmin, vmax=vmax, clip=True)
+    cmap = ListedColormap([band.fill for band in BANDS]).with_extremes(bad=(0, 0, 0, 0))
+    norm = Normalize(vmin=-0.5, vmax=len(BANDS) - 0.5)
     background = Rectangle(
         (0, 0), n_cols, n_rows, facecolor=EMPTY_FACE, edgecolor=EMPTY_HATCH_COLOUR, hatch="///", linewidth=0, zorder=0
     )
     ax.add_patch(background)
     mesh = ax.pcolormesh(
-        np.ma.masked_invalid(values), cmap=cmap, norm=norm, edgecolors="white", linewidth=0.6, zorder=1
+        np.ma.masked_less(bands, 0), cmap=cmap, norm=norm, edgecolors="white", linewidth=0.6, zorder=1
     )
     ax.set_xlim(0, n_cols)
     ax.set_ylim(n_rows, 0)
@@ -123,26 +118,21 @@ def heatmap_figure(
         figure.text(0.1 / width, (bottom + plot_h / 2) / height, ylabel, ha="left", va="center", parse_math=False, fontsize=9, rotation=90)
 
     if annotate:
-        _annotate(ax, values, cmap, norm, vmin, dpi)
+        _annotate(ax, values, bands, dpi)
 
-    # Colour scale: a gradient strip with the integer scores and what the ends mean.
-    bar_height = min(max(plot_h, 1.2), 3.0)
+    # The colour key: one swatch per band, high at the top, with its range of scores.
+    bar_height = min(max(plot_h, 1.6), 3.0)
     bar_left = left + plot_w + 0.3
     bar_bottom = bottom + plot_h - bar_height
     cax = figure.add_axes((bar_left / width, bar_bottom / height, 0.18 / width, bar_height / height))
-    cax.imshow(np.linspace(vmax, vmin, 256).reshape(-1, 1), cmap=cmap, norm=norm, aspect="auto",
-               extent=(0, 1, vmin, vmax), interpolation="nearest")
+    cax.imshow(np.arange(len(BANDS))[::-1].reshape(-1, 1), cmap=cmap, norm=norm, aspect="auto",
+               extent=(0, 1, 0, len(BANDS)), interpolation="nearest")
     cax.set_axis_off()
-    cax.set_ylim(vmin, vmax)
-    ticks = np.arange(math.ceil(vmin), math.floor(vmax) + 1)
+    cax.set_ylim(0, len(BANDS))
     at_right = blended_transform_factory(cax.transAxes, cax.transData)
-    for tick in ticks:
-        text = format_score(float(tick), 0)
-        if tick == ticks[0]:
-            text += " laag"
-        elif tick == ticks[-1]:
-            text += " hoog"
-        cax.text(1.25, tick, text, transform=at_right, ha="left", va="center", fontsize=8)
+    for i, band in enumerate(BANDS):
+        text = band.label + (" laag" if i == 0 else " hoog" if i == len(BANDS) - 1 else "")
+        cax.text(1.25, i + 0.5, text, transform=at_right, ha="left", va="center", fontsize=7)
     cax.text(0.0, 1.0 + 0.12 / bar_height, colorbar_label, transform=cax.transAxes, ha="left", va="bottom", fontsize=8)
     # Key for empty cells, under the colour scale.
     key_bottom = max(bar_bottom - 0.45, 0.05)
@@ -154,19 +144,18 @@ def heatmap_figure(
     return figure
 
 
-def _annotate(ax, values: np.ndarray, cmap, norm, vmin: float, dpi: int) -> None:
+def _annotate(ax, values: np.ndarray, bands: np.ndarray, dpi: int) -> None:
     """Print each cell's value (one decimal, decimal comma) and 'geen' in empty cells.
 
     Drawing hundreds of Text artists is slow, so each distinct label becomes one glyph outline
     (TextPath) drawn at all its cells by a single PathCollection; the collection's label is the text.
     """
     missing = np.isnan(values)
-    colours = cmap(norm(np.where(missing, vmin, values)))
-    luminance = colours[..., 0] * 0.299 + colours[..., 1] * 0.587 + colours[..., 2] * 0.114
     rounded = np.round(np.where(missing, 0.0, values), 1)
     labels = np.where(missing, EMPTY_TEXT, np.char.replace(np.char.mod("%.1f", rounded), ".", ","))
-    ink = np.where(missing, 2, np.where(luminance < 0.5, 1, 0))  # 0 black, 1 white, 2 dark grey
-    ink_colours = np.array([[0, 0, 0, 1], [1, 1, 1, 1], [0.19, 0.19, 0.19, 1]])
+    # Each band's own text colour (readable at 4.5:1); empty cells in dark grey (the last one).
+    ink_colours = np.array([to_rgba(band.ink) for band in BANDS] + [(0.19, 0.19, 0.19, 1)])
+    ink = np.where(missing, len(BANDS), bands)
     rows, cols = np.indices(values.shape)
     points_to_pixels = Affine2D().scale(dpi / 72.0)
     number_font = FontProperties(size=8)

@@ -5,6 +5,7 @@ from wtforms.validators import InputRequired, Optional
 from forms.base import (DutchDateField, MultiCheckboxField, RuleCheck, TrimmedStringField,
                         ZetForm, choices)
 from zet.rules import catalog
+from zet.services.casussen import current_onderzoek
 from zet.vocabulary import (BEPERKINGEN, CASUS_STATUSSEN, DOELGROEPEN, LEEFGEBIEDEN, LEVENSFASEN,
                             WETTEN, leefgebied_field_name)
 
@@ -59,6 +60,9 @@ def casus_form(onderzoeken, casus=None):
     """A casus form with the gemeente's onderzoeken to choose from, filled from ``casus``."""
     form = CasusForm(obj=casus)
     form.onderzoek_id.choices = choices([(o.id, o.titel) for o in onderzoeken], "– geen –")
+    if casus is None and not form.is_submitted():
+        likely = current_onderzoek(onderzoeken)
+        form.onderzoek_id.data = likely.id if likely else None
     if casus is not None and not form.is_submitted():
         for item in casus.leefgebieden or []:
             name = leefgebied_field_name(item["gebied"])

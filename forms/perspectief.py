@@ -15,9 +15,9 @@ from zet.vocabulary import GEINTERVIEWDEN, SPREKERS_PER_PERSPECTIEF, TOESTEMMING
 EXTRA_CITAAT_ROWS = 2
 
 
-def answer_choices(instrument: Instrument):
-    return choices([(str(o.value), o.label) for o in instrument.scale]
-                   + [(s.code, s.label) for s in instrument.special])
+def answer_choices(instrument: Instrument, soort: str):
+    """The score choices in this perspective's own wording (the stored values are the same)."""
+    return choices([(o.value, o.label) for o in instrument.answer_options(soort)])
 
 
 def _valid_answer(form, field):
@@ -64,7 +64,7 @@ def perspectief_form_class(instrument: Instrument, soort: str) -> type[Perspecti
             validators=[Optional()])
     if soort == "professional":
         attrs["rol"] = TrimmedStringField("Rol van de professional", [RuleCheck(catalog.ROL)])
-    answers = answer_choices(instrument)
+    answers = answer_choices(instrument, soort)
     for element in instrument.elements:
         attrs[f"score-{element.code}"] = RadioField(
             element.name, choices=answers, validate_choice=False,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: installs the Python packages, Debian's chromium, PostgreSQL, Pango and a
-# font (for the PDF report) if missing,
+# font (for the PDF report) and axe-core (npm, for the accessibility check) if missing,
 # starts a throw-away PostgreSQL server on loopback, and runs pytest against SQLite and PostgreSQL
 # (extra arguments go to pytest). Without arguments it also checks that a plain, non-editable
 # `pip install .` in a fresh virtualenv serves every page (scripts/check_install.sh).
@@ -17,11 +17,16 @@ ldconfig -p | grep -q "libpangoft2-1.0.so.0" || missing+=(libpango-1.0-0 libpang
 # Without HarfBuzz-Subset WeasyPrint warns (an error under the test settings) and embeds whole fonts.
 ldconfig -p | grep -q "libharfbuzz-subset.so.0" || missing+=(libharfbuzz-subset0)
 fc-list 2>/dev/null | grep -qi dejavu || missing+=(fontconfig fonts-dejavu-core)
+# axe-core (the WCAG check of the browser tests) comes from npm.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installeren: ${missing[*]}"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# axe-core at the version package-lock.json pins.
+[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --silent
 
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 PGPORT="${ZET_TEST_PGPORT:-54329}"

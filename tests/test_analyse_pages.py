@@ -38,7 +38,7 @@ def test_analyseschema_shows_perspectives_casusscore_verschil_and_evidence(clien
                                                                             instrument):
     _, j1, _ = small_dataset(session, instrument)
     page = html.unescape(client.get(f"/casussen/{j1.id}/analyseschema").get_data(as_text=True))
-    row = page.split('id="rij-CON"')[1].split("</tr>")[0]
+    row = page.split('id="rij-CON"')[1].split("</tbody>")[0]  # the scores, and under them why
     cells = [c.split(">", 1)[1].split("<")[0] for c in row.split("<td")[1:6]]
     assert cells == ["1,0", "3,0", "onbekend", "2,0", "2,0 "]
     assert "afwijkend" in row and "knelpunt" in row

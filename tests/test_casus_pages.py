@@ -1,7 +1,10 @@
 """Creating, changing, viewing and deleting a casus through the pages."""
+import re
+
 from sqlalchemy import func, select
 
-from tests.helpers import make_casus, make_gemeente, make_onderzoek, post_form
+from tests.helpers import (full_perspective_form, make_casus, make_gemeente, make_onderzoek,
+                           post_form)
 from zet.models import Casus, Citaat, Perspectief, Score
 
 CASUS_FORM = {
@@ -112,3 +115,57 @@ def test_delete_without_csrf_is_refused(client, session):
 
 def test_unknown_casus_is_404(client):
     assert client.get("/casussen/424242").status_code == 404
+
+
+def test_a_new_casus_starts_in_the_most_recent_onderzoek(client, session):
+    """The round that started last is chosen already (a casus is rarely for an old round);
+    editing a casus without one does not add one unasked."""
+    gemeente = make_gemeente(session)
+    older = make_onderzoek(session, gemeente, titel="Ronde 2025")
+    older.periode_start = older.periode_start.replace(year=2025)
+    newer = make_onderzoek(session, gemeente, titel="Ronde 2026")
+    session.commit()
+    page = client.get(f"/gemeenten/{gemeente.id}/casussen/nieuw").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{newer.id}">Ronde 2026', page), page
+    assert f'<option value="{older.id}">Ronde 2025' in page
+    casus = make_casus(session, gemeente, code="ZO-01")
+    page = client.get(f"/casussen/{casus.id}/bewerken").get_data(as_text=True)
+    assert '<option selected value="">– geen –' in page
+
+
+def _final(client, instrument, casus, soort, **extra):
+    response = post_form(client, f"/casussen/{casus.id}/perspectieven/{soort}/nieuw",
+                         full_perspective_form(instrument, **extra))
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def test_a_casus_with_every_perspective_definitief_offers_to_finish(client, session, instrument):
+    casus = make_casus(session, make_gemeente(session))
+    _final(client, instrument, casus, "inwoner", geinterviewde="ouder", toestemming="y",
+           toestemming_datum="20-02-2026", toestemming_vorm="schriftelijk")
+    _final(client, instrument, casus, "professional", rol="wijkteammedewerker")
+    assert "Casus afronden" not in client.get(f"/casussen/{casus.id}").get_data(as_text=True)
+    _final(client, instrument, casus, "dossier")
+    page = client.get(f"/casussen/{casus.id}").get_data(as_text=True)
+    assert "Alle perspectieven zijn definitief" in page and "Casus afronden" in page
+
+    response = post_form(client, f"/casussen/{casus.id}/afronden", {},
+                         form_url=f"/casussen/{casus.id}")
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(Casus, casus.id).status == "afgerond"
+    page = client.get(f"/casussen/{casus.id}").get_data(as_text=True)
+    assert "is afgerond" in page and "Casus afronden" not in page
+
+
+def test_finishing_a_casus_with_a_concept_perspective_is_refused(client, session, instrument):
+    casus = make_casus(session, make_gemeente(session))
+    post_form(client, f"/casussen/{casus.id}/perspectieven/dossier/nieuw",
+              {"score-CON": "2", "actie": "concept"})
+    response = post_form(client, f"/casussen/{casus.id}/afronden", {},
+                         form_url=f"/casussen/{casus.id}")
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "niet elk perspectief is definitief" in page
+    session.expire_all()
+    assert session.get(Casus, casus.id).status == "lopend"

@@ -1,13 +1,16 @@
 """The Excel export: sheets, numbers, formula safety, long texts, anonymity, images, colours."""
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from datetime import date
 
 import pandas as pd
 import pytest
 from sqlalchemy import update
 
+from analysis.colour_scale import BANDS
 from tests.export_helpers import (FORMULA_TEXTS, GEMEENTESCORE_E0, QUOTE, all_cells,
                                   make_export_dataset, media, open_workbook, rows)
 from zet.access import ALL, Scope
@@ -175,14 +178,26 @@ def test_anonymised_export_names_no_gemeente_and_has_no_toelichting(session, ins
 def test_heatmaps_are_embedded_and_cells_carry_a_colour_scale(session, instrument, dataset):
     data = export(session, instrument)[1]
     assert len(media(data)) == 3  # the comparison plus one per gemeente
+    # Each picture has alt text that says what it shows and where the values are.
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        drawings = [archive.read(n).decode() for n in archive.namelist()
+                    if n.startswith("xl/drawings/drawing") and n.endswith(".xml")]
+    descriptions = [d for xml in drawings for d in re.findall(r'descr="([^"]*)"', xml)]
+    assert len(descriptions) == 3 and all(d.startswith("Heatmap van de") for d in descriptions)
+    assert any("Gemeente Testdorp" in d for d in descriptions)
     workbook = open_workbook(data)
     for name in ("Gemeenten", "Gemeente Anderstad", "Gemeente Testdorp"):
         formatting = list(workbook[name].conditional_formatting)
         assert formatting, name
-        rule = formatting[0].rules[0]
-        assert rule.type == "colorScale"
-        assert [float(v.val) for v in rule.colorScale.cfvo] == [1, 3, 5]
-        assert [c.rgb[-6:] for c in rule.colorScale.color] == ["B35806", "F7F7F7", "2166AC"]
+        rules = sorted(formatting[0].rules, key=lambda rule: rule.priority)
+        # The bands of the pages and heatmaps (analysis.colour_scale), first match wins.
+        assert [r.type for r in rules] == ["expression"] * len(BANDS)
+        assert all(r.stopIfTrue for r in rules)
+        assert [r.dxf.fill.bgColor.rgb[-6:].lower() for r in rules] == [
+            b.fill.lstrip("#") for b in BANDS]
+        assert [r.dxf.font.color.rgb[-6:].lower() for r in rules] == [
+            b.ink.lstrip("#") for b in BANDS]
+        assert rules[2].formula == ["AND(ISNUMBER(B2),B2<=2.5+1E-9)"]
         assert workbook[name].freeze_panes == "B2"
     assert workbook["Gemeenten"].column_dimensions["A"].width >= 20
 

@@ -124,3 +124,48 @@ def test_app_refuses_to_start_with_a_broken_instrument(tmp_path):
 
 def test_package_holds_the_versioned_file():
     assert any(PACKAGE_DIR.glob("zet-*.toml"))
+
+
+LABELLED_SCALE = SCALE.replace('[[scale]]\nvalue = 1\nlabel = "L1"\nsmiley = "S"\n',
+                               '[[scale]]\nvalue = 1\nlabel = "L1"\nsmiley = "S"\n'
+                               'labels.dossier = "D1"\n')
+
+
+def test_a_perspective_can_word_the_scale_its_own_way(tmp_path):
+    instrument = load_instrument(write(tmp_path, VALID.format(scale=LABELLED_SCALE,
+                                                               elements=element())))
+    dossier = instrument.answer_options("dossier")
+    inwoner = instrument.answer_options("inwoner")
+    assert [o.value for o in dossier] == ["1", "2", "3", "4", "5", "nvt", "onbekend"]
+    assert (dossier[0].label, inwoner[0].label, dossier[1].label) == ("D1", "L1", "L2")
+    assert (inwoner[0].face, dossier[0].face) == ("S", "1")  # smileys for the inwoner only
+    assert [o.key for o in dossier[5:]] == ["n", "o"]  # a special answer's key: its first letter
+    assert instrument.answer_label("1", "dossier") == "1 D1"
+
+
+def test_the_shipped_wording_keeps_niet_terug_te_vinden_for_the_dossier():
+    instrument = load_registry().active
+    labels = {soort: [o.label for o in instrument.answer_options(soort)]
+              for soort in PERSPECTIVES}
+    assert [soort for soort, texts in labels.items()
+            if any("terug te vinden" in t for t in texts)] == ["dossier"]
+    assert len({tuple(texts) for texts in labels.values()}) == 3
+
+
+def test_labels_of_an_unknown_perspective_are_named(tmp_path):
+    scale = LABELLED_SCALE.replace("labels.dossier", "labels.wethouder")
+    with pytest.raises(InstrumentError,
+                       match=r"test\.toml: scale\[0\]: onbekend perspectief 'wethouder'"):
+        load_instrument(write(tmp_path, VALID.format(scale=scale, elements=element())))
+
+
+def test_a_special_answer_key_that_is_a_digit_is_named(tmp_path):
+    text = VALID.replace('code = "nvt"', 'code = "nvt"\nkey = "1"')
+    with pytest.raises(InstrumentError, match=r"special\[0\]: veld 'key' moet één kleine letter"):
+        load_instrument(write(tmp_path, text.format(scale=SCALE, elements=element())))
+
+
+def test_two_special_answers_with_one_key_are_refused(tmp_path):
+    text = VALID.replace('code = "onbekend"', 'code = "onbekend"\nkey = "n"')
+    with pytest.raises(InstrumentError, match=r"dezelfde 'key'"):
+        load_instrument(write(tmp_path, text.format(scale=SCALE, elements=element())))

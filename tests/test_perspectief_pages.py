@@ -1,8 +1,17 @@
 """The perspective form: drafts, final saves, bad input, autosave and conflicts."""
+import re
+
 from sqlalchemy import func, select
 
 from tests.helpers import csrf_token, full_perspective_form, make_casus, make_gemeente, post_form
 from zet.models import Citaat, Perspectief, Score
+
+
+def checked_scores(page: str) -> list[str]:
+    """The ids of the score radios the page shows as chosen."""
+    return [re.search(r'id="([^"]+)"', tag).group(1)
+            for tag in re.findall(r"<input [^>]*>", page)
+            if ' checked' in tag and 'type="radio"' in tag and 'id="score-' in tag]
 
 
 def new_url(casus, soort="inwoner"):
@@ -24,6 +33,37 @@ def test_form_asks_each_element_in_the_words_of_the_perspective(client, session,
         assert element.questions["dossier"][0] in dossier
     assert inwoner.count('type="radio"') == 15 * 7
     assert "Toestemming" in inwoner and "Toestemming" not in dossier
+
+
+def test_each_perspective_shows_the_scale_in_its_own_words(client, session, instrument):
+    """The inwoner gets the B1 smileys, the professional and the dossier their own wording
+    (from the instrument file); "niet terug te vinden" only on the dossier form. The values
+    sent are the same numbers and codes on every form."""
+    casus = make_casus(session, make_gemeente(session))
+    pages = {soort: client.get(new_url(casus, soort)).get_data(as_text=True)
+             for soort in ("inwoner", "professional", "dossier")}
+    assert "😞" in pages["inwoner"] and "Gaat heel slecht" in pages["inwoner"]
+    assert "Weet ik niet" in pages["inwoner"]
+    for soort in ("professional", "dossier"):
+        assert "😞" not in pages[soort] and "Gaat heel slecht" not in pages[soort]
+    assert "Zeer onvoldoende" in pages["professional"]
+    assert "Ernstig tekort zichtbaar" in pages["dossier"]
+    assert "terug te vinden" in pages["dossier"]
+    assert "terug te vinden" not in pages["inwoner"] + pages["professional"]
+    for page in pages.values():
+        for value, key in [("1", "1"), ("5", "5"), ("nvt", "n"), ("onbekend", "o")]:
+            assert f'value="{value}"' in page and f'data-key="{key}"' in page
+
+
+def test_the_form_tells_which_keys_score(client, session):
+    """The legend of the keyboard shortcuts; the explanation of an element is no tab stop."""
+    casus = make_casus(session, make_gemeente(session))
+    page = client.get(new_url(casus, "professional")).get_data(as_text=True)
+    assert "<kbd>1</kbd>–<kbd>5</kbd> score" in page
+    assert "<kbd>n</kbd> niet van toepassing" in page and "<kbd>o</kbd> onbekend" in page
+    assert page.count('<summary tabindex="-1">Over dit element</summary>') == 15
+    assert 'aria-describedby="uitleg-CON"' in page and 'id="uitleg-CON"' in page
+    assert 'href="#element-CON" data-focus-score>Naar het eerste element' in page
 
 
 def test_draft_saves_with_most_fields_empty(client, session):
@@ -75,7 +115,7 @@ def test_final_save_with_missing_scores_names_them_and_keeps_input(client, sessi
     assert "Kies een score bij &#39;Basishouding&#39;" in page
     assert "Breed uitgevraagd, alle leefgebieden langs." in page
     assert 'value="wijkteammedewerker"' in page
-    assert page.count('checked id="score-') == 13  # the 13 chosen smileys are still chosen
+    assert len(checked_scores(page)) == 13  # the 13 chosen smileys are still chosen
     assert session.scalar(select(func.count(Perspectief.id))) == 0
 
 
@@ -123,7 +163,8 @@ def test_reopening_shows_everything_as_stored(client, session, instrument):
     assert "Folder was onbegrijpelijk; &lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert(1)" not in page
     assert 'value="jeugd- en gezinscoach"' in page
-    assert page.count('checked id="score-') == 15 and page.count('checked id="score-CON-2"') == 1
+    checked = checked_scores(page)
+    assert len(checked) == 15 and checked.count("score-CON-2") == 1
 
 
 def test_second_professional_with_another_role(client, session, instrument):
@@ -152,6 +193,33 @@ def test_autosave_returns_json_and_stores_a_draft(client, session):
     assert response.get_json()["version"] == 2
     session.expire_all()
     assert session.scalar(select(Score.score)) == 2
+
+
+def test_a_save_sent_from_the_offline_queue_keeps_its_actie_and_gets_json(client, session,
+                                                                          instrument):
+    """wachtrij.js sends a save made offline later, marked X-ZET-Wachtrij: it is stored as the
+    definitief (or concept) it was, answered in JSON (the page stays), audited as such, and
+    goes through the same conflict check as any save."""
+    from zet.models import AuditEvent
+    casus = make_casus(session, make_gemeente(session))
+    token = csrf_token(client, new_url(casus, "dossier"))
+    queued = {"X-CSRFToken": token, "Accept": "application/json", "X-ZET-Wachtrij": "1"}
+    data = full_perspective_form(instrument)
+    response = client.post(new_url(casus, "dossier"), data=data, headers=queued)
+    body = response.get_json()
+    assert response.status_code == 200 and body["ok"] and body["final"] is True
+    assert re.fullmatch(r"\d{2}:\d{2}:\d{2}", body["saved_at"])
+    perspectief = session.scalar(select(Perspectief))
+    assert perspectief.status == "definitief"
+    audit = session.scalars(select(AuditEvent.detail).where(
+        AuditEvent.object_type == "perspectief")).all()
+    assert any("offline opgeslagen, later verzonden" in d for d in audit), audit
+    # Sent again from the version it was opened with: someone saved in between, so a conflict.
+    client.post(body["url"], data={**data, "actie": "concept", "version": "1"},
+                headers=queued)
+    stale = client.post(body["url"], data={**data, "actie": "concept", "version": "1"},
+                        headers=queued)
+    assert stale.status_code == 409 and stale.get_json()["conflict"] is True
 
 
 def test_second_save_from_an_old_version_is_a_conflict_showing_both(client, session, instrument):

@@ -9,6 +9,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from analysis.colour_scale import BANDS, band_of
 from zet.errors import NotFound
 from zet.instrument.current import active_instrument
 from zet.moments import in_dutch_time
@@ -56,14 +57,17 @@ def init_app(app) -> None:
                    eindanalyse, rondes, rapport):
         app.register_blueprint(module.bp)
     app.register_blueprint(export_views.bp)
-    from zet.views import importeren, taken
+    from zet.views import importeren, info, taken
     app.register_blueprint(importeren.bp)
+    app.register_blueprint(info.bp)
     app.register_blueprint(taken.bp)
     from zet.jobs import queue
     queue.init_app(app)
     app.add_template_filter(format_datum, "datum")
     app.add_template_filter(format_getal, "getal")
     app.add_template_filter(b64, "b64")
+    app.add_template_filter(score_band, "band")
+    app.add_template_global(BANDS, "score_bands")
     app.context_processor(lambda: {"instrument": active_instrument()})
     from zet.vocabulary import quote_source
     app.add_template_global(quote_source, "quote_source")
@@ -97,6 +101,12 @@ def format_datum(value) -> str:
     if isinstance(value, date):
         return value.strftime("%d-%m-%Y")
     return str(value)
+
+
+def score_band(value) -> str:
+    """The CSS class of a score's colour band (analysis.colour_scale; zet.css has the colours)."""
+    band = band_of(value)
+    return f"b{BANDS.index(band)}" if band else "empty"
 
 
 def format_getal(value, decimals: int = 1) -> str:

@@ -46,7 +46,7 @@ def test_heatmap_labels_values_with_comma_and_empty_cells_with_geen():
     labels = [t.get_text() for t in ax.texts]
     assert labels[:2] == ["Continuïteit", "Integraal plan"] and "G1" in labels
     scale = [t.get_text() for t in figure.axes[1].texts]
-    assert "1 laag" in scale and "5 hoog" in scale and "Score" in scale
+    assert "1 – 1,5 laag" in scale and "4,5 – 5 hoog" in scale and "Score" in scale
     assert "geen score" in [t.get_text() for t in figure.texts]
     # An empty cell must not look like a low score.
     assert heatmap_png(m, "Test") != heatmap_png(m.fillna(1.0), "Test")

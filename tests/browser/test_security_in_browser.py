@@ -2,6 +2,8 @@
 local copy belongs to the user who typed it and is gone after logout."""
 from __future__ import annotations
 
+import re
+
 from urllib.parse import urlsplit
 
 import pytest
@@ -107,6 +109,8 @@ def test_the_local_copy_is_bound_to_the_user_and_removed_at_logout(logged_out_co
     log_in_as(page, demo_data, "lokaal-a")
     page.goto(url)
     expect(page.locator("#herstel")).to_be_visible()    # but A gets it back
+    expect(page.locator("#herstel")).to_contain_text(  # dated as ZET dates: dd-mm-jjjj
+        re.compile(r"invoer van \d{2}-\d{2}-\d{4} om \d{2}:\d{2} in deze browser"))
     page.get_by_role("button", name="Uitloggen").click()
     expect(page.get_by_label("Gebruikersnaam")).to_be_visible()
     assert local_copies(page) == []

@@ -32,7 +32,8 @@ class Allow:
     write: frozenset[str] = NIEMAND
 
 
-PUBLIC = frozenset({"auth.login", "auth.second_factor", "auth.enrol", "static"})
+PUBLIC = frozenset({"auth.login", "auth.second_factor", "auth.enrol", "static",
+                    "info.toegankelijkheid"})
 
 POLICY: dict[str, Allow] = {
     "auth.logout": Allow(read=IEDEREEN, write=IEDEREEN),

@@ -27,6 +27,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 import analysis
 from analysis import AnalysisSettings
+from analysis.colour_scale import BANDS
 from zet.export.cells import TextColumn, clean_text, looks_like_formula, text_column
 from zet.export.csv import is_text
 from zet.export.tables import (DATA_COLUMNS, anonymise_long, by_gemeente, data_order,
@@ -48,8 +49,6 @@ SCHEMA_HEADERS = ("gemeente", "onderzoek", "casus", "doelgroep", "element", "wer
                   "toelichting", "citaten")
 SCHEMA_SCORE_HEADERS = ("inwoner", "professional", "dossier", "casusscore")
 MAX_IMAGE_GEMEENTEN = 60  # more gemeenten: no heatmap images (too wide, and too slow to draw)
-# Orange (low) - white (middle) - blue (high), as analysis.heatmap: safe for colour blindness.
-COLOUR_LOW, COLOUR_MID, COLOUR_HIGH = "B35806", "F7F7F7", "2166AC"
 _INVALID_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
 # The few cell styles, by name; a cell may combine them (a header that looks like a formula).
 _STYLES = {"header": {"bold": True, "bg_color": "#E8E8E8"}, "score": {"num_format": "0.0"},
@@ -151,6 +150,13 @@ class _Book:
             self._formats[style] = self.book.add_format(properties)
         return self._formats[style]
 
+    def band_format(self, band):
+        key = ("band", band.fill)
+        if key not in self._formats:
+            self._formats[key] = self.book.add_format({"bg_color": band.fill,
+                                                       "font_color": band.ink})
+        return self._formats[key]
+
     def create_sheet(self, title: str) -> "_Sheet":
         return _Sheet(self, self.book.add_worksheet(title))
 
@@ -216,14 +222,25 @@ class _Sheet:
             self.ws.set_column(i, i, width)
 
     def colour_scale(self, cell_range: str) -> None:
-        self.ws.conditional_format(cell_range, {
-            "type": "3_color_scale", "min_type": "num", "min_value": 1,
-            "min_color": "#" + COLOUR_LOW, "mid_type": "num", "mid_value": 3,
-            "mid_color": "#" + COLOUR_MID, "max_type": "num", "max_value": 5,
-            "max_color": "#" + COLOUR_HIGH})
+        """Each score in the colour of its band (analysis.colour_scale), as on the pages and in
+        the heatmaps: one rule per band, the first that holds wins. A formula rule, as a plain
+        'cell value' rule would colour empty cells like a 0 and texts like a 5."""
+        first = cell_range.split(":")[0]
+        for band in BANDS:
+            if band is BANDS[-1]:   # (with the scale's tolerance: 7.5/3 is 2.5)
+                test = f"{first}>={BANDS[-2].upper}-1E-9"
+            elif band.closed:
+                test = f"{first}<={band.upper}+1E-9"
+            else:
+                test = f"{first}<{band.upper}-1E-9"
+            self.ws.conditional_format(cell_range, {
+                "type": "formula", "criteria": f"=AND(ISNUMBER({first}),{test})",
+                "format": self.book.band_format(band), "stop_if_true": True})
 
-    def image(self, png: bytes, anchor: str) -> None:
-        self.ws.insert_image(anchor, "heatmap.png", {"image_data": io.BytesIO(png)})
+    def image(self, png: bytes, anchor: str, description: str) -> None:
+        """A picture with its alt text (what a screen reader in Excel reads)."""
+        self.ws.insert_image(anchor, "heatmap.png", {"image_data": io.BytesIO(png),
+                                                     "description": description})
 
 
 def _cell(value, *, header: bool = False, score: bool = False, as_date: bool = False,
@@ -296,7 +313,9 @@ def _gemeenten_sheet(workbook, matrix, element_names, basis, settings, with_imag
     ws.append(["Indicatief"] + ["ja" if g not in per_gemeente.index or
                                 per_gemeente.at[g, "indicatief"] else "nee" for g in gemeenten])
     ws.append(["Gemeentescore = gemiddelde van de casusscores; elke casus telt even zwaar. "
-               "Kleur: oranje = knelpunt (1), wit = 3, blauw = succesfactor (5)."])
+               "Kleur: de acht banden van ZET en de heatmaps, van donkeroranje (1 – 1,5) via "
+               "licht (rond 3) naar donkerblauw (4,5 – 5); oranje tot en met 2,5 = knelpunt, "
+               "blauw vanaf 3,5 = succesfactor."])
     ws.append([f"Indicatief: minder dan {settings.min_compleet} complete casussen (inwoner, "
                "minstens één professional en dossier definitief); zie het tabblad "
                f"{SHEET_COMPLETENESS}."])
@@ -305,7 +324,9 @@ def _gemeenten_sheet(workbook, matrix, element_names, basis, settings, with_imag
     if with_images and gemeenten:
         png = analysis.heatmap_png(matrix, "Gemiddelde casusscore per gemeente",
                                    xlabel="Gemeente")
-        ws.image(png, f"A{len(element_names) + 9}")
+        ws.image(png, f"A{len(element_names) + 9}",
+                 "Heatmap van de gemiddelde casusscore per werkzaam element (rijen) en "
+                 "gemeente (kolommen); de waarden staan in de tabel hierboven.")
 
 
 def sheet_names(gemeenten: list[str]) -> list[str]:
@@ -365,7 +386,9 @@ def _gemeente_sheet(workbook, sheet_name, gemeente, schema, elements, element_na
     if with_images and casussen:
         png = analysis.heatmap_png(matrix, f"{gemeente}: casusscore per werkzaam element",
                                    xlabel="Casus")
-        ws.image(png, f"A{len(element_names) + 6}")
+        ws.image(png, f"A{len(element_names) + 6}",
+                 f"Heatmap van de casusscore per werkzaam element (rijen) en casus (kolommen) "
+                 f"van {gemeente}; de waarden staan in de tabel hierboven.")
 
 
 # --- Analyseschema and Data ---------------------------------------------------------------

@@ -25,12 +25,31 @@ class ScaleOption:
     value: int
     label: str
     smiley: str
+    # Each perspective's own wording ('labels.professional = ...'); `label` where none is given.
+    labels: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def label_for(self, soort: str | None) -> str:
+        return self.labels.get(soort, self.label)
 
 
 @dataclass(frozen=True)
 class SpecialAnswer:
     code: str
     label: str
+    key: str  # the letter that chooses this answer on the form ('n', 'o')
+    labels: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def label_for(self, soort: str | None) -> str:
+        return self.labels.get(soort, self.label)
+
+
+@dataclass(frozen=True)
+class AnswerOption:
+    """One choice on a perspective form, worded for that perspective."""
+    value: str   # what is stored and exported: '1'..'5', 'nvt', 'onbekend'
+    label: str
+    face: str    # what the button shows large: a smiley, or the number
+    key: str     # the key that chooses it
 
 
 @dataclass(frozen=True)
@@ -51,6 +70,7 @@ class Instrument:
     special: tuple[SpecialAnswer, ...]
     elements: tuple[Element, ...]
     path: Path
+    smileys_for: tuple[str, ...] = ("inwoner",)  # perspectives whose form shows the smileys
     _by_code: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
@@ -79,13 +99,23 @@ class Instrument:
                  if wanted in (fold_accents(e.code), fold_accents(e.name))]
         return found[0] if len(found) == 1 else None
 
-    def answer_label(self, answer: str) -> str:
+    def answer_options(self, soort: str) -> tuple[AnswerOption, ...]:
+        """The choices of a perspective form in page order, in that perspective's wording."""
+        smileys = soort in self.smileys_for
+        return tuple(
+            [AnswerOption(str(o.value), o.label_for(soort), o.smiley if smileys else str(o.value),
+                          str(o.value)) for o in self.scale]
+            + [AnswerOption(s.code, s.label_for(soort), "–" if s.code == "nvt" else "?", s.key)
+               for s in self.special])
+
+    def answer_label(self, answer: str, soort: str | None = None) -> str:
         for option in self.scale:
             if str(option.value) == answer:
-                return f"{option.smiley} {option.value} {option.label}"
+                face = f"{option.smiley} " if soort is None or soort in self.smileys_for else ""
+                return f"{face}{option.value} {option.label_for(soort)}"
         for special in self.special:
             if special.code == answer:
-                return special.label
+                return special.label_for(soort)
         return "nog niet ingevuld"
 
 
@@ -111,11 +141,9 @@ def _parse(data: dict, path: Path) -> Instrument:
     version = _require_text(data, "version", name)
     title = _require_text(data, "title", name)
     scale = _parse_scale(data.get("scale"), name)
-    special = tuple(SpecialAnswer(code=_require_text(s, "code", f"{name}: special[{i}]"),
-                                  label=_require_text(s, "label", f"{name}: special[{i}]"))
-                    for i, s in enumerate(data.get("special") or []))
-    if sorted(s.code for s in special) != sorted(SPECIAL_CODES):
-        raise InstrumentError(f"{name}: veld 'special' moet precies 'nvt' en 'onbekend' bevatten.")
+    special = _parse_special(data.get("special"), name)
+    smileys_for = _parse_perspective_list(data.get("smileys_for", ["inwoner"]),
+                                          f"{name}: veld 'smileys_for'")
     raw_elements = data.get("elements")
     if not isinstance(raw_elements, list) or not raw_elements:
         raise InstrumentError(f"{name}: veld 'elements' ontbreekt of is leeg.")
@@ -127,7 +155,8 @@ def _parse(data: dict, path: Path) -> Instrument:
         seen.add(element.code)
         elements.append(element)
     return Instrument(version=version, title=title, description=str(data.get("description", "")),
-                      scale=scale, special=special, elements=tuple(elements), path=path)
+                      scale=scale, special=special, elements=tuple(elements), path=path,
+                      smileys_for=smileys_for)
 
 
 def _parse_scale(raw, name: str) -> tuple[ScaleOption, ...]:
@@ -139,8 +168,49 @@ def _parse_scale(raw, name: str) -> tuple[ScaleOption, ...]:
         if item.get("value") != i + 1:
             raise InstrumentError(f"{where}: veld 'value' moet {i + 1} zijn.")
         options.append(ScaleOption(value=i + 1, label=_require_text(item, "label", where),
-                                   smiley=_require_text(item, "smiley", where)))
+                                   smiley=_require_text(item, "smiley", where),
+                                   labels=_parse_labels(item.get("labels"), where)))
     return tuple(options)
+
+
+def _parse_special(raw, name: str) -> tuple[SpecialAnswer, ...]:
+    answers = []
+    for i, item in enumerate(raw or []):
+        where = f"{name}: special[{i}]"
+        code = _require_text(item, "code", where)
+        key = item.get("key", code[:1])  # 'n' for nvt, 'o' for onbekend unless the file says
+        if not isinstance(key, str) or len(key) != 1 or not key.isalpha() or key != key.lower():
+            raise InstrumentError(f"{where}: veld 'key' moet één kleine letter zijn (geen cijfer: "
+                                  f"1 tot en met 5 kiezen de schaal).")
+        answers.append(SpecialAnswer(code=code, label=_require_text(item, "label", where), key=key,
+                                     labels=_parse_labels(item.get("labels"), where)))
+    if sorted(s.code for s in answers) != sorted(SPECIAL_CODES):
+        raise InstrumentError(f"{name}: veld 'special' moet precies 'nvt' en 'onbekend' bevatten.")
+    if len({s.key for s in answers}) != len(answers):
+        raise InstrumentError(f"{name}: veld 'special': twee antwoorden hebben dezelfde 'key'.")
+    return tuple(answers)
+
+
+def _parse_labels(raw, where: str) -> dict[str, str]:
+    """A perspective's own wording of a scale point or special answer (optional)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InstrumentError(f"{where}: veld 'labels' moet per perspectief een tekst geven.")
+    for soort, text in raw.items():
+        if soort not in PERSPECTIVES:
+            raise InstrumentError(f"{where}: onbekend perspectief '{soort}' in 'labels'; "
+                                  f"toegestaan: {', '.join(PERSPECTIVES)}.")
+        if not isinstance(text, str) or not text.strip():
+            raise InstrumentError(f"{where}: veld 'labels.{soort}' is leeg.")
+    return {soort: text.strip() for soort, text in raw.items()}
+
+
+def _parse_perspective_list(raw, where: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(p in PERSPECTIVES for p in raw):
+        raise InstrumentError(f"{where} moet een lijst van perspectieven zijn "
+                              f"({', '.join(PERSPECTIVES)}).")
+    return tuple(raw)
 
 
 def _parse_element(raw: dict, where: str) -> Element:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -14,7 +15,7 @@ from zet.rules import catalog
 from zet.rules.dates import casus_dates_problem
 from zet.rules.identity import casus_taken_message
 from zet.rules.names import casus_key
-from zet.vocabulary import leefgebied_field_name
+from zet.vocabulary import PERSPECTIEVEN, leefgebied_field_name
 
 CASUS_FIELDS = ("code", "onderzoek_id", "doelgroep", "wet", "levensfase", "beperkingen",
                 "leefgebieden", "hulpvraag", "knelpunten", "wat_gaat_goed", "datum_aanmelding",
@@ -41,6 +42,15 @@ def answered_counts(session: Session, casussen: list[Casus]) -> dict[int, int]:
                    (Score.score.is_not(None)) | (Score.bijzonder.is_not(None)))
             .group_by(Score.perspectief_id))
     return dict(session.execute(stmt).all())
+
+
+def current_onderzoek(onderzoeken):
+    """The round a new casus most likely belongs to: the only one, else the one that started
+    last (an undated round counts as the newest, as it was probably just created)."""
+    if not onderzoeken:
+        return None
+    return max(onderzoeken, key=lambda o: (o.periode_start is None,
+                                           o.periode_start or date.min, o.id))
 
 
 def find_casus(session: Session, gemeente: Gemeente, code: str) -> Casus | None:
@@ -133,6 +143,24 @@ def perspectief_overview(casus: Casus, instrument: Instrument,
             label = f"Professional ({p.rol})" if soort == "professional" else soort.capitalize()
             rows.append(PerspectiefStatus(soort, label, p, count, total))
     return rows
+
+
+def ready_to_finish(casus: Casus) -> bool:
+    """A lopende casus with all three perspectives, each of them (every professional too)
+    definitief: the casus page offers to mark it afgerond."""
+    return (casus.status == "lopend"
+            and {p.soort for p in casus.perspectieven} >= set(PERSPECTIEVEN)
+            and all(p.status == "definitief" for p in casus.perspectieven))
+
+
+def finish_casus(session: Session, casus: Casus) -> None:
+    """Mark the casus afgerond; refused while a perspective is missing or still concept (the
+    button may be older than someone else's change)."""
+    if not ready_to_finish(casus):
+        raise DomainError("De casus is niet afgerond: niet elk perspectief is definitief "
+                          "(of de casus was al afgerond). Bekijk de stand hieronder.")
+    casus.status = "afgerond"
+    session.flush()
 
 
 def missing_facts(casus: Casus) -> list[str]:

@@ -48,6 +48,12 @@
     changedSinceSave = true;
   }
 
+  function dutchMoment(when) {  // dd-mm-jjjj om uu:mm, as every date in ZET
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return two(when.getDate()) + "-" + two(when.getMonth() + 1) + "-" + when.getFullYear() +
+      " om " + two(when.getHours()) + ":" + two(when.getMinutes());
+  }
+
   function offerRestore() {
     var raw;
     try { raw = localStorage.getItem(storageKey); } catch (e) { return; }
@@ -58,9 +64,10 @@
     banner.className = "restore-banner";
     banner.id = "herstel";
     banner.setAttribute("role", "alert");
-    var when = new Date(stored.savedAt);
-    banner.innerHTML = "<p>Er staat niet-opgeslagen invoer van " + when.toLocaleString("nl-NL") +
-      " in deze browser.</p>";
+    var text = document.createElement("p");
+    text.textContent = "Er staat niet-opgeslagen invoer van " + dutchMoment(new Date(stored.savedAt)) +
+      " in deze browser.";
+    banner.appendChild(text);
     var yes = document.createElement("button");
     yes.type = "button"; yes.className = "button small"; yes.textContent = "Invoer terugzetten";
     yes.addEventListener("click", function () { restore(stored.values); banner.remove(); say("Invoer teruggezet; vergeet niet op te slaan."); });
@@ -71,7 +78,28 @@
     form.parentNode.insertBefore(banner, form);
   }
 
+  var OFFLINE = "Offline: wordt verzonden zodra er verbinding is. Uw invoer staat veilig in deze browser.";
+  var queue = window.zetQueue;   // wachtrij.js: saves made without a connection
+
+  function adopt(body) {
+    // The server stored this form: take its version (and, for a new perspective, its address).
+    document.getElementById("version").value = body.version;
+    if (form.action.indexOf(body.url) === -1) {
+      form.action = body.url;
+      history.replaceState(null, "", body.url);
+      var newKey = form.dataset.storagePrefix + body.url.split("/").pop();
+      clearBackup(); storageKey = newKey; form.dataset.storageKey = newKey;
+    }
+    if (!changedSinceSave) { form.dataset.dirty = "false"; clearBackup(); }
+  }
+
   function autosave() {
+    if (!navigator.onLine || (queue && queue.waiting(form.action))) {
+      // Without a connection the changes wait (the local copy has them); with a save of this
+      // form still in the queue, that save goes first (an autosave now would conflict with it).
+      if (changedSinceSave && !navigator.onLine) { say(OFFLINE); }
+      return inFlight;
+    }
     if (!changedSinceSave || busy) { return inFlight; }
     busy = true;
     var data = new FormData(form);
@@ -86,14 +114,7 @@
     }).then(function (result) {
       busy = false;
       if (result.body.ok) {
-        document.getElementById("version").value = result.body.version;
-        if (form.action.indexOf(result.body.url) === -1) {
-          form.action = result.body.url;
-          history.replaceState(null, "", result.body.url);
-          var newKey = form.dataset.storagePrefix + result.body.url.split("/").pop();
-          clearBackup(); storageKey = newKey; form.dataset.storageKey = newKey;
-        }
-        if (!changedSinceSave) { form.dataset.dirty = "false"; clearBackup(); }
+        adopt(result.body);
         say("Concept automatisch opgeslagen om " + result.body.saved_at + ".");
       } else {
         changedSinceSave = sentChanges;
@@ -133,6 +154,52 @@
     clone.querySelector("textarea").focus();
   });
 
+  // Scoring by keyboard, one tab stop per element: on a focused score, a digit or the letter
+  // of a special answer chooses it (data-key, from the instrument), Enter moves on to the
+  // toelichting and "?" opens the element's explanation. The choice is announced.
+  var announcement = document.getElementById("score-melding");
+  form.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches(".smileys input[type=radio]")) { return; }
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var section = input.closest("section.element");
+    if (event.key === "Enter") {
+      event.preventDefault();  // never a submit from a score
+      var text = section.querySelector("textarea");
+      if (text) { text.focus(); }
+      return;
+    }
+    if (event.key === "?") {
+      event.preventDefault();
+      var about = section.querySelector("details.about");
+      if (about) { about.open = !about.open; }
+      input.closest(".smileys").scrollIntoView({ block: "nearest" });  // the text pushed it down
+      return;
+    }
+    var key = event.key.length === 1 ? event.key.toLowerCase() : "";
+    var choice = key && section.querySelector(".smileys input[data-key='" + CSS.escape(key) + "']");
+    if (!choice) { return; }
+    event.preventDefault();
+    choice.checked = true;
+    choice.focus();
+    choice.dispatchEvent(new Event("change", { bubbles: true }));
+    if (announcement) {
+      var label = choice.closest("label").querySelector(".text").textContent;
+      announcement.textContent = section.querySelector("h2").textContent.trim() + ": " + label;
+    }
+  });
+  // The skip link to the first element lands on its score (the chosen one, else the first).
+  document.querySelectorAll("a[data-focus-score]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var section = document.querySelector(link.getAttribute("href"));
+      var target = section && (section.querySelector(".smileys input:checked")
+                               || section.querySelector(".smileys input"));
+      if (!target) { return; }
+      event.preventDefault();
+      target.focus();
+    });
+  });
+
   var firstError = form.querySelector(".has-error input, .has-error textarea, .has-error select");
   if (firstError) { firstError.focus(); }
   offerRestore();
@@ -142,6 +209,20 @@
     try { sessionStorage.setItem("zet-pending-clear", storageKey); } catch (e) { /* ignore */ }
   }
   form.addEventListener("submit", function (event) {
+    if (!navigator.onLine && queue) {
+      // No connection: a normal send would only show the browser's error page. The save waits
+      // in the queue and goes out, in order and through the conflict check, once back online.
+      event.preventDefault();
+      var values = [];
+      new FormData(form).forEach(function (value, key) {
+        if (key !== "csrf_token") { values.push([key, value]); }
+      });
+      queue.add(form.action, values);
+      backup();
+      changedSinceSave = false;   // the queued save holds every change
+      say(OFFLINE);
+      return;
+    }
     if (timer) { clearInterval(timer); timer = null; }
     if (sendPending) { event.preventDefault(); return; }
     if (busy && inFlight) {
@@ -166,6 +247,36 @@
       return;
     }
     beforeSend();
+  });
+  if (queue) {
+    queue.onAnswer(function (answer) {
+      if (answer.entry.url !== form.action) { return; }   // a save of another form
+      if (answer.waiting) {
+        if (answer.error) { say(answer.error, true); }
+        return;
+      }
+      if (answer.ok) {
+        adopt(answer.body);
+        say((answer.body.final ? "Definitief" : "Concept") + " opgeslagen om " + answer.body.saved_at +
+            " (verzonden toen de verbinding terug was).");
+        if (changedSinceSave) { autosave(); }
+      } else if (answer.body.conflict) {
+        changedSinceSave = true;   // nothing of it was stored: the form still has it all
+        say("Uw offline opgeslagen invoer is niet opgeslagen: iemand anders heeft dit perspectief " +
+            "intussen opgeslagen. Uw invoer staat nog in het formulier; sla opnieuw op om beide " +
+            "versies naast elkaar te zien.", true);
+      } else {
+        changedSinceSave = true;
+        say("Uw offline opgeslagen invoer is niet opgeslagen: " + answer.error, true);
+      }
+    });
+  }
+  window.addEventListener("offline", function () {
+    say("Geen verbinding. U kunt doorgaan: opslaan wacht tot de verbinding terug is.");
+  });
+  window.addEventListener("online", function () {
+    if (queue && queue.waiting(form.action)) { say("Verbinding terug: uw invoer wordt verzonden."); }
+    else { autosave(); }
   });
   window.zetAutosave = autosave;  // lets tests and impatient users trigger a save now
 })();

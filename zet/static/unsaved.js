@@ -35,7 +35,13 @@
 (function () {
   "use strict";
   document.querySelectorAll("form[data-logout]").forEach(function (form) {
-    form.addEventListener("submit", function () {
+    form.addEventListener("submit", function (event) {
+      if (window.zetQueue && window.zetQueue.count() > 0 && !window.confirm(
+          "Er staan nog wijzigingen klaar die zonder verbinding zijn opgeslagen. Ze worden " +
+          "verzonden zodra er verbinding is; als u nu uitlogt, gaan ze verloren. Toch uitloggen?")) {
+        event.preventDefault();
+        return;
+      }
       try {
         for (var i = localStorage.length - 1; i >= 0; i--) {
           var key = localStorage.key(i);

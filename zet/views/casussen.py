@@ -7,7 +7,8 @@ from zet import audit
 from zet.access import get_casus, get_gemeente
 from zet.db import get_session, transaction
 from zet.errors import DomainError
-from zet.services.casussen import delete_casus, missing_facts, perspectief_overview, save_casus
+from zet.services.casussen import (delete_casus, finish_casus, missing_facts,
+                                   perspectief_overview, ready_to_finish, save_casus)
 from zet.views.common import apply_domain_error, current_scope, flash_errors
 from zet.instrument.current import active_instrument
 
@@ -50,7 +51,25 @@ def detail(casus_id):
     instrument = active_instrument()
     return render_template("casussen/detail.html", casus=casus,
                            overview=perspectief_overview(casus, instrument),
-                           missing=missing_facts(casus), delete_form=ZetForm())
+                           missing=missing_facts(casus), delete_form=ZetForm(),
+                           ready_to_finish=ready_to_finish(casus))
+
+
+@bp.post("/casussen/<int:casus_id>/afronden")
+def finish(casus_id):
+    casus = get_casus(get_session(), current_scope(), casus_id)
+    if not ZetForm().validate_on_submit():
+        flash("Afronden mislukt: ververs de pagina en probeer opnieuw.", "error")
+        return redirect(url_for(".detail", casus_id=casus.id))
+    try:
+        with transaction() as session:
+            finish_casus(session, casus)
+            audit.record("gewijzigd", "casus", casus.id, f"{casus.code}: afgerond")
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"Casus {casus.code} is afgerond.", "success")
+    return redirect(url_for(".detail", casus_id=casus.id))
 
 
 @bp.post("/casussen/<int:casus_id>/verwijderen")

@@ -12,6 +12,7 @@ from zet.access import get_casus, get_perspectief
 from zet.db import get_session, transaction
 from zet.errors import ConflictError, DomainError, NotFound
 from zet.models import Perspectief
+from zet.moments import in_dutch_time
 from zet.services.perspectieven import (SINGLE_PERSPECTIVES, conflict_message, find_single,
                                         save_perspectief)
 from zet.views.common import apply_domain_error, current_scope
@@ -59,6 +60,10 @@ def _handle(casus, soort, perspectief):
         else active_instrument()
     form = perspectief_form_class(instrument, soort)()
     autosave = request.form.get("actie") == "autosave"
+    # A save that waited in the browser while offline (wachtrij.js) gets the autosave's JSON
+    # answers, but keeps its own actie (concept or definitief) and its own audit event.
+    queued = request.headers.get("X-ZET-Wachtrij") == "1"
+    as_json = autosave or queued
     if request.method == "GET":
         if perspectief is not None:
             audit.record("bekeken", "perspectief", perspectief.id, _label(perspectief))
@@ -72,10 +77,10 @@ def _handle(casus, soort, perspectief):
         form.form_errors.append(f"Onbekend element '{unknown[0]}': dit instrument (versie "
                                 f"{instrument.version}) kent het niet. Niet opgeslagen.")
     if not valid or unknown:
-        return _invalid(form, casus, soort, perspectief, instrument, autosave)
+        return _invalid(form, casus, soort, perspectief, instrument, as_json)
     expected = _expected_version(form.version.data, perspectief)
     if expected is False:
-        return _no_version(form, casus, soort, perspectief, instrument, autosave)
+        return _no_version(form, casus, soort, perspectief, instrument, as_json)
     try:
         with transaction() as session:
             saved = save_perspectief(
@@ -83,10 +88,11 @@ def _handle(casus, soort, perspectief):
                 perspectief=perspectief, final=final, expected_version=expected)
             audit.record("gewijzigd" if perspectief else "aangemaakt", "perspectief", saved.id,
                          f"{_label(saved)}: {saved.status}"
-                         + (" (automatisch opgeslagen)" if autosave else ""),
+                         + (" (automatisch opgeslagen)" if autosave else "")
+                         + (" (offline opgeslagen, later verzonden)" if queued else ""),
                          once_per_minutes=AUTOSAVE_AUDIT_MINUTES if autosave else None)
     except ConflictError as error:
-        return _conflict(form, casus, soort, error, instrument, autosave)
+        return _conflict(form, casus, soort, error, instrument, as_json)
     except (StaleDataError, IntegrityError):
         # Saved by someone else between our check and our write (a real race): the same
         # conflict page as when the check itself sees it.
@@ -94,13 +100,13 @@ def _handle(casus, soort, perspectief):
         if current is None:
             raise
         return _conflict(form, casus, soort, ConflictError(conflict_message(current), current),
-                         instrument, autosave)
+                         instrument, as_json)
     except DomainError as error:
-        if autosave:
+        if as_json:
             return jsonify(ok=False, error=error.message), 422
         apply_domain_error(form, error)
         return _render(form, casus, soort, perspectief, instrument, status=422)
-    return _saved(saved, final, autosave)
+    return _saved(saved, final, as_json)
 
 
 def _expected_version(raw: str | None, perspectief):
@@ -114,8 +120,8 @@ def _expected_version(raw: str | None, perspectief):
     return int(raw)
 
 
-def _no_version(form, casus, soort, perspectief, instrument, autosave):
-    if autosave:
+def _no_version(form, casus, soort, perspectief, instrument, as_json):
+    if as_json:
         return jsonify(ok=False, error=NO_VERSION), 400
     # As for a conflict: the stored version beside the typing, so saving again is a choice made
     # with both in view, never a blind overwrite.
@@ -134,11 +140,11 @@ def _stored_now(casus, soort, perspectief, form):
     return find_single(casus, soort, rol.data if rol is not None else None)
 
 
-def _saved(perspectief, final, autosave):
+def _saved(perspectief, final, as_json):
     url = url_for(".edit", perspectief_id=perspectief.id)
-    if autosave:
-        return jsonify(ok=True, version=perspectief.version, url=url,
-                       saved_at=perspectief.updated_at.astimezone().strftime("%H:%M:%S"))
+    if as_json:
+        return jsonify(ok=True, version=perspectief.version, url=url, final=final,
+                       saved_at=in_dutch_time(perspectief.updated_at).strftime("%H:%M:%S"))
     if final:
         flash("Perspectief definitief opgeslagen.", "success")
         return redirect(url_for("casussen.detail", casus_id=perspectief.casus_id))
@@ -146,8 +152,8 @@ def _saved(perspectief, final, autosave):
     return redirect(url)
 
 
-def _invalid(form, casus, soort, perspectief, instrument, autosave):
-    if autosave:
+def _invalid(form, casus, soort, perspectief, instrument, as_json):
+    if as_json:
         messages = form.form_errors + [m for errors in form.errors.values()
                                        if isinstance(errors, list) for m in errors
                                        if isinstance(m, str)]
@@ -157,9 +163,9 @@ def _invalid(form, casus, soort, perspectief, instrument, autosave):
     return _render(form, casus, soort, perspectief, instrument, status=422)
 
 
-def _conflict(form, casus, soort, error, instrument, autosave):
+def _conflict(form, casus, soort, error, instrument, as_json):
     current = error.current
-    if autosave:
+    if as_json:
         return jsonify(ok=False, conflict=True, error=error.message), 409
     if current is not None:
         form.version.data = str(current.version)  # saving again now knowingly overwrites

@@ -1,0 +1,44 @@
+// A focused field is always wholly in view, never under a sticky bar (the save bar of a long
+// form): WCAG 2.2 "Focus not obscured". The browser scrolls only as far as the caret of a text
+// area, and the CSS scroll-padding does not cover a bar that grew to two lines; this does.
+(function () {
+  "use strict";
+  var bars = document.querySelectorAll(".actions.sticky");
+  function padding() {
+    var tallest = 0;
+    bars.forEach(function (bar) { tallest = Math.max(tallest, bar.offsetHeight); });
+    document.documentElement.style.scrollPaddingBottom = (tallest + 16) + "px";
+  }
+  function visibleBox(el) {
+    // A visually hidden radio shows itself through its label.
+    var box = el.getBoundingClientRect();
+    if ((box.width < 4 || box.height < 4) && el.closest("label")) {
+      box = el.closest("label").getBoundingClientRect();
+    }
+    return box;
+  }
+  function bottomLimit(el) {
+    // The top of the lowest bar that would cover the field, else the bottom of the window.
+    var limit = window.innerHeight;
+    bars.forEach(function (bar) {
+      if (!bar.contains(el)) { limit = Math.min(limit, bar.getBoundingClientRect().top); }
+    });
+    return limit;
+  }
+  function keepInView(el) {
+    if (el === document.body) { return; }
+    var box = visibleBox(el);
+    var limit = bottomLimit(el);
+    if (box.bottom > limit - 4 && box.height < limit - 16) {
+      window.scrollBy(0, Math.min(box.bottom - limit + 16, box.top - 16));
+    }
+  }
+  if (bars.length) {
+    padding();
+    if (window.ResizeObserver) { new ResizeObserver(padding).observe(bars[0]); }
+  }
+  document.addEventListener("focusin", function (event) {
+    var el = event.target;
+    requestAnimationFrame(function () { if (document.activeElement === el) { keepInView(el); } });
+  });
+})();
