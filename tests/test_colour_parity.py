@@ -16,5 +16,16 @@ def test_the_stylesheet_has_the_colours_of_every_band():
 
 
 def test_a_page_puts_a_score_in_the_band_the_heatmap_uses():
-    assert [score_band(v) for v in (1.0, 2.5, 2.6, 3.4, 3.5, 5.0, None)] == [
-        "b0", "b2", "b3", "b4", "b5", "b7", "empty"]
+    assert [score_band(v) for v in (1.0, 2.5, 2.6, 3.0, 3.4, 3.5, 4.4, 4.5, 5.0, None)] == [
+        "b0", "b2", "b3", "b3", "b4", "b5", "b6", "b7", "b7", "empty"]
+
+
+def test_the_band_edges_are_the_oordeel_thresholds_in_use():
+    """The colours split where the oordelen do; changing the thresholds in
+    zet/services/analyse.py without the colour scale makes this fail."""
+    from analysis.colour_scale import EDGES
+    from zet.services.analyse import SETTINGS
+    closed = {band.upper for band in BANDS if band.closed}
+    opened = {band.upper for band in BANDS if not band.closed}
+    assert SETTINGS.knelpunt_max in closed and max(closed) < SETTINGS.succesfactor_min
+    assert SETTINGS.succesfactor_min in opened and SETTINGS.succesfactor_min in EDGES

@@ -197,7 +197,11 @@ def test_heatmaps_are_embedded_and_cells_carry_a_colour_scale(session, instrumen
             b.fill.lstrip("#") for b in BANDS]
         assert [r.dxf.font.color.rgb[-6:].lower() for r in rules] == [
             b.ink.lstrip("#") for b in BANDS]
-        assert rules[2].formula == ["AND(ISNUMBER(B2),B2<=2.5+1E-9)"]
+        assert [r.formula[0] for r in rules] == [
+            "AND(ISNUMBER(B2),B2<=1.5+1E-9)", "AND(ISNUMBER(B2),B2<=2.0+1E-9)",
+            "AND(ISNUMBER(B2),B2<=2.5+1E-9)", "AND(ISNUMBER(B2),B2<=3.0+1E-9)",
+            "AND(ISNUMBER(B2),B2<3.5-1E-9)", "AND(ISNUMBER(B2),B2<4.0-1E-9)",
+            "AND(ISNUMBER(B2),B2<4.5-1E-9)", "AND(ISNUMBER(B2),B2>=4.5-1E-9)"]
         assert workbook[name].freeze_panes == "B2"
     assert workbook["Gemeenten"].column_dimensions["A"].width >= 20
 

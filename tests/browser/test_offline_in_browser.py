@@ -79,3 +79,21 @@ def test_a_queued_save_never_overwrites_a_newer_save_of_someone_else(new_context
     expect(toelichting(first, codes[0])).to_have_value("Offline getypt door de eerste.")
     second.reload()
     expect(toelichting(second, codes[0])).to_have_value("Opgeslagen door de tweede.")
+
+
+def test_a_queued_save_waits_while_the_session_has_ended(new_context, live_server):
+    """Back online but logged out (the session timed out during a long offline interview): the
+    save stays in the queue, and the researcher is asked to log in again; nothing is lost."""
+    context = new_context()
+    page = context.new_page()
+    new_casus(page, live_server, "Gemeente Sessieloos", "SL-01")
+    codes = open_perspective(page, "Dossier", "Invullen")
+    context.set_offline(True)
+    toelichting(page, codes[0]).fill("Getypt, daarna verliep de sessie.")
+    press(page, "Concept opslaan")
+    expect(page.locator("#autosave-status")).to_contain_text(QUEUED)
+    context.clear_cookies()
+    context.set_offline(False)
+    expect(page.locator("#autosave-status")).to_contain_text("Log opnieuw in",
+                                                             timeout=SAVE_TIMEOUT)
+    assert queued_saves(page) == 1

@@ -156,6 +156,9 @@ def ready_to_finish(casus: Casus) -> bool:
 def finish_casus(session: Session, casus: Casus) -> None:
     """Mark the casus afgerond; refused while a perspective is missing or still concept (the
     button may be older than someone else's change)."""
+    session.refresh(casus, with_for_update=True)   # the state now, not when the page was read
+    for perspectief in casus.perspectieven:
+        session.refresh(perspectief)
     if not ready_to_finish(casus):
         raise DomainError("De casus is niet afgerond: niet elk perspectief is definitief "
                           "(of de casus was al afgerond). Bekijk de stand hieronder.")

@@ -209,10 +209,12 @@
     try { sessionStorage.setItem("zet-pending-clear", storageKey); } catch (e) { /* ignore */ }
   }
   form.addEventListener("submit", function (event) {
-    if (!navigator.onLine && queue) {
+    if (queue && (!navigator.onLine || queue.waiting(form.action))) {
       // No connection: a normal send would only show the browser's error page. The save waits
       // in the queue and goes out, in order and through the conflict check, once back online.
+      // (With an earlier save of this form still waiting, this one goes after it, on top of it.)
       event.preventDefault();
+      form.dataset.submitting = "false";   // not sent yet: leaving the page still warns
       var values = [];
       new FormData(form).forEach(function (value, key) {
         if (key !== "csrf_token") { values.push([key, value]); }
@@ -220,7 +222,8 @@
       queue.add(form.action, values);
       backup();
       changedSinceSave = false;   // the queued save holds every change
-      say(OFFLINE);
+      say(navigator.onLine ? "Uw invoer wordt verzonden na de opslag die nog wacht." : OFFLINE);
+      queue.send();
       return;
     }
     if (timer) { clearInterval(timer); timer = null; }
@@ -250,17 +253,23 @@
   });
   if (queue) {
     queue.onAnswer(function (answer) {
-      if (answer.entry.url !== form.action) { return; }   // a save of another form
+      if (answer.url !== form.action) { return; }   // a save of another form
       if (answer.waiting) {
         if (answer.error) { say(answer.error, true); }
         return;
       }
       if (answer.ok) {
         adopt(answer.body);
-        say((answer.body.final ? "Definitief" : "Concept") + " opgeslagen om " + answer.body.saved_at +
-            " (verzonden toen de verbinding terug was).");
+        if (answer.body.final) {
+          // Stored as definitief: an autosave now would store it as a concept again.
+          if (timer) { clearInterval(timer); timer = null; }
+          say("Definitief opgeslagen om " + answer.body.saved_at + " (verzonden toen de verbinding " +
+              "terug was). Wijzigt u nog iets, sla dan opnieuw op.");
+          return;
+        }
+        say("Concept opgeslagen om " + answer.body.saved_at + " (verzonden toen de verbinding terug was).");
         if (changedSinceSave) { autosave(); }
-      } else if (answer.body.conflict) {
+      } else if (answer.body && answer.body.conflict) {
         changedSinceSave = true;   // nothing of it was stored: the form still has it all
         say("Uw offline opgeslagen invoer is niet opgeslagen: iemand anders heeft dit perspectief " +
             "intussen opgeslagen. Uw invoer staat nog in het formulier; sla opnieuw op om beide " +
