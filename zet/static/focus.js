@@ -1,14 +1,10 @@
 // A focused field is always wholly in view, never under a sticky bar (the save bar of a long
-// form): WCAG 2.2 "Focus not obscured". The browser scrolls only as far as the caret of a text
-// area, and the CSS scroll-padding does not cover a bar that grew to two lines; this does.
+// form): WCAG 2.2 "Focus not obscured". The CSS scroll-padding (zet.css) covers the usual bar;
+// this covers the rest: the browser scrolls a text area only as far as its caret, and a bar
+// can grow to two lines. It measures the bar where it is now, so no padding needs keeping up.
 (function () {
   "use strict";
   var bars = document.querySelectorAll(".actions.sticky");
-  function padding() {
-    var tallest = 0;
-    bars.forEach(function (bar) { tallest = Math.max(tallest, bar.offsetHeight); });
-    document.documentElement.style.scrollPaddingBottom = (tallest + 16) + "px";
-  }
   function visibleBox(el) {
     // A visually hidden radio shows itself through its label.
     var box = el.getBoundingClientRect();
@@ -32,10 +28,6 @@
     if (box.bottom > limit - 4 && box.height < limit - 16) {
       window.scrollBy(0, Math.min(box.bottom - limit + 16, box.top - 16));
     }
-  }
-  if (bars.length) {
-    padding();
-    if (window.ResizeObserver) { new ResizeObserver(padding).observe(bars[0]); }
   }
   document.addEventListener("focusin", function (event) {
     var el = event.target;
