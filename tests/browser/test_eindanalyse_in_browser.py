@@ -16,6 +16,7 @@ from tests.browser.test_capture_in_browser import press, type_date
 pytestmark = pytest.mark.browser
 GEMEENTE = "Gemeente Heuvelstede"
 ONDERZOEK = "Casusevaluatie toegang en uitvoering 2026"
+REPORT_TIMEOUT = 90_000  # ms: the PDF is rendered while the download waits
 
 
 def open_gemeente(page, base_url, naam=GEMEENTE):
@@ -98,8 +99,9 @@ def test_an_eindanalyse_an_action_and_the_report_from_the_totaalbeeld(browser_pa
     page.get_by_role("link", name="Totaalbeeld en heatmap").click()
     page.locator("select[name=onderzoek]").select_option(label=ONDERZOEK)
     page.get_by_role("button", name="Toon").click()   # choosing alone submits nothing
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Gemeenterapport (PDF)").click()
+    # The report is rendered while the link waits (WeasyPrint: seconds on a slow machine).
+    with page.expect_download(timeout=REPORT_TIMEOUT) as download:
+        page.get_by_role("link", name="Gemeenterapport (PDF)").click(timeout=REPORT_TIMEOUT)
     assert download.value.suggested_filename.startswith("gemeenterapport-gemeente-heuvelstede-")
     report = re.sub(r"\s+", " ", " ".join(
         p.extract_text() for p in PdfReader(download.value.path()).pages))

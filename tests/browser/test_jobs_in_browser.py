@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
+DOWNLOAD_TIMEOUT = 60_000  # ms: a finished job's file, read from disk
 
 
 def test_a_comparison_workbook_is_made_in_the_background_and_downloaded(browser_page,
@@ -25,8 +26,8 @@ def test_a_comparison_workbook_is_made_in_the_background_and_downloaded(browser_
     download_link = page.get_by_role("link", name="Downloaden")
     expect(download_link).to_be_visible(timeout=120_000)   # the page polls, then reloads
     expect(page.get_by_text("is klaar om te downloaden")).to_be_visible()
-    with page.expect_download() as download:
-        download_link.click()
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT) as download:
+        download_link.click(timeout=DOWNLOAD_TIMEOUT)
     assert download.value.suggested_filename.startswith("zet-export-")
     with open(download.value.path(), "rb") as handle:
         book = load_workbook(io.BytesIO(handle.read()), read_only=True)
