@@ -29,7 +29,7 @@ ACTIONS = ("bekeken", "aangemaakt", "gewijzigd", "verwijderd", "geëxporteerd", 
            "gedownload", "opgeschoond", "ingelogd", "uitgelogd", "inloggen mislukt",
            "gedeactiveerd", "geactiveerd", "wachtwoord gewijzigd", "sessies beëindigd", "tweestaps gewist")
 OBJECT_TYPES = ("gemeente", "onderzoek", "casus", "perspectief", "analyse", "export", "import",
-                "gebruiker", "auditlog")
+                "gebruiker", "auditlog", "wijzigingen")
 SYSTEM = "zet-opdracht"  # the name events from the command line carry
 MAX_DETAIL = 2000
 _ACTING = ContextVar("zet_audit_acting_user", default=None)   # a background job's owner
@@ -44,6 +44,14 @@ def acting_as(user):
         yield
     finally:
         _ACTING.reset(token)
+
+
+def current_actor():
+    """Who is acting now: the logged-in user in a request, a background job's owner, or None
+    (the command line)."""
+    if has_request_context():
+        return current_user if current_user.is_authenticated else None
+    return _ACTING.get()
 
 
 def add_event(session: Session, user, action: str, object_type: str,
@@ -73,10 +81,7 @@ def record(action: str, object_type: str, object_id: int | None = None, detail: 
     object that recently (used for autosave, which would otherwise log every 30 seconds).
     """
     session = get_session()
-    if has_request_context():
-        user = current_user if current_user.is_authenticated else None
-    else:
-        user = _ACTING.get()
+    user = current_actor()
     if once_per_minutes and _recently_logged(session, user, action, object_type, object_id,
                                              once_per_minutes):
         return None

@@ -23,11 +23,13 @@ from zet.interchange import REGISTER_BY_NAME
 from zet.models import Casus, Gemeente, Onderzoek, Perspectief, Score
 from zet.models.mixins import utcnow
 from zet.progress import Progress, counted, silent
+from zet import history
 from zet.importing.bulk import insert_rows
 from zet.importing.facts import Facts, apply_facts, check_facts, read_facts
 from zet.importing.validate import (KnownState, Problem, StoredPerspectief, Table, Validation,
                                     validate_table)
 from zet.rules import catalog, state
+from zet.rules import history as history_rule
 from zet.rules.answers import worth_storing
 from zet.rules.names import casus_key, onderzoek_key, rol_key
 
@@ -84,6 +86,11 @@ class ImportPlan:
     _score_ids: np.ndarray | None = field(default=None, repr=False)
     _touched: list = field(default_factory=list, repr=False)
     _status_changes: dict = field(default_factory=dict, repr=False)   # pid -> new status
+    _status_was: dict = field(default_factory=dict, repr=False)       # pid -> stored status
+    # Rows that meet a stored score, and its answer and toelichting (the change history).
+    _hit: np.ndarray | None = field(default=None, repr=False)
+    _old_answer: list = field(default_factory=list, repr=False)
+    _old_toelichting: list = field(default_factory=list, repr=False)
 
     @property
     def problems(self) -> list[Problem]:
@@ -456,6 +463,7 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
             pid_of_group[group] = pid
             if wanted and wanted != stored.status:
                 plan._status_changes[pid] = wanted
+                plan._status_was[pid] = stored.status
                 if wanted == "concept":
                     plan.to_concept += 1
                 else:
@@ -496,6 +504,10 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
             & (toelichting == old_toelichting)
         status[hit] = np.where(same, UNCHANGED, CHANGED)
         score_ids[hit] = ids[which].astype(np.int64)
+        plan._hit = np.flatnonzero(hit)
+        plan._old_answer = [history_rule.answer_text(s, b)
+                            for s, b in zip(scores[which], specials[which])]
+        plan._old_toelichting = old_toelichting.tolist()
     # zet.rules.answers.worth_storing, per distinct (answer, toelichting) pair: a row with
     # neither is not stored, and removes a stored answer (as saving the form empty does).
     answer_empty = (cols["score"].values().astype(np.int64) == 0) \
@@ -535,16 +547,18 @@ def apply_import(session: Session, instrument: Instrument, plan_or_frame,
     if not plan.changes_anything:
         plan.applied = True
         return plan
-    _apply_scores(session, instrument, plan, scope, progress)
-    if plan.facts is not None:
-        session.expire_all()  # the facts compare with what the scores just wrote
-        changes = apply_facts(session, plan.facts, instrument, write=True)
-        if changes.problems:  # the data changed between plan and apply, or a check needed
-            # what the scores just wrote (an eindanalyse's computed oordeel): say why
-            plan.validation.problems += changes.problems
-            plan.validation.blocking_problems += changes.problems
-            raise ImportRefused(plan)
-        plan.fact_changes = changes.counts
+    with history.changes_from(session, "import"):
+        _apply_scores(session, instrument, plan, scope, progress)
+        if plan.facts is not None:
+            session.expire_all()  # the facts compare with what the scores just wrote
+            changes = apply_facts(session, plan.facts, instrument, write=True)
+            session.flush()   # the history of the facts is kept as coming from the import
+            if changes.problems:  # the data changed between plan and apply, or a check
+                # needed what the scores just wrote (an eindanalyse's computed oordeel): say why
+                plan.validation.problems += changes.problems
+                plan.validation.blocking_problems += changes.problems
+                raise ImportRefused(plan)
+            plan.fact_changes = changes.counts
     plan.applied = True
     return plan
 
@@ -673,6 +687,8 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
             session.execute(update(_PERSPECTIEF).where(_PERSPECTIEF.c.id.in_(chunk)).values(
                 status=wanted))
 
+    _keep_history(session, plan, row_pid)
+
     # Stored perspectives whose scores or status changed get a new updated_at and a higher
     # version, so a form opened before the import gets a conflict instead of silently
     # overwriting the import.
@@ -682,6 +698,43 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
     session.flush()
     if plan._touched or plan.linked_casussen:
         session.expire_all()  # ORM objects loaded before must not keep the old versions
+
+
+def _keep_history(session: Session, plan: ImportPlan, row_pid: np.ndarray) -> None:
+    """The change history of stored perspectives (zet.history): answers and toelichtingen
+    added, changed or removed, and the status column's changes, with the rule the forms
+    follow (zet.rules.history). New perspectives start without history."""
+    cols, status = plan._table.columns, plan._status
+    old = {}   # row -> (answer, toelichting) stored before
+    if plan._hit is not None:
+        old = dict(zip(plan._hit.tolist(), zip(plan._old_answer, plan._old_toelichting)))
+    stored_before = plan._row_pid >= 0
+    rows = np.flatnonzero(stored_before & (status != UNCHANGED)).tolist()
+    if not rows and not plan._status_changes:
+        return
+    element, score = cols["element"], cols["score"]
+    bijzonder, toelichting = cols["bijzonder"], cols["toelichting"]
+    found = []
+    for row in rows:
+        code = element.uniques[element.codes[row]]
+        before = dict(zip((history_rule.element_field("antwoord", code),
+                           history_rule.element_field("toelichting", code)),
+                          old.get(row, ("", ""))))
+        after = {}
+        if status[row] != REMOVED:
+            after = {history_rule.element_field("antwoord", code): history_rule.answer_text(
+                         score.uniques[score.codes[row]], bijzonder.uniques[bijzonder.codes[row]]),
+                     history_rule.element_field("toelichting", code):
+                         toelichting.uniques[toelichting.codes[row]] or ""}
+        found += [(int(row_pid[row]), *change) for change in history_rule.changes(before, after)]
+    for pid, wanted in plan._status_changes.items():
+        found += [(pid, *change) for change in history_rule.changes(
+            {"status": plan._status_was[pid]}, {"status": wanted})]
+    casus_of = {}
+    for chunk in _chunks(sorted({pid for pid, *_ in found})):
+        casus_of.update(session.execute(select(_PERSPECTIEF.c.id, _PERSPECTIEF.c.casus_id)
+                                        .where(_PERSPECTIEF.c.id.in_(chunk))).all())
+    history.write_bulk(session, ((casus_of[pid], pid, *change) for pid, *change in found))
 
 
 SCORE_COLUMNS = ("perspectief_id", "element_code", "score", "bijzonder", "toelichting",

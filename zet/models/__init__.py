@@ -9,7 +9,8 @@ from zet.models.verbeteractie import Verbeteractie, Voortgang
 from zet.models.eindanalyse import Eindanalyse, EindanalyseElement
 from zet.models.data_versie import DataVersie
 from zet.models.job import Job
+from zet.models.wijziging import Wijziging
 
 __all__ = ["Base", "Gemeente", "Onderzoek", "Casus", "Perspectief", "Score", "Citaat", "ROLES", "User",
            "AuditEvent", "Verbeteractie", "Voortgang", "Eindanalyse", "EindanalyseElement", "DataVersie",
-           "Job"]
+           "Job", "Wijziging"]

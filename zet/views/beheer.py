@@ -13,7 +13,7 @@ from zet.db import get_session, transaction
 from zet.errors import DomainError, NotFound
 from zet.models import User
 from zet.moments import in_dutch_time
-from zet.services import auditlog
+from zet.services import auditlog, wijzigingen
 from zet.services.gemeenten import list_gemeenten
 from zet.views.common import apply_domain_error, flash_errors
 
@@ -165,6 +165,16 @@ def audit_csv():
                  ", ".join(f"{k}={v}" for k, v in request.args.items() if v))
     return Response(data, mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=zet-auditlog.csv"})
+
+
+@bp.get("/wijzigingen.csv")
+def changes_csv():
+    """The change history of every casus, for the beheerder (special-category data: the export
+    itself is audited)."""
+    data = wijzigingen.to_csv(get_session(), ALL)
+    audit.record("geëxporteerd", "wijzigingen")
+    return Response(data, mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=zet-wijzigingen.csv"})
 
 
 def _local_time(moment):

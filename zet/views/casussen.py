@@ -9,6 +9,7 @@ from zet.db import get_session, transaction
 from zet.errors import DomainError
 from zet.services.casussen import (delete_casus, finish_casus, missing_facts,
                                    perspectief_overview, ready_to_finish, save_casus)
+from zet.services.wijzigingen import casus_history
 from zet.views.common import apply_domain_error, current_scope, flash_errors
 from zet.instrument.current import active_instrument
 
@@ -52,7 +53,8 @@ def detail(casus_id):
     return render_template("casussen/detail.html", casus=casus,
                            overview=perspectief_overview(casus, instrument),
                            missing=missing_facts(casus), delete_form=ZetForm(),
-                           ready_to_finish=ready_to_finish(casus))
+                           ready_to_finish=ready_to_finish(casus),
+                           changes=casus_history(get_session(), instrument, casus))
 
 
 @bp.post("/casussen/<int:casus_id>/afronden")

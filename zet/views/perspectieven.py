@@ -15,6 +15,7 @@ from zet.models import Perspectief
 from zet.moments import in_dutch_time
 from zet.services.perspectieven import (SINGLE_PERSPECTIVES, conflict_message, find_single,
                                         save_perspectief)
+from zet.services.wijzigingen import perspectief_history
 from zet.views.common import apply_domain_error, current_scope
 from zet.vocabulary import PERSPECTIEVEN
 from zet.instrument.current import active_instrument, instruments
@@ -183,5 +184,8 @@ def _gone(error):
 
 
 def _render(form, casus, soort, perspectief, instrument, status=200, **extra):
+    changes = perspectief_history(get_session(), instrument, perspectief) \
+        if perspectief is not None and perspectief.id is not None else []
     return render_template("perspectieven/form.html", form=form, casus=casus, soort=soort,
-                           perspectief=perspectief, instrument=instrument, **extra), status
+                           perspectief=perspectief, instrument=instrument, changes=changes,
+                           **extra), status

@@ -1,0 +1,104 @@
+"""What the change history keeps per field, and how a stored value becomes its text.
+
+One rule for both engines: the ORM hook (zet.history, for forms, the facts import and the demo)
+and the bulk score import (zet.importing.apply) ask these functions which fields count, what
+their old and new text is, and whether two saves by one person are one change.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+# Casus facts and the casus status, in the order the casus form and the bevindingen page show
+# them. The synthese is kept per element ('synthese:E01').
+CASUS_LABELS = {
+    "code": "Casuscode", "onderzoek": "Onderzoek", "doelgroep": "Doelgroep", "wet": "Wet",
+    "levensfase": "Levensfase", "beperkingen": "Beperkingen", "leefgebieden": "Leefgebieden",
+    "hulpvraag": "Hulpvraag", "knelpunten": "Knelpunten", "wat_gaat_goed": "Wat gaat goed",
+    "datum_aanmelding": "Datum aanmelding", "datum_eerste_contact": "Datum eerste contact",
+    "datum_start_hulp": "Datum start hulp", "indicatie_maanden": "Looptijd indicatie (maanden)",
+    "wisselingen_contactpersoon": "Wisselingen contactpersoon", "status": "Status",
+}
+# A perspective's own facts and status; its answers and toelichtingen are kept per element
+# ('antwoord:E01', 'toelichting:E01').
+PERSPECTIEF_LABELS = {
+    "status": "Status", "rol": "Rol", "datum": "Datum", "afnemer": "Afgenomen door",
+    "geinterviewde": "Geïnterviewde", "toestemming": "Toestemming",
+    "toestemming_datum": "Datum toestemming", "toestemming_vorm": "Vorm toestemming",
+}
+PER_ELEMENT = {"antwoord": "Antwoord", "toelichting": "Toelichting", "synthese": "Synthese"}
+
+# Saves by one person of one field within this many minutes are one change (the autosave
+# writes every 30 seconds while a toelichting is typed); a status change always stands alone.
+COALESCE_MINUTES = 15
+NEVER_COALESCED = frozenset({"status"})
+
+# Where a change came from: a page of the web app, an import, or a command (demo, restore).
+SOURCES = ("scherm", "import", "opdracht")
+SOURCE_LABELS = {"scherm": "invoer", "import": "import", "opdracht": "opdracht"}
+
+
+def element_field(kind: str, code: str) -> str:
+    return f"{kind}:{code}"
+
+
+def answer_text(score: int | None, bijzonder: str | None) -> str:
+    """An answer as the history keeps it: '1'..'5', 'nvt', 'onbekend' or '' (none)."""
+    if score:
+        return str(int(score))
+    return bijzonder or ""
+
+
+def value_text(value) -> str:
+    """A stored value as text: dates ISO (shown dd-mm-jjjj), yes/no in Dutch, lists joined."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, list):
+        return "; ".join(f"{item.get('gebied', '')}: {item.get('vraag', '')}"
+                         if isinstance(item, dict) else str(item) for item in value)
+    return str(value)
+
+
+def changes(old: dict[str, str], new: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(field, old text, new text) for every field whose text differs; a field missing on one
+    side counts as empty there."""
+    return [(name, old.get(name, ""), new.get(name, ""))
+            for name in sorted(set(old) | set(new), key=sort_key)
+            if old.get(name, "") != new.get(name, "")]
+
+
+def may_coalesce(field: str, source: str) -> bool:
+    """A change typed on a screen joins the same person's change of the field minutes before."""
+    return source == "scherm" and field not in NEVER_COALESCED
+
+
+def field_label(field: str, element_names: dict[str, str] | None = None) -> str:
+    """The field in Dutch: 'Toelichting: Eén plan' for an element field."""
+    kind, _, code = field.partition(":")
+    if code:
+        name = (element_names or {}).get(code, code)
+        return f"{PER_ELEMENT.get(kind, kind)}: {name}"
+    return CASUS_LABELS.get(field) or PERSPECTIEF_LABELS.get(field) or field
+
+
+def shown(field: str, text: str) -> str:
+    """A kept text as a page shows it: ISO dates as dd-mm-jjjj, answers as users say them."""
+    if not text:
+        return "(leeg)"
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+        return f"{text[8:10]}-{text[5:7]}-{text[:4]}"
+    if field.startswith("antwoord:"):
+        return {"nvt": "n.v.t.", "onbekend": "onbekend"}.get(text, text)
+    return text
+
+
+_ORDER = {name: i for i, name in enumerate([*PERSPECTIEF_LABELS, *CASUS_LABELS])}
+
+
+def sort_key(field: str):
+    """Facts and status first (in form order), then the element fields by element."""
+    kind, _, code = field.partition(":")
+    return (1, code, kind) if code else (0, _ORDER.get(field, 99), field)
