@@ -12,6 +12,10 @@ from sqlalchemy import select, update
 from tests.helpers import (login_as, make_casus, make_gemeente, make_onderzoek, make_user,
                            page_text, post_form)
 from tests.import_helpers import rows_for, run_import, write_csv
+from tests.test_export_lossless import TODAY, empty_the_database, make_full_dataset
+from zet.access import ALL
+from zet.export.service import export_bytes
+from zet.importing import import_file
 from zet.audit import acting_as
 from zet.errors import ValidationFailed
 from zet.models import AuditEvent, Perspectief, Wijziging
@@ -273,3 +277,80 @@ def test_the_history_goes_with_its_casus(session, instrument):
     delete_casus(session, casus)
     session.commit()
     assert kept(session) == []
+
+
+def test_a_whole_export_imported_into_an_empty_database_starts_without_history(session,
+                                                                              instrument):
+    """Casussen and perspectives the import creates get their facts, findings and status as
+    first values, as a form's first save does: no change (the review found them kept)."""
+    make_full_dataset(session, instrument)
+    data = export_bytes(session, ALL, instrument, today=TODAY)[1]
+    empty_the_database(session)
+    assert kept(session) == []
+    plan = import_file(session, instrument, "alles.xlsx", data)
+    assert plan.applied
+    session.commit()
+    assert kept(session) == []
+
+
+def test_an_import_that_puts_a_stored_casus_in_an_onderzoek_keeps_it(session, instrument,
+                                                                     tmp_path):
+    gemeente = make_gemeente(session, "Gemeente Koppel")
+    make_casus(session, gemeente, code="L-01")
+    rows = rows_for(instrument, gemeente="Gemeente Koppel", casus="L-01", onderzoek="Ronde X")
+    run_import(session, instrument, write_csv(tmp_path / "koppel.csv", rows))
+    assert ("onderzoek", "", "Ronde X") in kept(session)
+
+
+def test_what_was_definitief_is_never_folded_into_a_later_edit(client, session, instrument):
+    casus = make_casus(session, make_gemeente(session))
+    code = instrument.codes[0]
+    post_form(client, f"/casussen/{casus.id}/perspectieven/dossier/nieuw",
+              {f"score-{code}": "2", f"toelichting-{code}": "A", "actie": "concept"})
+    url = f"/perspectieven/{session.scalar(select(Perspectief.id))}"
+    complete = {f"score-{c}": "3" for c in instrument.codes}
+    final = {**complete, f"toelichting-{code}": "B", "datum": "05-03-2026",
+             "afnemer": "Onderzoeker K. Vos", "actie": "definitief"}
+    assert post_form(client, url, final).status_code == 302
+    post_form(client, url, {**complete, f"toelichting-{code}": "C", "actie": "concept"})
+    post_form(client, url, {**complete, f"toelichting-{code}": "D", "actie": "concept"})
+    texts = [(oud, nieuw) for veld, oud, nieuw in kept(session)
+             if veld == f"toelichting:{code}"]
+    assert texts == [("A", "B"), ("B", "D")]   # B, the definitief text, stays visible
+    statuses = [(oud, nieuw) for veld, oud, nieuw in kept(session) if veld == "status"]
+    assert statuses == [("concept", "definitief"), ("definitief", "concept")]
+
+
+def test_a_toelichting_that_looks_like_a_date_stays_as_typed():
+    from zet.rules.history import shown
+    assert shown("toelichting:CON", "2026-03-05") == "2026-03-05"
+    assert shown("datum", "2026-03-05") == "05-03-2026"
+
+
+def test_the_beheerder_erases_a_casus_history_and_no_one_else_can(client, session, instrument):
+    """Text that should never have been typed: the field is changed, then its history erased."""
+    gemeente = make_gemeente(session)
+    casus = make_casus(session, gemeente, code="W-01")
+    other = make_casus(session, gemeente, code="W-02")
+    for target in (casus, other):
+        save_casus(session, gemeente, {"code": target.code, "doelgroep": "jeugd",
+                                       "hulpvraag": "Buurvrouw Ans helpt mee."}, target)
+        save_casus(session, gemeente, {"code": target.code, "doelgroep": "jeugd",
+                                       "hulpvraag": "Een buurvrouw helpt mee."}, target)
+    session.commit()
+    onderzoeker = client.application.test_client()
+    login_as(onderzoeker, "onderzoeker", [gemeente])
+    url = f"/beheer/casussen/{casus.id}/geschiedenis-wissen"
+    assert "Geschiedenis wissen" not in page_text(onderzoeker, f"/casussen/{casus.id}")
+    assert post_form(onderzoeker, url, {}, form_url=f"/casussen/{casus.id}").status_code == 404
+    assert len(kept(session, casus_id=casus.id)) == 2
+
+    assert "Geschiedenis wissen" in page_text(client, f"/casussen/{casus.id}")
+    response = post_form(client, url, {}, form_url=f"/casussen/{casus.id}",
+                         follow_redirects=True)
+    assert "De geschiedenis van casus W-01 is gewist (2 regels)." in response.get_data(as_text=True)
+    assert kept(session, casus_id=casus.id) == []
+    assert len(kept(session, casus_id=other.id)) == 2   # only that casus
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "verwijderd",
+                                                    AuditEvent.object_type == "wijzigingen"))
+    assert event.object_id == casus.id and "Ans" not in event.detail

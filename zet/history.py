@@ -23,6 +23,7 @@ from zet.models.mixins import utcnow
 from zet.rules import history as rule
 
 _SOURCE = "zet_history_source"   # in Session.info: where the changes of this session come from
+_CREATED = "zet_history_created"  # in Session.info: (kind, id) made in this transaction
 _CASUS_COLUMNS = {name: ("onderzoek_id" if name == "onderzoek" else name)
                   for name in rule.CASUS_LABELS}
 
@@ -42,14 +43,39 @@ def current_source(session: Session) -> str:
     return session.info.get(_SOURCE) or ("scherm" if has_request_context() else "opdracht")
 
 
+def created_now(session: Session, kind: str, ids) -> None:
+    """Casussen or perspectives (``kind``) inserted in this transaction by a Core write: what
+    is set on them before the commit is their first value, no change."""
+    session.info.setdefault(_CREATED, set()).update((kind, i) for i in ids)
+
+
+def _new_in_transaction(session: Session, kind: str, obj_id: int) -> bool:
+    return (kind, obj_id) in session.info.get(_CREATED, ())
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_created(session: Session, _context) -> None:
+    created = [("casus", obj.id) for obj in session.new if isinstance(obj, Casus)] + \
+        [("perspectief", obj.id) for obj in session.new if isinstance(obj, Perspectief)]
+    if created:
+        session.info.setdefault(_CREATED, set()).update(created)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_created(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_CREATED, None)
+
+
 @event.listens_for(Session, "before_flush")
 def _keep_changes(session: Session, _context, _instances) -> None:
     found = []
     with session.no_autoflush:
         for obj in list(session.dirty):
-            if isinstance(obj, Casus):
+            if isinstance(obj, Casus) and not _new_in_transaction(session, "casus", obj.id):
                 found += _casus_changes(session, obj)
-            elif isinstance(obj, Perspectief):
+            elif isinstance(obj, Perspectief) and not _new_in_transaction(
+                    session, "perspectief", obj.id):
                 found += _perspectief_changes(obj)
         found += _score_changes(session)
     if found:
@@ -112,7 +138,8 @@ def _score_changes(session: Session) -> list[tuple]:
         state = inspect(obj)
         perspectief = obj.perspectief or _before(state, "perspectief")
         if perspectief is None or not inspect(perspectief).persistent \
-                or perspectief in session.deleted:
+                or perspectief in session.deleted \
+                or _new_in_transaction(session, "perspectief", perspectief.id):
             continue   # a new perspective's first answers, or one that goes as a whole
         code = obj.element_code
         old, new = {}, {}
@@ -143,13 +170,16 @@ def _write(session: Session, found: list[tuple], source: str, user) -> None:
             for row in session.scalars(select(Wijziging).where(
                     Wijziging.casus_id == casus_id, same_object, Wijziging.at >= since)
                     .order_by(Wijziging.id)):
+                if row.veld == "status":   # a status change closes what was typed before it
+                    latest = {key: kept for key, kept in latest.items()
+                              if key[:2] != (casus_id, perspectief_id)}
                 latest[(casus_id, perspectief_id, row.veld)] = row
     username = getattr(user, "username", None) or SYSTEM
     found.sort(key=lambda change: (change[0], change[1] or 0, rule.sort_key(change[2])))
     for casus_id, perspectief_id, veld, oud, nieuw in found:
         row = latest.get((casus_id, perspectief_id, veld))
-        if row is not None and rule.may_coalesce(veld, source) and row.user_id == user_id \
-                and row.bron == source:
+        if row is not None and rule.may_coalesce(veld, source, _draft(session, perspectief_id)) \
+                and row.user_id == user_id and row.bron == source:
             row.nieuw, row.at = nieuw, now
             if row.nieuw == row.oud:
                 session.delete(row)
@@ -157,6 +187,14 @@ def _write(session: Session, found: list[tuple], source: str, user) -> None:
         session.add(Wijziging(at=now, casus_id=casus_id, perspectief_id=perspectief_id,
                               user_id=user_id, username=username, bron=source, veld=veld,
                               oud=oud, nieuw=nieuw))
+
+
+def _draft(session: Session, perspectief_id: int | None) -> bool:
+    """A casus, or a perspective that stays concept (it is in the session: it just changed)."""
+    if perspectief_id is None:
+        return True
+    perspectief = session.get(Perspectief, perspectief_id)
+    return perspectief is not None and perspectief.status == "concept"
 
 
 def write_bulk(session: Session, rows, source: str = "import") -> None:

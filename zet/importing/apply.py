@@ -89,8 +89,7 @@ class ImportPlan:
     _status_was: dict = field(default_factory=dict, repr=False)       # pid -> stored status
     # Rows that meet a stored score, and its answer and toelichting (the change history).
     _hit: np.ndarray | None = field(default=None, repr=False)
-    _old_answer: list = field(default_factory=list, repr=False)
-    _old_toelichting: list = field(default_factory=list, repr=False)
+    _old: tuple | None = field(default=None, repr=False)   # score, bijzonder, toelichting
 
     @property
     def problems(self) -> list[Problem]:
@@ -504,10 +503,9 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
             & (toelichting == old_toelichting)
         status[hit] = np.where(same, UNCHANGED, CHANGED)
         score_ids[hit] = ids[which].astype(np.int64)
+        # Kept as arrays: their text is made in _keep_history, for the rows that change only.
         plan._hit = np.flatnonzero(hit)
-        plan._old_answer = [history_rule.answer_text(s, b)
-                            for s, b in zip(scores[which], specials[which])]
-        plan._old_toelichting = old_toelichting.tolist()
+        plan._old = (scores[which], specials[which], old_toelichting)
     # zet.rules.answers.worth_storing, per distinct (answer, toelichting) pair: a row with
     # neither is not stored, and removes a stored answer (as saving the form empty does).
     answer_empty = (cols["score"].values().astype(np.int64) == 0) \
@@ -619,6 +617,7 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
     if links:
         session.execute(update(_CASUS).where(_CASUS.c.id == bindparam("b_id")).values(
             onderzoek_id=bindparam("b_onderzoek_id"), updated_at=now), links)
+        _keep_link_history(session, links)
     if new_casussen:
         insert_rows(session, _CASUS, ("gemeente_id", "code", "code_key", "doelgroep",
                                       "onderzoek_id"),
@@ -632,6 +631,7 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
                 stored[(gid, key)] = cid
         for group, values in new_casussen:
             casus_ids[group] = stored[(values[0], values[2])]
+        history.created_now(session, "casus", [casus_ids[group] for group, _ in new_casussen])
 
     # Perspectives: new ones as concept (validation refuses a new definitief one: the long
     # format has no datum, afnemer or toestemming), version 1 (where the optimistic lock starts).
@@ -650,6 +650,7 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
                     _PERSPECTIEF.c.rol_key).where(_PERSPECTIEF.c.casus_id.in_(chunk))):
                 stored[(cid, soort, key)] = pid
         new_ids = [stored[(casus_ids[p.casus_group], p.soort, rol_key(p.rol))] for p in new]
+        history.created_now(session, "perspectief", new_ids)
     row_pid = plan._row_pid.copy()
     if new:
         pid_of_group = np.full(int(cols["perspectief_group"].codes.max()) + 1, -1,
@@ -700,14 +701,24 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
         session.expire_all()  # ORM objects loaded before must not keep the old versions
 
 
+def _keep_link_history(session: Session, links: list[dict]) -> None:
+    """A stored casus without an onderzoek that the file puts in one: kept as the casus form
+    keeps it (the onderzoek's title; before, none)."""
+    titles = {}
+    for chunk in _chunks(sorted({link["b_onderzoek_id"] for link in links})):
+        titles.update(session.execute(select(_ONDERZOEK.c.id, _ONDERZOEK.c.titel)
+                                      .where(_ONDERZOEK.c.id.in_(chunk))).all())
+    history.write_bulk(session, ((link["b_id"], None, *change) for link in links
+                                 for change in history_rule.changes(
+                                     {"onderzoek": ""},
+                                     {"onderzoek": titles[link["b_onderzoek_id"]]})))
+
+
 def _keep_history(session: Session, plan: ImportPlan, row_pid: np.ndarray) -> None:
     """The change history of stored perspectives (zet.history): answers and toelichtingen
     added, changed or removed, and the status column's changes, with the rule the forms
     follow (zet.rules.history). New perspectives start without history."""
     cols, status = plan._table.columns, plan._status
-    old = {}   # row -> (answer, toelichting) stored before
-    if plan._hit is not None:
-        old = dict(zip(plan._hit.tolist(), zip(plan._old_answer, plan._old_toelichting)))
     stored_before = plan._row_pid >= 0
     rows = np.flatnonzero(stored_before & (status != UNCHANGED)).tolist()
     if not rows and not plan._status_changes:
@@ -715,11 +726,16 @@ def _keep_history(session: Session, plan: ImportPlan, row_pid: np.ndarray) -> No
     element, score = cols["element"], cols["score"]
     bijzonder, toelichting = cols["bijzonder"], cols["toelichting"]
     found = []
+    hit = plan._hit if plan._hit is not None else np.empty(0, dtype=np.int64)
     for row in rows:
         code = element.uniques[element.codes[row]]
-        before = dict(zip((history_rule.element_field("antwoord", code),
-                           history_rule.element_field("toelichting", code)),
-                          old.get(row, ("", ""))))
+        before = {}
+        at = int(np.searchsorted(hit, row))
+        if at < len(hit) and hit[at] == row:   # the row met a stored score
+            old_score, old_bijzonder, old_toelichting = (values[at] for values in plan._old)
+            before = {history_rule.element_field("antwoord", code):
+                          history_rule.answer_text(old_score, old_bijzonder),
+                      history_rule.element_field("toelichting", code): old_toelichting}
         after = {}
         if status[row] != REMOVED:
             after = {history_rule.element_field("antwoord", code): history_rule.answer_text(

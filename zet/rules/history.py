@@ -25,6 +25,8 @@ PERSPECTIEF_LABELS = {
     "geinterviewde": "Geïnterviewde", "toestemming": "Toestemming",
     "toestemming_datum": "Datum toestemming", "toestemming_vorm": "Vorm toestemming",
 }
+DATE_FIELDS = frozenset({"datum", "toestemming_datum", "datum_aanmelding", "datum_eerste_contact",
+                         "datum_start_hulp"})
 PER_ELEMENT = {"antwoord": "Antwoord", "toelichting": "Toelichting", "synthese": "Synthese"}
 
 # Saves by one person of one field within this many minutes are one change (the autosave
@@ -70,9 +72,11 @@ def changes(old: dict[str, str], new: dict[str, str]) -> list[tuple[str, str, st
             if old.get(name, "") != new.get(name, "")]
 
 
-def may_coalesce(field: str, source: str) -> bool:
-    """A change typed on a screen joins the same person's change of the field minutes before."""
-    return source == "scherm" and field not in NEVER_COALESCED
+def may_coalesce(field: str, source: str, draft: bool) -> bool:
+    """A change typed on a screen in a draft (a concept perspective, a casus) joins the same
+    person's change of the field minutes before, unless a status change came in between: what
+    was definitief is never folded away."""
+    return source == "scherm" and draft and field not in NEVER_COALESCED
 
 
 def field_label(field: str, element_names: dict[str, str] | None = None) -> str:
@@ -88,7 +92,7 @@ def shown(field: str, text: str) -> str:
     """A kept text as a page shows it: ISO dates as dd-mm-jjjj, answers as users say them."""
     if not text:
         return "(leeg)"
-    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+    if field in DATE_FIELDS and len(text) == 10:
         return f"{text[8:10]}-{text[5:7]}-{text[:4]}"
     if field.startswith("antwoord:"):
         return {"nvt": "n.v.t.", "onbekend": "onbekend"}.get(text, text)
@@ -99,6 +103,9 @@ _ORDER = {name: i for i, name in enumerate([*PERSPECTIEF_LABELS, *CASUS_LABELS])
 
 
 def sort_key(field: str):
-    """Facts and status first (in form order), then the element fields by element."""
+    """Facts first (in form order), then the element fields by element, the status last: it
+    closes the save it is part of (see may_coalesce)."""
     kind, _, code = field.partition(":")
+    if field in NEVER_COALESCED:
+        return (2, 0, field)
     return (1, code, kind) if code else (0, _ORDER.get(field, 99), field)

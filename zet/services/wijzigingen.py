@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from zet.access import Scope
@@ -62,13 +62,25 @@ def to_csv(session: Session, scope: Scope) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(CSV_COLUMNS)
-    stmt = (select(Wijziging, Gemeente.naam, Casus.code, Perspectief.soort, Perspectief.rol)
+    # Plain columns, fetched in batches: a large history never becomes objects in memory.
+    stmt = (select(Wijziging.at, Wijziging.username, Wijziging.bron, Gemeente.naam, Casus.code,
+                   Perspectief.soort, Perspectief.rol, Wijziging.veld, Wijziging.oud,
+                   Wijziging.nieuw)
             .join(Casus, Casus.id == Wijziging.casus_id)
             .join(Gemeente, Gemeente.id == Casus.gemeente_id)
             .outerjoin(Perspectief, Perspectief.id == Wijziging.perspectief_id)
-            .order_by(Wijziging.at, Wijziging.id))
-    for row, gemeente, code, soort, rol in session.execute(scope.restrict(stmt, Casus.gemeente_id)):
-        writer.writerow([csv_cell(v) for v in (
-            in_dutch_time(row.at).strftime("%d-%m-%Y %H:%M:%S"), row.username, row.bron,
-            gemeente, code, soort or "", rol or "", row.veld, row.oud, row.nieuw)])
+            .order_by(Wijziging.at, Wijziging.id)
+            .execution_options(yield_per=5000))
+    for at, *values in session.execute(scope.restrict(stmt, Casus.gemeente_id)):
+        writer.writerow([csv_cell(in_dutch_time(at).strftime("%d-%m-%Y %H:%M:%S")),
+                         *(csv_cell(v) for v in values)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def erase_casus_history(session: Session, casus: Casus) -> int:
+    """Remove every kept change of the casus and its perspectives; how many went. For text that
+    should never have been typed (a name the input rules did not recognise): changing the field
+    removes it from the casus, this removes it from the history (the beheerder, audited)."""
+    count = session.scalar(select(func.count(Wijziging.id)).where(Wijziging.casus_id == casus.id))
+    session.execute(delete(Wijziging).where(Wijziging.casus_id == casus.id))
+    return count or 0

@@ -5,7 +5,7 @@ from flask_login import current_user, login_user, logout_user
 from forms.base import ZetForm
 from forms.beheer import AuditFilterForm, UserCreateForm, UserEditForm
 from zet import audit
-from zet.access import ALL
+from zet.access import ALL, get_casus
 from zet.auth import twofactor
 from zet.auth.accounts import (ROLE_LABELS, change_user, create_user, end_sessions, is_locked,
                                list_users, set_active, set_password)
@@ -165,6 +165,17 @@ def audit_csv():
                  ", ".join(f"{k}={v}" for k, v in request.args.items() if v))
     return Response(data, mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=zet-auditlog.csv"})
+
+
+@bp.post("/casussen/<int:casus_id>/geschiedenis-wissen")
+def erase_history(casus_id):
+    with transaction() as session:
+        casus = get_casus(session, ALL, casus_id, with_scores=False)
+        count = wijzigingen.erase_casus_history(session, casus)
+        audit.record("verwijderd", "wijzigingen", casus.id, f"{count} regels van casus {casus.id}")
+    flash(f"De geschiedenis van casus {casus.code} is gewist ({count} "
+          f"{'regel' if count == 1 else 'regels'}).", "success")
+    return redirect(url_for("casussen.detail", casus_id=casus.id))
 
 
 @bp.get("/wijzigingen.csv")
