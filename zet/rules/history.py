@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from zet.interchange import DATE_FORMAT
+
 # Casus facts and the casus status, in the order the casus form and the bevindingen page show
 # them. The synthese is kept per element ('synthese:E01').
 CASUS_LABELS = {
@@ -92,8 +94,8 @@ def shown(field: str, text: str) -> str:
     """A kept text as a page shows it: ISO dates as dd-mm-jjjj, answers as users say them."""
     if not text:
         return "(leeg)"
-    if field in DATE_FIELDS and len(text) == 10:
-        return f"{text[8:10]}-{text[5:7]}-{text[:4]}"
+    if field in DATE_FIELDS:
+        return date.fromisoformat(text).strftime(DATE_FORMAT)
     if field.startswith("antwoord:"):
         return {"nvt": "n.v.t.", "onbekend": "onbekend"}.get(text, text)
     return text

@@ -59,7 +59,7 @@ def search(session: Session, filters: AuditFilters, page: int = 1,
     return list(events), total
 
 
-def csv_cell(value) -> str:
+def _cell(value) -> str:
     """Text a spreadsheet will not run as a formula (CSV injection)."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -72,7 +72,7 @@ def to_csv(session: Session, filters: AuditFilters) -> bytes:
     writer.writerow(CSV_COLUMNS)
     stmt = _filtered(select(AuditEvent), filters).order_by(AuditEvent.at, AuditEvent.id)
     for event in session.scalars(stmt):
-        writer.writerow([csv_cell(v) for v in (
+        writer.writerow([_cell(v) for v in (
             in_dutch_time(event.at).strftime("%d-%m-%Y %H:%M:%S"), event.username, event.role,
             event.action, event.object_type, event.object_id, event.detail)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
