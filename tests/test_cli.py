@@ -4,7 +4,10 @@ from sqlalchemy import func, select
 from zet import create_app
 from zet.cli import main
 from zet.db import get_session
-from zet.models import Casus, Citaat, Eindanalyse, Gemeente, Perspectief, Score, Verbeteractie
+from zet.access import ALL
+from zet.models import (Casus, Citaat, Eindanalyse, Gemeente, Perspectief, Score,
+                        TweedeBeoordeling, Verbeteractie)
+from zet.services.overeenstemming import overeenstemming
 
 
 def run(app, *args):
@@ -51,6 +54,18 @@ def test_demo_loads_two_gemeenten_with_complete_casussen_findings_and_actions(tm
         assert all(item.casussen for item in latest.prioriteiten())
         assert sum(len(item.citaten) for item in latest.elementen) >= 4
         eindanalyses_before = session.scalar(select(func.count(Eindanalyse.id)))
+        # Three dossiers rated twice: the agreement has figures, per element uncertain.
+        seconds = session.scalars(select(TweedeBeoordeling)).all()
+        assert sorted(t.perspectief.casus.code for t in seconds) == ["DW-J01", "DW-J02",
+                                                                     "DW-V01"]
+        assert all(t.status == "definitief" and t.perspectief.beoordelaar == "B1"
+                   for t in seconds)
+        instrument = runner_app.extensions["zet_instruments"].active
+        figures = overeenstemming(session, ALL, instrument).per_element.set_index("element")
+        overall = figures.loc["Alle elementen"]
+        assert overall["paren"] >= 30 and 0 < overall["kappa_kwadratisch"] < 1
+        assert 50 < overall["exact_pct"] < 100
+        assert figures.loc["CON", "paren"] == 3 and figures.loc["CON", "onzeker"]
     again = runner_app.test_cli_runner().invoke(main, ["demo"])
     assert again.exit_code == 0 and "niets veranderd" in again.output
     with runner_app.app_context():

@@ -26,6 +26,7 @@ from zet.models import Casus, Gemeente, Perspectief
 from zet.rules import parse_answer
 from zet.services.bevindingen import save_bevindingen
 from zet.services.casussen import save_casus
+from zet.services.dubbel import save_second_rating
 from zet.services.eindanalyse import save_eindanalyse
 from zet.services.gemeenten import save_gemeente, save_onderzoek
 from zet.services.perspectieven import PerspectiefInput, save_perspectief
@@ -68,7 +69,12 @@ def make_full_dataset(session, instrument) -> None:
     inwoner.toelichtingen[codes[0]] = "+31 is geen telefoonnummer hier; \"quote\""
     inwoner.toelichtingen[codes[1]] = "Regel een\nregel twee"
     inwoner.toelichtingen[codes[2]] = "'-begint al met de apostrof van de CSV"
-    save_perspectief(session, instrument, j01, inwoner, final=True)
+    first = save_perspectief(session, instrument, j01, inwoner, final=True)
+    first.beoordelaar = "B1"   # and rated a second time, blind, by R-02 (double rating)
+    save_second_rating(session, instrument, first, beoordelaar="R-02",
+                       answers={code: parse_answer(["2", "2", "nvt"][i % 3])
+                                for i, code in enumerate(codes[:9])},
+                       toelichtingen={codes[0]: "=anders gelezen; \"tweede\"", codes[9]: "Alleen een notitie"})
     professional = PerspectiefInput(soort="professional", rol="wijkteammedewerker",
                                     afnemer="Onderzoeker Mira",
                                     answers={codes[2]: parse_answer("4")},
@@ -146,6 +152,13 @@ def test_workbook_round_trip_into_an_empty_database_gives_identical_sheets(sessi
                         ("professional", "wijkteammedewerker"): "concept",
                         ("dossier", None): "concept"}
     assert len(before["Citaten"]) == 3
+    header = before["Data"][0]
+    second = [dict(zip(header, row)) for row in before["Data"][1:] if row[-1] == "R-02"]
+    assert len(second) == 10 and {r["status"] for r in second} == {"concept"}
+    assert second[0]["toelichting"] == "=anders gelezen; \"tweede\""
+    assert [r[-1] for r in before["Data"][1:] if r[4] == "inwoner"] == ["B1"] * 15 + ["R-02"] * 10
+    overall = next(r for r in before["Overeenstemming"] if r[0] == "Alle elementen")
+    assert overall[:4] == ("Alle elementen", 5, 20.0, 60.0) and overall[7] == 4
     quotes = {row[5]: row for row in before["Citaten"][1:]}
     assert quotes["Ik moest alles drie keer vertellen."][7:] == ("ouder", "knelpunt", "ja")
     assert quotes["=ze luisterden wel"][7:] == ("ouder", None, "nee")  # default: the interviewee

@@ -22,11 +22,11 @@ from zet.export.workbook import sheet_names
 from zet.models import Score
 
 SHEETS = ["Gemeenten", "Gemeente Anderstad", "Gemeente Testdorp", "Analyseschema", "Volledigheid",
-          "Data", "Gemeentegegevens", "Onderzoeken", "Casussen", "Perspectieven", "Citaten",
+          "Data", "Overeenstemming", "Gemeentegegevens", "Onderzoeken", "Casussen", "Perspectieven", "Citaten",
           "Synthese", "Verbeteracties", "Voortgang", "Eindanalyses", "Eindanalyse per element",
           "Eindanalyse onderbouwing", "Instrument", "Over deze export"]
 DATA_HEADER = ("gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
-               "score", "toelichting", "status")
+               "score", "toelichting", "status", "beoordelaar")
 
 
 @pytest.fixture
@@ -156,7 +156,7 @@ def test_anonymised_export_names_no_gemeente_and_has_no_toelichting(session, ins
     assert filename == "zet-export-anoniem-2026-11-23.xlsx"
     workbook = open_workbook(data)
     assert workbook.sheetnames == ["Gemeenten", "Gemeente A", "Gemeente B", "Analyseschema",
-                                   "Volledigheid", "Data", "Instrument", "Over deze export"]
+                                   "Volledigheid", "Data", "Overeenstemming", "Instrument", "Over deze export"]
     testdorp = anonymous_labels(session, ALL)["Gemeente Testdorp"]   # a random one of A and B
     texts = [str(c.value) for c in all_cells(workbook) if c.value is not None]
     for forbidden in ("Testdorp", "Anderstad", "HYPERLINK", "Niet van toepassing voor", QUOTE):

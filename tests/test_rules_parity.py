@@ -279,3 +279,19 @@ def test_an_element_left_empty_is_not_stored_and_clears_an_answer_on_both_paths(
         return sorted(session.scalars(select(Score.element_code).where(
             Score.perspectief_id == casus.perspectieven[0].id)))
     assert codes(form_casus) == codes(import_casus) == [second]
+
+
+@pytest.mark.parametrize("code", ["Petra Jansen", "B1 06-12345678", "1234"])
+def test_a_rater_code_like_a_name_is_refused_alike_on_both_paths(session, instrument, tmp_path,
+                                                                code):
+    from zet.services.dubbel import save_second_rating
+
+    def second_rating(s, i, g, c):
+        first = save_perspectief(s, i, c, PerspectiefInput(soort="dossier"))
+        return save_second_rating(s, i, first, beoordelaar=code, answers={})
+    message = refused_by_service(session, instrument, "beoordelaar", second_rating)
+    rows = [dict(row, beoordelaar=code) for row in with_first(instrument)]
+    path = write_csv(tmp_path / "codes.csv", rows, columns=list(rows[0]))
+    plan = plan_import(session, instrument, read_table(path.name, path.read_bytes()))
+    problems = [problem.message for problem in plan.problems]
+    assert message in problems and code not in message, (message, problems)

@@ -13,7 +13,8 @@ from zet.auth.policy import PUBLIC, rule_for
 BEHEERDER_ONLY = {"gemeenten.create", "gemeenten.edit"}
 BEHEERDER_ONLY_BLUEPRINTS = {"beheer"}
 EVERY_ROLE = {"analyse.vergelijking", "analyse.vergelijking_png", "export.werkboek",
-              "export.data_csv", "rondes.anoniem"}  # the analist sees these anonymised
+              "export.data_csv", "rondes.anoniem",
+              "analyse.overeenstemming"}  # the analist sees these anonymised
 EVERY_ROLE_BLUEPRINTS: set[str] = set()
 # Background jobs: every role has its own list; the world's job belongs to someone else.
 OWN_JOBS = {"taken.index", "taken.export"}

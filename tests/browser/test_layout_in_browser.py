@@ -28,7 +28,8 @@ def _pages(page: Page, base_url: str) -> list[str]:
     casus = page.locator("main a[href^='/casussen/']").first.get_attribute("href")
     return [casus + "/analyseschema", gemeente + "/totaalbeeld", "/vergelijking",
             gemeente + "/verbeteracties", "/beheer/audit", gemeente, gemeente + "/consolidatie",
-            gemeente + "/rondes", gemeente + "/eindanalyses", "/beheer/gebruikers", "/"]
+            gemeente + "/rondes", gemeente + "/eindanalyses", "/beheer/gebruikers", "/",
+            "/overeenstemming"]
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)

@@ -55,6 +55,8 @@ POLICY: dict[str, Allow] = {
     # Comparisons and exports: the analist gets them anonymised (current_user_must_anonymise).
     "analyse.vergelijking": Allow(read=IEDEREEN),
     "analyse.vergelijking_png": Allow(read=IEDEREEN),
+    # Agreement figures name no casus; the analist sees them without gemeente names.
+    "analyse.overeenstemming": Allow(read=IEDEREEN),
     "export.*": Allow(read=IEDEREEN, write=IEDEREEN),
     # The CSV bundle holds every fact about the casussen and is never anonymised.
     "export.bundel": Allow(read=CASUS_WERK),

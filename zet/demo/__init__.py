@@ -2,7 +2,9 @@
 in an earlier round, 2024), every perspective filled, the findings of each 2026 casus, quotes that
 say who said them and whether a report may quote them, five verbeteracties of Duinwijk in
 different states, and an eindanalyse of each Duinwijk round (agreed oordelen, two of them other
-than computed, with their reasons, linked to casussen and quotes).
+than computed, with their reasons, linked to casussen and quotes). Three Duinwijk dossiers of
+2026 were rated twice, by independent raters with pseudonymous codes (double rating), so the page
+Overeenstemming and the workbook's agreement sheet have figures to show.
 
 All names are invented pseudonyms. Loading twice changes nothing: existing casussen are skipped.
 """
@@ -15,9 +17,10 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from zet.instrument import Instrument
-from zet.rules import parse_answer
+from zet.rules import catalog, parse_answer
 from zet.services.bevindingen import save_bevindingen
 from zet.services.casussen import find_casus, save_casus
+from zet.services.dubbel import save_second_rating
 from zet.services.eindanalyse import find_eindanalyse, save_eindanalyse
 from zet.services.gemeenten import find_gemeente_by_name, save_gemeente, save_onderzoek
 from zet.services.perspectieven import PerspectiefInput, save_perspectief
@@ -55,8 +58,9 @@ def load_demo(session: Session, instrument: Instrument, path: Path = DEMO_FILE) 
             casus = save_casus(session, gemeente, values)
             save_bevindingen(session, instrument, casus, findings)
             for raw_perspective in perspectives:
-                save_perspectief(session, instrument, casus, _perspective_input(raw_perspective),
-                                 final=True)
+                perspectief = save_perspectief(session, instrument, casus,
+                                               _perspective_input(raw_perspective), final=True)
+                _add_second_rating(session, instrument, perspectief, raw_perspective)
             added += 1
         for raw in raw_gemeente.get("verbeteracties", []):
             if find_actie(session, gemeente, raw["titel"]) is None:
@@ -92,6 +96,20 @@ def _add_actie(session: Session, instrument: Instrument, gemeente, onderzoeken: 
     actie = save_actie(session, instrument, gemeente, values)
     for note in notes:
         add_voortgang(session, actie, date.fromisoformat(note["datum"]), note["tekst"])
+
+
+def _add_second_rating(session: Session, instrument: Instrument, perspectief,
+                       raw: dict) -> None:
+    """The first rater's code and, where the demo has one, the independent second rating."""
+    if raw.get("beoordelaar"):
+        perspectief.beoordelaar = catalog.BEOORDELAAR.require(raw["beoordelaar"])
+    second = raw.get("tweede_beoordeling")
+    if second:
+        items = second["scores"].items()
+        save_second_rating(session, instrument, perspectief, beoordelaar=second["beoordelaar"],
+                           answers={code: parse_answer(item.get("score")) for code, item in items},
+                           toelichtingen={code: item.get("toelichting", "") for code, item in items},
+                           final=True)
 
 
 def _perspective_input(raw: dict) -> PerspectiefInput:

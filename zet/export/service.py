@@ -13,16 +13,18 @@ from zet.errors import NotFound
 from zet.export.bundle import build_bundle
 from zet.export.csv import long_csv
 from zet.export.registers import register_tables
+from zet.export.tables import with_second_ratings
 from zet.export.workbook import build_workbook
 from zet.progress import Progress, silent
 from zet.instrument import Instrument
 from zet.rules.names import file_slug
 from zet.services.analyse import SETTINGS
-from zet.services.dataset import (anonymous_labels, casussen_frame, citaten_frame,
-                                  eindanalyse_frames, gemeenten_frame, of_casussen,
-                                  onderzoeken_frame,
-                                  perspectieven_frame, scores_frame, synthese_frame,
-                                  verbeteracties_frame, voortgang_frame)
+from zet.services.dataset import (anonymous_labels, beoordelaars_frame, casussen_frame,
+                                  citaten_frame, eindanalyse_frames, gemeenten_frame,
+                                  of_casussen, onderzoeken_frame, perspectieven_frame,
+                                  ratings_frame, scores_frame, synthese_frame,
+                                  verbeteracties_frame, voortgang_frame, with_beoordelaar)
+from zet.services.overeenstemming import of_pairs, rating_pairs
 from zet.services.gemeenten import find_gemeente_by_name, list_gemeenten
 from zet.services.rondes import anonymous_ronde_names
 
@@ -65,18 +67,24 @@ def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
     rondes = anonymous_ronde_names(session, scope, gemeente_ids=ids) if anonymous else None
     registers = facts_tables(session, scope, ids, citaten,
                              casussen_of=long if alleen_compleet else None) if complete else None
-    if fmt == "csv":
+    rows = None if anonymous else data_rows(session, scope, ids, long)
+    if fmt == "csv" and not anonymous:
+        data = long_csv(rows, elements=instrument.codes)
+    elif fmt == "csv":
         data = long_csv(long, anonymous=anonymous, elements=instrument.codes, labels=labels,
                         rondes=rondes, settings=SETTINGS)
     elif fmt == "zip":
-        data = build_bundle(long_csv(long, elements=instrument.codes), registers, instrument,
+        data = build_bundle(long_csv(rows, elements=instrument.codes), registers, instrument,
                             exported_on=today)
     else:
         data = build_workbook(long, citaten, instrument, anonymous=anonymous,
                               filters_description=_describe(gemeenten, anonymous,
                                                             alleen_compleet),
                               settings=SETTINGS, exported_on=today, registers=registers,
-                              labels=labels, rondes=rondes, progress=progress)
+                              labels=labels, rondes=rondes, data=rows,
+                              overeenstemming=agreement_of(session, scope, ids, long,
+                                                           instrument),
+                              progress=progress)
     parts = [prefix]
     if len(gemeenten) == 1 and not anonymous:
         parts.append(file_slug(gemeenten[0].naam))
@@ -86,6 +94,22 @@ def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
         parts.append("anoniem")
     parts.append(today.isoformat())
     return "-".join(p for p in parts if p) + "." + extension, data, mimetype
+
+
+def data_rows(session: Session, scope: Scope, gemeente_ids, long: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the Data sheet and the named CSV: ``long`` with each perspective's rater code
+    and, after it, the second ratings of its casussen (tables.with_second_ratings)."""
+    labelled = with_beoordelaar(long, beoordelaars_frame(session, scope,
+                                                         gemeente_ids=gemeente_ids))
+    second = of_casussen(ratings_frame(session, scope, gemeente_ids=gemeente_ids), long)
+    return with_second_ratings(labelled, second)
+
+
+def agreement_of(session: Session, scope: Scope, gemeente_ids, long: pd.DataFrame,
+                 instrument: Instrument):
+    """The agreement figures of the exported casussen (those of ``long``)."""
+    pairs = rating_pairs(session, scope, gemeente_ids=gemeente_ids)
+    return of_pairs(of_casussen(pairs, long), instrument)
 
 
 def facts_tables(session: Session, scope: Scope, gemeente_ids, citaten=None,

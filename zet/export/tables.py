@@ -2,8 +2,10 @@
 
 The Data table is the long interchange format the import reads back as is (docs/importformaat.md):
 gemeente, onderzoek, casus, doelgroep, perspectief, rol, element (code), score (1-5 as a number,
-or 'nvt' / 'onbekend', or empty), toelichting, status (of the perspective). The long frame calls
-the answer ``antwoord``.
+or 'nvt' / 'onbekend', or empty), toelichting, status (of the perspective), beoordelaar (the rater's pseudonymous code,
+or empty). A double-rated perspective has its second rating as rows of its own, after the first
+rating's rows (the import takes the first code it reads as the first rating). The long frame
+calls the answer ``antwoord``.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import pandas as pd
 import analysis
 
 DATA_COLUMNS = ("gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
-                "score", "toelichting", "status")
+                "score", "toelichting", "status", "beoordelaar")
 _SCORES = {str(n): n for n in range(1, 6)}
 
 
@@ -37,17 +39,33 @@ def by_gemeente(frame: pd.DataFrame, gemeenten: list[str]) -> pd.DataFrame:
 
 def data_order(long: pd.DataFrame, gemeenten: list[str], elements=None) -> pd.DataFrame:
     """The long frame's rows as the Data sheet and the CSV list them: by gemeente (in
-    ``gemeenten`` order), casus, perspectief (inwoner, professional, dossier), rol and element
-    (in the order of the codes in ``elements``; as found when None). Index reset."""
+    ``gemeenten`` order), casus, perspectief (inwoner, professional, dossier), rol, rating
+    (column ``beoordeling``: 0 the first, 1 the second; when present) and element (in the order
+    of the codes in ``elements``; as found when None). Index reset."""
     if long.empty:
         return long.reset_index(drop=True)
     keys = [_rank(long["element"], list(elements)) if elements is not None
+            else np.zeros(len(long), dtype=np.int64),
+            long["beoordeling"].to_numpy(dtype=np.int64) if "beoordeling" in long
             else np.zeros(len(long), dtype=np.int64),
             pd.factorize(long["rol"].fillna(""), sort=True)[0],
             _rank(long["perspectief"], list(analysis.PERSPECTIEVEN)),
             pd.factorize(long["casus"], sort=True)[0],
             _rank(long["gemeente"], gemeenten)]
     return long.iloc[np.lexsort(keys)].reset_index(drop=True)
+
+
+def with_second_ratings(long: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """The Data rows: ``long`` (the first ratings, with their ``beoordelaar``) and after them
+    ``second`` (zet.services.dataset.ratings_frame), told apart by the column ``beoordeling``
+    (0, 1) that data_order sorts on."""
+    if second.empty:
+        return long.assign(beoordeling=0)
+    first = long.assign(beoordeling=0)
+    first["status"] = first["status"].astype(object)
+    return pd.concat([first, second.assign(beoordeling=1)[
+        [c for c in first.columns if c in second.columns] + ["beoordeling"]]],
+        ignore_index=True)
 
 
 def _rank(values: pd.Series, order: list) -> np.ndarray:

@@ -3,7 +3,8 @@
 Sheets, in order: Gemeenten (element x gemeente, gemeentescore), one sheet per gemeente (element x
 casus, casusscore, last column Gemiddelde), Analyseschema (casus x element), Volledigheid (per
 casus its status and which perspectives are present and definitief), Data (the long
-interchange format), the facts sheets of zet.interchange (Gemeentegegevens, Onderzoeken,
+interchange format, second ratings included), Overeenstemming (agreement between the two
+ratings of double-rated perspectives, per element), the facts sheets of zet.interchange (Gemeentegegevens, Onderzoeken,
 Casussen, Perspectieven, Citaten), Instrument, Over deze export. Data and the facts sheets
 together hold everything ZET stores about the exported casussen and import back as they are.
 
@@ -26,7 +27,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 import analysis
-from analysis import AnalysisSettings
+from analysis import AnalysisSettings, agreement
 from analysis.colour_scale import BANDS
 from zet.export.cells import TextColumn, clean_text, looks_like_formula, text_column
 from zet.export.csv import is_text
@@ -40,9 +41,11 @@ SHEET_GEMEENTEN = "Gemeenten"
 SHEET_SCHEMA = "Analyseschema"
 SHEET_COMPLETENESS = "Volledigheid"
 SHEET_DATA = "Data"
+SHEET_AGREEMENT = "Overeenstemming"
 SHEET_INSTRUMENT = "Instrument"
 SHEET_ABOUT = "Over deze export"
-FIXED_SHEETS = (SHEET_GEMEENTEN, SHEET_SCHEMA, SHEET_COMPLETENESS, SHEET_DATA, SHEET_INSTRUMENT, SHEET_ABOUT,
+FIXED_SHEETS = (SHEET_GEMEENTEN, SHEET_SCHEMA, SHEET_COMPLETENESS, SHEET_DATA, SHEET_AGREEMENT,
+                SHEET_INSTRUMENT, SHEET_ABOUT,
                 *(register.sheet for register in REGISTERS))
 SCHEMA_HEADERS = ("gemeente", "onderzoek", "casus", "doelgroep", "element", "werkzaam element",
                   "inwoner", "professional", "dossier", "casusscore", "verschil", "oordeel",
@@ -62,7 +65,8 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
                    exported_on: date | None = None,
                    registers: dict[str, pd.DataFrame] | None = None,
                    labels: dict[str, str] | None = None,
-                   rondes: dict | None = None, progress: Progress = silent) -> bytes:
+                   rondes: dict | None = None, data: pd.DataFrame | None = None,
+                   overeenstemming=None, progress: Progress = silent) -> bytes:
     """The export workbook (.xlsx bytes).
 
     long: the long frame of zet.services.dataset.scores_frame (gemeente, onderzoek, casus,
@@ -74,6 +78,10 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
     tables.anonymise_long).
     registers: per zet.interchange register name its frame of cells
     (zet.export.registers.register_tables), written as the facts sheets; never with anonymous.
+    data: the rows of the Data sheet when they are more than ``long`` (tables.with_second_ratings:
+    the rater codes and second ratings); never with anonymous. overeenstemming: the agreement
+    figures (zet.services.overeenstemming.Overeenstemming) for the sheet Overeenstemming; the
+    sheet is left out without them.
     progress hears which sheet is being written and the share done.
     """
     exported_on = exported_on or date.today()
@@ -84,7 +92,7 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
         present = set(long["gemeente"])
         gemeenten = [label for label in label_order(labels) if label in present]
         filters_description = scrub(filters_description)
-        citaten = registers = None
+        citaten = registers = data = None
     else:
         gemeenten = gemeente_order(long["gemeente"].unique())
     progress("Analyse", 0.0)
@@ -108,7 +116,10 @@ def build_workbook(long: pd.DataFrame, citaten: pd.DataFrame | None, instrument,
     progress("Tabblad Analyseschema", 0.5)
     _schema_sheet(workbook, result.schema, citaten, names, gemeenten, anonymous)
     _completeness_sheet(workbook, by_gemeente(result.casussen, gemeenten))
-    _data_sheet(workbook, data_order(long, gemeenten, order), progress)
+    _data_sheet(workbook, data_order(long if data is None else data, gemeenten, order),
+                progress)
+    if overeenstemming is not None:
+        _agreement_sheet(workbook, overeenstemming)
     progress("Overige tabbladen", 0.9)
     for register in REGISTERS if registers else ():
         _register_sheet(workbook, register, registers[register.name])
@@ -487,6 +498,43 @@ def _data_sheet(workbook, long, progress: Progress = silent) -> None:
     ws.append(list(DATA_COLUMNS))  # the import header, as plain text
     for row in counted(zip(*columns), len(long), progress, "Tabblad Data", 0.6, 0.9):
         ws.append(row)
+
+
+AGREEMENT_HEADERS = ("element", "paren", "exact_pct", "binnen_1_pct", "kappa_kwadratisch",
+                     "alpha_ordinaal", "werkzaam element", "zonder_score", "onzeker")
+
+
+def _agreement_sheet(workbook, overeenstemming) -> None:
+    """One row per element and the row 'Alle elementen': the pairs and the four figures
+    (empty below analysis.agreement.MIN_PAIRS pairs), then what they mean."""
+    ws = workbook.create_sheet(SHEET_AGREEMENT)
+    ws.freeze("A2")
+    ws.widths([16, 8, 11, 13, 18, 15, 40, 13, 9])
+    _header(ws, AGREEMENT_HEADERS)
+    for row in overeenstemming.per_element.itertuples(index=False):
+        ws.append([row.element, int(row.paren), _rounded(row.exact_pct, 1),
+                   _rounded(row.binnen_1_pct, 1), _rounded(row.kappa_kwadratisch, 3),
+                   _rounded(row.alpha_ordinaal, 3), _cell(row.naam), int(row.zonder_score),
+                   "ja" if row.onzeker else "nee"])
+    ws.append([])
+    for line in (
+            f"Een paar is één element van één perspectief (casus, perspectief, rol) dat twee "
+            f"beoordelaars los van elkaar hebben gescoord. Beoordeelde perspectieven: "
+            f"{overeenstemming.perspectieven}; paren met een beoordeling die nog concept is: "
+            f"{overeenstemming.concept}.",
+            "exact_pct: het deel van de paren (0-100) met dezelfde score. binnen_1_pct: het "
+            "deel met hooguit één punt verschil.",
+            "kappa_kwadratisch: Cohens kappa met kwadratische gewichten over de hele schaal 1-5 "
+            "(1 = volledig eens, 0 = niet beter dan toeval). alpha_ordinaal: Krippendorffs alfa "
+            "voor ordinale gegevens (zelfde lezing; vanaf 0,8 betrouwbaar, 0,667-0,8 voorzichtig).",
+            f"Onder {agreement.MIN_PAIRS} paren staan er geen cijfers; onder "
+            f"{agreement.CERTAIN_PAIRS} paren zijn ze onzeker (onzeker = ja). nvt en onbekend "
+            "tellen niet als paar maar staan in zonder_score."):
+        ws.append([line])
+
+
+def _rounded(value, digits: int):
+    return None if value is None or value != value else round(float(value), digits)
 
 
 def _register_sheet(workbook, register, frame: pd.DataFrame) -> None:

@@ -20,18 +20,20 @@ from zet.access import ALL, Scope
 from zet.errors import DomainError
 from zet.instrument import Instrument
 from zet.interchange import REGISTER_BY_NAME
-from zet.models import Casus, Gemeente, Onderzoek, Perspectief, Score
+from zet.models import (Casus, Gemeente, Onderzoek, Perspectief, Score, TweedeBeoordeling,
+                        TweedeScore)
 from zet.models.mixins import utcnow
 from zet.progress import Progress, counted, silent
 from zet import history
 from zet.importing.bulk import insert_rows
 from zet.importing.facts import Facts, apply_facts, check_facts, read_facts
+from zet.importing.second import SecondPlan, apply_second, plan_second
 from zet.importing.validate import (KnownState, Problem, StoredPerspectief, Table, Validation,
                                     validate_table)
 from zet.rules import catalog, state
 from zet.rules import history as history_rule
 from zet.rules.answers import worth_storing
-from zet.rules.names import casus_key, onderzoek_key, rol_key
+from zet.rules.names import beoordelaar_key, casus_key, onderzoek_key, rol_key
 
 CHUNK = 5000          # ids per IN (...) list
 LIST_SHOWN = 20       # names listed in the report before "en nog N"
@@ -41,6 +43,8 @@ _PERSPECTIEF = Perspectief.__table__
 _CASUS = Casus.__table__
 _GEMEENTE = Gemeente.__table__
 _ONDERZOEK = Onderzoek.__table__
+_TWEEDE = TweedeBeoordeling.__table__
+_TWEEDE_SCORE = TweedeScore.__table__
 ADDED, CHANGED, UNCHANGED, REMOVED = 0, 1, 2, 3
 
 
@@ -73,6 +77,7 @@ class ImportPlan:
     to_concept: int = 0          # definitief perspectives set back to concept (status column)
     to_definitief: int = 0       # concept perspectives made definitief (status column)
     facts: Facts | None = None   # the facts tables beside the scores, when the file has them
+    second: SecondPlan = field(default_factory=SecondPlan)   # second ratings (beoordelaar)
     fact_changes: dict = field(default_factory=dict)   # register name -> rows that change
     # Internals for apply_import.
     _known: KnownState | None = field(default=None, repr=False)
@@ -113,7 +118,7 @@ class ImportPlan:
         return bool(self.new_gemeenten or self.new_onderzoeken or self.new_casussen
                     or self.linked_casussen or self.new_perspectieven or self.scores_added
                     or self.scores_changed or self._status_changes
-                    or any(self.fact_changes.values()))
+                    or self.second.changes_anything or any(self.fact_changes.values()))
 
     def summary_lines(self) -> list[str]:
         """The Dutch report: problems (with row numbers), then what was (or would be) done."""
@@ -137,6 +142,15 @@ class ImportPlan:
             lines.append(f"Zou worden toegevoegd: {added}.")
             lines.append(f"Zou worden gewijzigd: {changed}.")
         lines.append(f"Ongewijzigd: {_n(self.scores_unchanged, 'score', 'scores')}.")
+        if self.second.ratings:
+            second = self.second
+            lines.append(
+                f"Tweede beoordelingen (kolom beoordelaar): "
+                f"{_n(len(second.ratings), 'perspectief', 'perspectieven')}, waarvan "
+                f"{second.new_ratings} {'nieuw' if self.applied else 'nieuw te maken'}; "
+                f"{_n(second.added, 'antwoord', 'antwoorden')} toegevoegd, "
+                f"{second.changed} gewijzigd, {second.unchanged} ongewijzigd"
+                f"{'' if self.applied else ' (zou)'}.")
         if self.to_concept:
             lines.append(f"{'Teruggezet' if self.applied else 'Terug te zetten'} naar concept "
                          f"(kolom status): {_n(self.to_concept, 'perspectief', 'perspectieven')}.")
@@ -292,14 +306,16 @@ def _load_perspectives(session: Session, known: KnownState, casus_ids: list[int]
     for chunk in _chunks(casus_ids):
         for row in session.execute(select(
                 p.id, p.casus_id, p.soort, p.rol_key, p.status, p.instrument_version,
-                *[p[name] for name in state.DEFINITIEF_FIELDS]).where(p.casus_id.in_(chunk))):
+                p.beoordelaar, *[p[name] for name in state.DEFINITIEF_FIELDS]).where(p.casus_id.in_(chunk))):
             stored = StoredPerspectief(id=row.id, status=row.status,
                                        instrument_version=row.instrument_version,
                                        meta={name: row._mapping[name]
-                                             for name in state.DEFINITIEF_FIELDS})
+                                             for name in state.DEFINITIEF_FIELDS},
+                                       beoordelaar=beoordelaar_key(row.beoordelaar))
             known.perspectieven[(row.casus_id, row.soort, row.rol_key)] = stored
             if all_answers or row.status == "definitief":
                 definitief.append(stored)
+    seconds = _load_second_ratings(session, known, casus_ids, all_answers)
     by_id = {stored.id: stored for stored in definitief}
     answered: dict[int, list[str]] = {}
     for chunk in _chunks(list(by_id)):
@@ -310,6 +326,38 @@ def _load_perspectives(session: Session, known: KnownState, casus_ids: list[int]
             answered.setdefault(pid, []).append(code)
     for pid, codes in answered.items():
         by_id[pid].answered = frozenset(codes)
+    answered = {}
+    for chunk in _chunks(list(seconds)):
+        for bid, code in session.execute(select(_TWEEDE_SCORE.c.beoordeling_id,
+                                                _TWEEDE_SCORE.c.element_code)
+                                         .where(_TWEEDE_SCORE.c.beoordeling_id.in_(chunk),
+                                                _TWEEDE_SCORE.c.score.is_not(None)
+                                                | _TWEEDE_SCORE.c.bijzonder.is_not(None))):
+            answered.setdefault(bid, []).append(code)
+    for bid, codes in answered.items():
+        seconds[bid].answered = frozenset(codes)
+
+
+def _load_second_ratings(session: Session, known: KnownState, casus_ids: list[int],
+                         all_answers: bool) -> dict[int, StoredPerspectief]:
+    """Each stored perspective's second rating (``tweede``), as the state rules see a rating;
+    returns those whose answers the rules need, by id."""
+    by_pid = {stored.id: stored for stored in known.perspectieven.values()}
+    t, p = _TWEEDE.c, _PERSPECTIEF.c
+    needed: dict[int, StoredPerspectief] = {}
+    for chunk in _chunks(casus_ids):
+        for row in session.execute(select(t.id, t.perspectief_id, t.status, t.instrument_version,
+                                          t.beoordelaar)
+                                   .join(_PERSPECTIEF, p.id == t.perspectief_id)
+                                   .where(p.casus_id.in_(chunk))):
+            first = by_pid[row.perspectief_id]
+            first.tweede = StoredPerspectief(id=row.id, status=row.status,
+                                             instrument_version=row.instrument_version,
+                                             meta=first.meta,
+                                             beoordelaar=beoordelaar_key(row.beoordelaar))
+            if all_answers or row.status == "definitief":
+                needed[row.id] = first.tweede
+    return needed
 
 
 # --- planning -------------------------------------------------------------------------------
@@ -334,6 +382,7 @@ class _PerspectiefPlan:
     rol: str
     perspectief_id: int | None   # None: new
     status: str = "concept"
+    beoordelaar: str | None = None   # the first rater's code, for a new perspective
 
 
 def _value(coded, position):
@@ -390,6 +439,11 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
         plan.fact_changes = changes.counts
     known = plan._known
     table = validation.table.take(validation.valid_positions)
+    second = table["rating"].codes == 1
+    if second.any():   # second ratings apart (zet.importing.second), the first ones below
+        plan.second = plan_second(session, known, table.take(np.flatnonzero(second)),
+                                  validation.file_status)
+        table = table.take(np.flatnonzero(~second))
     plan._table = table
     if len(table) == 0:
         return plan
@@ -455,7 +509,8 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
         wanted = file_status.get(int(group))
         plan._perspectieven.append(_PerspectiefPlan(
             group=int(group), casus_group=casus_group, soort=soort, rol=rol,
-            perspectief_id=pid, status=wanted or "concept"))
+            perspectief_id=pid, status=wanted or "concept",
+            beoordelaar=_value(cols["beoordelaar"], first) or None))
         if pid is None:
             plan.new_perspectieven += 1
         else:
@@ -565,7 +620,9 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
                   scope: Scope, progress: Progress = silent) -> None:
     """The scores table's part: gemeenten, onderzoeken, casussen, perspectives, scores."""
     known, table = plan._known, plan._table
-    if table is None or len(table) == 0:
+    if table is None or len(table) == 0:   # second ratings only: of stored perspectives
+        apply_second(session, plan.second, {}, instrument.version)
+        session.flush()
         return
     cols = table.columns
 
@@ -638,9 +695,10 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
     new = [p for p in plan._perspectieven if p.perspectief_id is None]
     new_ids = []
     if new:
-        insert_rows(session, _PERSPECTIEF, ("casus_id", "soort", "rol", "rol_key", "status"),
-                    ((casus_ids[p.casus_group], p.soort, p.rol, rol_key(p.rol), p.status)
-                     for p in new),
+        insert_rows(session, _PERSPECTIEF, ("casus_id", "soort", "rol", "rol_key", "status",
+                                            "beoordelaar"),
+                    ((casus_ids[p.casus_group], p.soort, p.rol, rol_key(p.rol), p.status,
+                      p.beoordelaar) for p in new),
                     constants={"instrument_version": instrument.version, "version": 1,
                                "created_at": now, "updated_at": now})
         stored = {}
@@ -689,6 +747,7 @@ def _apply_scores(session: Session, instrument: Instrument, plan: ImportPlan,
                 status=wanted))
 
     _keep_history(session, plan, row_pid)
+    apply_second(session, plan.second, casus_ids, instrument.version)
 
     # Stored perspectives whose scores or status changed get a new updated_at and a higher
     # version, so a form opened before the import gets a conflict instead of silently

@@ -477,6 +477,7 @@ def _data_view(validation: Validation) -> _DataView:
             if ref in view.casussen and not view.casussen[ref][1]:
                 view.casussen[ref] = (view.casussen[ref][0], okey.uniques[okey.codes[position]])
     groups = cols["perspectief_group"].codes
+    valid = valid[cols["rating"].codes[valid] == 0]   # a second rating has its own status
     for group, position in zip(*np.unique(groups[valid], return_index=True)):
         view.statuses[perspective_key(table, int(valid[position]))] = \
             validation.file_status.get(int(group))

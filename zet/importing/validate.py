@@ -19,15 +19,15 @@ from zet.instrument import Instrument
 from zet.rules import InvalidAnswer, catalog, parse_answer, state
 from zet.rules.identity import (gemeente_lookalike_problem, gemeente_spelling_message,
                                 no_access_message)
-from zet.rules.names import (casus_key, clean_name, gemeente_key, gemeente_lookalike_key,
-                             name_key, onderzoek_key, rol_key)
+from zet.rules.names import (beoordelaar_key, casus_key, clean_name, gemeente_key,
+                             gemeente_lookalike_key, name_key, onderzoek_key, rol_key)
 
 REQUIRED_COLUMNS = ("gemeente", "casus", "doelgroep", "perspectief", "element", "score",
                     "toelichting")
-OPTIONAL_COLUMNS = ("onderzoek", "rol", "status")
+OPTIONAL_COLUMNS = ("onderzoek", "rol", "status", "beoordelaar")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 COLUMN_ALIASES = {"antwoord": "score"}  # the long export of zet.services.dataset writes 'antwoord'
-NAME_COLUMNS = ("gemeente", "casus", "onderzoek", "rol")   # cleaned as names (single spaces)
+NAME_COLUMNS = ("gemeente", "casus", "onderzoek", "rol", "beoordelaar")   # cleaned as names (single spaces)
 MAX_ROWS_NAMED = 12
 
 
@@ -86,6 +86,8 @@ class StoredPerspectief:
     instrument_version: str
     answered: frozenset = frozenset()     # element codes with an answer (definitief ones only)
     meta: dict = field(default_factory=dict)   # datum, afnemer, rol, geinterviewde, toestemming..
+    beoordelaar: str = ""                  # the rater's code as a key ('' when not named)
+    tweede: "StoredPerspectief | None" = None   # the second rating, if any (double rating)
 
 
 @dataclass
@@ -253,6 +255,7 @@ def normalise(frame: pd.DataFrame, ignore_unknown: bool = False
     columns["ckey"] = columns["casus"].map(casus_key).distinct()
     columns["okey"] = columns["onderzoek"].map(onderzoek_key).distinct()
     columns["rkey"] = columns["rol"].map(rol_key).distinct()
+    columns["bkey"] = columns["beoordelaar"].map(beoordelaar_key).distinct()
     return table, problems, ignored
 
 
@@ -372,14 +375,19 @@ def check(table: Table, instrument: Instrument, scope: Scope = ALL,
     has_rol = cols["rol"].where(bool)
     c.per_value(cols["perspectief"], lambda p: state.rol_problem(p, "rol"), only=has_rol)
     c.per_value(cols["onderzoek"], lambda v: catalog.ONDERZOEK_TITEL.problem(v) if v else None)
+    c.per_value(cols["beoordelaar"], catalog.BEOORDELAAR.problem)
 
     present = cols["gemeente"].where(bool) & cols["casus"].where(bool)
     _check_gemeenten(c, table, known, scope, allow_new_gemeenten)
     cols["casus_group"] = Coded(combine(cols["gkey"].codes, cols["ckey"].codes),
                                 np.empty(0, dtype=object))
     _check_casussen(c, table, known, scope, present)
-    cols["perspectief_group"] = Coded(combine(cols["casus_group"].codes,
-                                              cols["perspectief"].codes, cols["rkey"].codes),
+    perspective = combine(cols["casus_group"].codes, cols["perspectief"].codes,
+                          cols["rkey"].codes)
+    cols["rating"] = Coded(_ratings(c, table, known, scope, perspective),
+                           np.array([1, 2], dtype=object))
+    # One group per rating of a perspective: a second rater's rows are no duplicates.
+    cols["perspectief_group"] = Coded(combine(perspective, cols["rating"].codes),
                                       np.empty(0, dtype=object))
     _check_duplicates(c, table, present)
     _check_perspective_states(c, table, known, scope, instrument, present)
@@ -554,6 +562,48 @@ def _check_casussen(c: _Collector, table: Table, known: KnownState, scope: Scope
                       "worden niet geïmporteerd.", in_casus)
 
 
+def _ratings(c: _Collector, table: Table, known: KnownState, scope: Scope,
+             perspective: np.ndarray) -> np.ndarray:
+    """Per row 0 for the first rating of its perspective, 1 for the second (double rating).
+
+    A stored perspective keeps its raters: the code of its first rating ('' when it has none)
+    and of its second. A code it does not know becomes its second rating when it has none yet;
+    a new perspective takes the codes in the order the file first names them. A third code is
+    refused: ZET keeps two ratings per perspective."""
+    rating = np.zeros(len(table), dtype=np.int64)
+    bkey = table["bkey"]
+    pairs = unique_pairs(perspective, bkey.codes)
+    if len(pairs) == len(np.unique(perspective)):
+        named = bkey.where(bool)
+        if not named.any():
+            return rating   # one rater per perspective, none named: all first ratings
+    rows = _GroupRows(perspective)
+    for group in np.unique(perspective).tolist():
+        in_group = rows.of(group)
+        codes, first_at = np.unique(bkey.codes[in_group], return_index=True)
+        stored = _stored_perspective(table, known, scope, int(in_group[0]))
+        if stored is None and len(codes) == 1:
+            continue
+        raters = [stored.beoordelaar, stored.tweede.beoordelaar if stored.tweede else None] \
+            if stored is not None else [None, None]
+        for code in codes[np.argsort(first_at, kind="stable")].tolist():
+            key = bkey.uniques[code]
+            if key not in raters:
+                if None not in raters:
+                    shown = " en ".join(r or "zonder code" for r in raters)
+                    where = "heeft al twee beoordelingen" if stored is not None else \
+                        "heeft in het bestand meer dan twee beoordelaars"
+                    c.add_positions(
+                        f"Perspectief {_perspective_label(table, int(in_group[0]))} {where} "
+                        f"({shown}); ZET bewaart per perspectief een eerste en een tweede "
+                        "beoordeling. Gebruik een van deze codes in de kolom beoordelaar.",
+                        in_group[bkey.codes[in_group] == code])
+                    continue
+                raters[raters.index(None)] = key
+            rating[in_group[bkey.codes[in_group] == code]] = raters.index(key)
+    return rating
+
+
 def _check_duplicates(c: _Collector, table: Table, present) -> None:
     perspectief, element = table["perspectief"], table["element"]
     usable = present & perspectief.where(lambda p: p is not None) \
@@ -718,7 +768,10 @@ def _stored_perspective(table: Table, known: KnownState, scope: Scope,
         return None
     soort = _value_at(table, "perspectief", position)
     rkey = _value_at(table, "rkey", position) if soort == "professional" else ""
-    return known.perspectieven.get((casus[0], soort, rkey))
+    stored = known.perspectieven.get((casus[0], soort, rkey))
+    if stored is not None and "rating" in table.columns and table["rating"].codes[position]:
+        return stored.tweede   # the row belongs to the second rating
+    return stored
 
 
 def validate_table(frame: pd.DataFrame, instrument: Instrument, scope: Scope = ALL,

@@ -10,7 +10,8 @@ from zet.models.eindanalyse import Eindanalyse, EindanalyseElement
 from zet.models.data_versie import DataVersie
 from zet.models.job import Job
 from zet.models.wijziging import Wijziging
+from zet.models.beoordeling import TweedeBeoordeling, TweedeScore
 
 __all__ = ["Base", "Gemeente", "Onderzoek", "Casus", "Perspectief", "Score", "Citaat", "ROLES", "User",
            "AuditEvent", "Verbeteractie", "Voortgang", "Eindanalyse", "EindanalyseElement", "DataVersie",
-           "Job", "Wijziging"]
+           "Job", "Wijziging", "TweedeBeoordeling", "TweedeScore"]

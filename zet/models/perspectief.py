@@ -40,6 +40,9 @@ class Perspectief(Timestamps, Base):
     toestemming_datum: Mapped[date | None] = mapped_column(Date)
     toestemming_vorm: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default="concept")
+    # The first rater's pseudonymous code (zet.rules.catalog.BEOORDELAAR), when the perspective
+    # is rated twice or came from a file that names its raters; None: not named.
+    beoordelaar: Mapped[str | None] = mapped_column(String(40))
     instrument_version: Mapped[str] = mapped_column(String(40))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
@@ -49,6 +52,9 @@ class Perspectief(Timestamps, Base):
     citaten: Mapped[list["Citaat"]] = relationship(
         back_populates="perspectief", cascade="all, delete-orphan", passive_deletes=True,
         order_by="Citaat.id")
+    tweede: Mapped["TweedeBeoordeling | None"] = relationship(
+        back_populates="perspectief", cascade="all, delete-orphan", passive_deletes=True,
+        uselist=False)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -3,7 +3,8 @@ allowed values is written. Services, the bulk import and the forms all read them
 from __future__ import annotations
 
 from analysis.oordeel import OORDELEN
-from zet.rules.fields import MAX_CASUSCODE, MAX_KORT, MAX_LANG, ChoiceRule, CountRule, TextRule
+from zet.rules.fields import (MAX_CASUSCODE, MAX_KORT, MAX_LANG, ChoiceRule, CodeRule,
+                              CountRule, TextRule)
 from zet.vocabulary import (ACTIE_NIVEAUS, ACTIE_STATUSSEN, BEPERKINGEN, CASUS_STATUSSEN,
                             CITAAT_SOORTEN, DOELGROEPEN, GEINTERVIEWDEN, GROOTTEKLASSEN,
                             LEEFGEBIEDEN, LEVENSFASEN, PERSPECTIEF_STATUSSEN,
@@ -64,6 +65,10 @@ AFNEMER = TextRule("afnemer", "Afnemer", MAX_KORT, name=True)
 GEINTERVIEWDE = ChoiceRule("geinterviewde", "Wie is geïnterviewd", GEINTERVIEWDEN)
 TOESTEMMING_VORM = ChoiceRule("toestemming_vorm", "Vorm van de toestemming", TOESTEMMING_VORMEN)
 TOELICHTING = TextRule("toelichting", "Toelichting", MAX_TOELICHTING)
+# Who rated a perspective (double rating): a pseudonymous code such as B1 or R-02, never a name.
+BEOORDELAAR = CodeRule("beoordelaar", "Beoordelaar", r"(beoordelaar ?|[a-z]{1,3}[- ]?)\d{1,3}",
+                       "Beoordelaar: gebruik een code van één tot drie letters en een nummer "
+                       "(bijvoorbeeld B1 of R-02), geen naam of andere gegevens over een persoon.")
 CITAAT = TextRule("tekst", "Citaat", MAX_CITAAT)
 CITAAT_BRON = TextRule("bron", "Bron van het citaat", MAX_KORT, name=True)
 CITAAT_SPREKER = ChoiceRule("spreker", "Wie zei het", SPREKERS)

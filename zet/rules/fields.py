@@ -73,6 +73,29 @@ class TextRule:
 
 
 @dataclass(frozen=True)
+class CodeRule:
+    """A pseudonymous code (a rater's label): short, of a fixed shape, so that a name or other
+    identifying data cannot be stored as one. The message never repeats the value."""
+    field: str
+    label: str
+    pattern: str
+    message: str
+
+    def clean(self, value) -> str:
+        return clean_name(value)
+
+    def problem(self, value) -> str | None:
+        text = self.clean(value)
+        if not text:
+            return None
+        if not re.fullmatch(self.pattern, text, flags=re.IGNORECASE) or find_identifying(text):
+            return self.message
+        return None
+
+    require = TextRule.require   # the same: raise the problem, else the cleaned value
+
+
+@dataclass(frozen=True)
 class ChoiceRule:
     """A value from a fixed list, matched ignoring case and surrounding spaces."""
     field: str

@@ -32,6 +32,7 @@ onderzoek_key = name_key
 casus_key = name_key
 rol_key = name_key
 actie_key = name_key
+beoordelaar_key = name_key
 
 
 def fold_accents(text) -> str:

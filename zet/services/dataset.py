@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from zet.access import Scope
 from zet.models import (Casus, Citaat, Eindanalyse, Gemeente, Onderzoek, Perspectief, Score,
-                        Verbeteractie, Voortgang)
+                        TweedeBeoordeling, TweedeScore, Verbeteractie, Voortgang)
 from zet.vocabulary import CASUS_STATUSSEN, PERSPECTIEF_STATUSSEN
 
 LONG_COLUMNS = ["gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
@@ -122,6 +122,71 @@ def _code(column, values: tuple[str, ...]):
     """The column as its position in ``values`` (a stored value outside them counts as the
     first: concept, lopend)."""
     return case({value: i for i, value in enumerate(values)}, value=column, else_=0)
+
+
+RATING_COLUMNS = ["gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
+                  "antwoord", "toelichting", "status", "beoordelaar"]
+
+
+def ratings_frame(session: Session, scope: Scope, *, gemeente_ids=None, second: bool = True,
+                  toelichting: bool = True) -> pd.DataFrame:
+    """The ratings of the double-rated perspectives as a long frame like scores_frame's
+    (RATING_COLUMNS): the second ratings, or with ``second=False`` the first ratings of the
+    same perspectives; ``status`` and ``beoordelaar`` those of that rating. In the order
+    gemeente, casus, perspective, then as entered. Small (a sample of the perspectives), so one
+    plain join."""
+    if second:
+        answer, rating = TweedeScore, TweedeBeoordeling
+        joined = (select().select_from(TweedeScore)
+                  .join(TweedeBeoordeling, TweedeScore.beoordeling_id == TweedeBeoordeling.id)
+                  .join(Perspectief, TweedeBeoordeling.perspectief_id == Perspectief.id))
+    else:
+        answer, rating = Score, Perspectief
+        joined = (select().select_from(Score)
+                  .join(Perspectief, Score.perspectief_id == Perspectief.id)
+                  .join(TweedeBeoordeling, TweedeBeoordeling.perspectief_id == Perspectief.id))
+    text = answer.toelichting if toelichting else literal("")
+    stmt = (joined.add_columns(
+                Gemeente.naam, Onderzoek.titel, Casus.code, Casus.doelgroep, Perspectief.soort,
+                Perspectief.rol, answer.element_code, answer.score, answer.bijzonder, text,
+                rating.status, rating.beoordelaar)
+            .join(Casus, Perspectief.casus_id == Casus.id)
+            .join(Gemeente, Casus.gemeente_id == Gemeente.id)
+            .outerjoin(Onderzoek, Casus.onderzoek_id == Onderzoek.id)
+            .order_by(Gemeente.naam, Casus.code, PERSPECTIVE_ORDER, Perspectief.rol, answer.id))
+    rows = [(g, o, c, d, p, r, e, str(score) if score is not None else (bijzonder or ""),
+             t or "", status, b)
+            for g, o, c, d, p, r, e, score, bijzonder, t, status, b
+            in session.execute(_filtered(stmt, scope, gemeente_ids))]
+    return pd.DataFrame(rows, columns=RATING_COLUMNS)
+
+
+def beoordelaars_frame(session: Session, scope: Scope, *, gemeente_ids=None) -> pd.DataFrame:
+    """The first rater's code of every perspective that has one: gemeente, casus, perspectief,
+    rol, beoordelaar, and ``dubbel`` (whether a second rating exists)."""
+    stmt = (select(Gemeente.naam, Casus.code, Perspectief.soort, Perspectief.rol,
+                   Perspectief.beoordelaar, TweedeBeoordeling.id.is_not(None))
+            .join(Casus, Perspectief.casus_id == Casus.id)
+            .join(Gemeente, Casus.gemeente_id == Gemeente.id)
+            .outerjoin(TweedeBeoordeling, TweedeBeoordeling.perspectief_id == Perspectief.id)
+            .where(Perspectief.beoordelaar.is_not(None) | TweedeBeoordeling.id.is_not(None)))
+    return pd.DataFrame([tuple(row) for row in session.execute(_filtered(stmt, scope,
+                                                                         gemeente_ids))],
+                        columns=["gemeente", "casus", "perspectief", "rol", "beoordelaar",
+                                 "dubbel"])
+
+
+def with_beoordelaar(long: pd.DataFrame, beoordelaars: pd.DataFrame) -> pd.DataFrame:
+    """``long`` with a column ``beoordelaar``: the first rater's code of each row's perspective
+    (None where it has none)."""
+    keys = ["gemeente", "casus", "perspectief", "rol"]
+    if beoordelaars.empty:
+        return long.assign(beoordelaar=pd.Series([None] * len(long), index=long.index,
+                                                 dtype=object))
+    index = pd.MultiIndex.from_frame(beoordelaars[keys].astype(object))
+    found = index.get_indexer(pd.MultiIndex.from_frame(long[keys].astype(object)))
+    labels = np.append(beoordelaars["beoordelaar"].to_numpy(dtype=object), None)
+    return long.assign(beoordelaar=labels[found])
 
 
 def citaten_frame(session: Session, scope: Scope, *, gemeente_ids=None, onderzoek_id=None,

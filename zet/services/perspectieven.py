@@ -91,21 +91,33 @@ def save_perspectief(session: Session, instrument: Instrument, casus: Casus,
 
 
 def _store_scores(perspectief: Perspectief, instrument: Instrument, data: PerspectiefInput):
-    by_code = {s.element_code: s for s in perspectief.scores}
+    for score in store_answers(perspectief.scores, Score, instrument, data.answers,
+                               data.toelichtingen):
+        score.instrument_version = instrument.version
+
+
+def store_answers(scores: list, kind, instrument: Instrument, answers: dict,
+                  toelichtingen: dict) -> list:
+    """Bring a rating's answer rows (``scores``, of model ``kind``: Score or TweedeScore) in line
+    with the form: an element with neither answer nor toelichting is removed, others added or
+    updated (zet.rules.answers.worth_storing). Returns the rows kept."""
+    by_code = {s.element_code: s for s in scores}
+    kept = []
     for element in instrument.elements:
-        answer = data.answers.get(element.code, Answer())
-        toelichting = catalog.TOELICHTING.clean(data.toelichtingen.get(element.code))
+        answer = answers.get(element.code, Answer())
+        toelichting = catalog.TOELICHTING.clean(toelichtingen.get(element.code))
         score = by_code.get(element.code)
         if not worth_storing(answer.is_empty, toelichting):
             if score is not None:
-                perspectief.scores.remove(score)
+                scores.remove(score)
             continue
         if score is None:
-            score = Score(element_code=element.code)
-            perspectief.scores.append(score)
+            score = kind(element_code=element.code)
+            scores.append(score)
         score.score, score.bijzonder = answer.score, answer.special
         score.toelichting = toelichting
-        score.instrument_version = instrument.version
+        kept.append(score)
+    return kept
 
 
 def _check_input(instrument: Instrument, data: PerspectiefInput) -> None:
@@ -114,14 +126,7 @@ def _check_input(instrument: Instrument, data: PerspectiefInput) -> None:
     message = catalog.PERSPECTIEF.problem(data.soort)
     if message:
         raise DomainError(message)
-    unknown = sorted((set(data.answers) | set(data.toelichtingen)) - set(instrument.codes))
-    if unknown:
-        errors["elementen"] = (f"Onbekend element '{unknown[0]}': dit instrument (versie "
-                               f"{instrument.version}) kent alleen {', '.join(instrument.codes)}.")
-    for code, text in data.toelichtingen.items():
-        message = catalog.TOELICHTING.problem(text)
-        if message:
-            errors[f"toelichting-{code}"] = message
+    errors.update(answer_problems(instrument, data.answers, data.toelichtingen))
     for rule in (catalog.AFNEMER, catalog.ROL, catalog.GEINTERVIEWDE, catalog.TOESTEMMING_VORM):
         message = rule.problem(getattr(data, rule.field))
         if message:
@@ -135,6 +140,21 @@ def _check_input(instrument: Instrument, data: PerspectiefInput) -> None:
                                           f"Citaat {i + 1}").items()})
     if errors:
         raise ValidationFailed(errors)
+
+
+def answer_problems(instrument: Instrument, answers: dict, toelichtingen: dict) -> dict:
+    """What a rating's answers may not hold, draft or not: unknown elements, a toelichting
+    too long or with identifying data. {field: Dutch message}."""
+    errors = {}
+    unknown = sorted((set(answers) | set(toelichtingen)) - set(instrument.codes))
+    if unknown:
+        errors["elementen"] = (f"Onbekend element '{unknown[0]}': dit instrument (versie "
+                               f"{instrument.version}) kent alleen {', '.join(instrument.codes)}.")
+    for code, text in toelichtingen.items():
+        message = catalog.TOELICHTING.problem(text)
+        if message:
+            errors[f"toelichting-{code}"] = message
+    return errors
 
 
 def citaat_problems(instrument: Instrument, soort: str, citaat: dict,

@@ -1,4 +1,5 @@
-"""Analysis pages: the analyseschema per casus, the totaalbeeld per gemeente, the comparison."""
+"""Analysis pages: the analyseschema per casus, the totaalbeeld per gemeente, the comparison,
+the agreement between double ratings."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,10 +8,12 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup
 
 import analysis
+from analysis import agreement as agreement_stats
 from zet import audit
 from zet.access import get_casus, get_gemeente
 from zet.db import get_session
 from zet.services import analyse as service
+from zet.services.overeenstemming import overeenstemming as agreement_of
 from zet.views.common import comparison_scope, current_scope, must_anonymise, records
 from zet.vocabulary import DOELGROEPEN
 from zet.instrument.current import active_instrument
@@ -193,6 +196,21 @@ def vergelijking_png():
     audit.record("bekeken", "analyse", None, "heatmap " + comparison_detail(
         _comparison_filters(), anonymous), once_per_minutes=IMAGE_AUDIT_MINUTES)
     return Response(service.cached_png(session, key, draw), mimetype="image/png")
+
+
+@bp.get("/overeenstemming")
+def overeenstemming():
+    """Agreement between the first and second ratings of double-rated perspectives, in the
+    comparison's scope; without gemeente names for those who see comparisons anonymised."""
+    anonymous = must_anonymise()
+    result = agreement_of(get_session(), comparison_scope(), active_instrument())
+    audit.record("bekeken", "analyse", None, "overeenstemming")
+    return render_template("analyse/overeenstemming.html", result=result, anonymous=anonymous,
+                           per_element=records(result.per_element),
+                           per_gemeente=[] if anonymous else records(result.per_gemeente),
+                           per_beoordelaars=records(result.per_beoordelaars),
+                           min_pairs=agreement_stats.MIN_PAIRS,
+                           certain_pairs=agreement_stats.CERTAIN_PAIRS)
 
 
 def _pivot(rows, column) -> dict:
