@@ -64,13 +64,7 @@ def perspectief_form_class(instrument: Instrument, soort: str) -> type[Perspecti
             validators=[Optional()])
     if soort == "professional":
         attrs["rol"] = TrimmedStringField("Rol van de professional", [RuleCheck(catalog.ROL)])
-    answers = answer_choices(instrument, soort)
-    for element in instrument.elements:
-        attrs[f"score-{element.code}"] = RadioField(
-            element.name, choices=answers, validate_choice=False,
-            validators=[Optional(), _valid_answer])
-        attrs[f"toelichting-{element.code}"] = TextAreaField(
-            f"Toelichting bij {element.name}", [RuleCheck(catalog.TOELICHTING)])
+    attrs.update(answer_fields(instrument, soort))
     citaat = type("CitaatFormFor", (CitaatForm,), {
         "element": SelectField(
             "Bij element", validators=[Optional()], validate_choice=False,
@@ -81,6 +75,51 @@ def perspectief_form_class(instrument: Instrument, soort: str) -> type[Perspecti
                                                else None))})
     attrs["citaten"] = FieldList(FormField(citaat), min_entries=EXTRA_CITAAT_ROWS)
     return type(f"PerspectiefForm_{soort}", (PerspectiefFormBase,), attrs)
+
+
+def answer_fields(instrument: Instrument, soort: str) -> dict:
+    """A score and a toelichting field per element, in this perspective's wording: the same for
+    the first rating (the perspective form) and the second (TweedeBeoordelingForm)."""
+    attrs = {}
+    answers = answer_choices(instrument, soort)
+    for element in instrument.elements:
+        attrs[f"score-{element.code}"] = RadioField(
+            element.name, choices=answers, validate_choice=False,
+            validators=[Optional(), _valid_answer])
+        attrs[f"toelichting-{element.code}"] = TextAreaField(
+            f"Toelichting bij {element.name}", [RuleCheck(catalog.TOELICHTING)])
+    return attrs
+
+
+class TweedeBeoordelingFormBase(ZetForm):
+    beoordelaar = TrimmedStringField("Uw beoordelaarscode (bijvoorbeeld B2)",
+                                     [RuleCheck(catalog.BEOORDELAAR)])
+
+    element_fields = PerspectiefFormBase.element_fields
+
+    def answers(self, instrument: Instrument) -> tuple[dict, dict]:
+        """The validated answers and toelichtingen, per element code."""
+        answers, toelichtingen = {}, {}
+        for element, score_field, toelichting_field in self.element_fields(instrument):
+            answers[element.code] = parse_answer(score_field.data)
+            toelichtingen[element.code] = toelichting_field.data or ""
+        return answers, toelichtingen
+
+
+def tweede_form_class(instrument: Instrument, soort: str) -> type[TweedeBeoordelingFormBase]:
+    """The form of a second, blind rating: the rater's code and the answers, nothing else."""
+    return type(f"TweedeBeoordelingForm_{soort}", (TweedeBeoordelingFormBase,),
+                answer_fields(instrument, soort))
+
+
+def fill_second(form: TweedeBeoordelingFormBase, instrument: Instrument, rating) -> None:
+    """Put a stored second rating into a fresh (GET) form."""
+    form.beoordelaar.data = rating.beoordelaar
+    by_code = {s.element_code: s for s in rating.scores}
+    for element in instrument.elements:
+        score = by_code.get(element.code)
+        form[f"score-{element.code}"].data = score.antwoord if score else None
+        form[f"toelichting-{element.code}"].data = score.toelichting if score else ""
 
 
 def form_to_input(form: PerspectiefFormBase, instrument: Instrument, soort: str) -> PerspectiefInput:

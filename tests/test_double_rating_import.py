@@ -51,8 +51,8 @@ def test_two_raters_in_one_file_become_a_first_and_a_second_rating(session, inst
                                                                    tmp_path):
     plan = run_import(session, instrument, double_file(instrument, tmp_path))
     assert plan.applied and not plan.problems, report(plan)
-    assert ("Tweede beoordelingen (kolom beoordelaar): 1 perspectief, waarvan 1 nieuw; "
-            "15 antwoorden toegevoegd") in report(plan)
+    assert ("Tweede beoordelingen (kolom beoordelaar): 1 nieuw, 0 bestaand; antwoorden: "
+            "15 toegevoegd, 0 gewijzigd, 0 ongewijzigd.") in report(plan)
     # The second rating is no perspective of its own: the analysis counts the dossier once.
     assert stored(session) == {"gemeente": 1, "casus": 2, "perspectief": 3,
                                "score": 14 + 14 + 15}   # FIRST leaves one element empty
@@ -82,16 +82,49 @@ def test_a_second_rating_can_follow_later_for_a_stored_perspective(session, inst
                                                                    tmp_path):
     run_import(session, instrument, write_csv(tmp_path / "eerste.csv",
                                               rated(instrument, "", FIRST), columns=COLUMNS))
-    plan = run_import(session, instrument, write_csv(tmp_path / "tweede.csv",
-                                                     rated(instrument, "R-07", SECOND),
-                                                     columns=COLUMNS))
+    # The first rating as the export writes it (no code) plus the second rater's rows.
+    plan = run_import(session, instrument, write_csv(
+        tmp_path / "tweede.csv", rated(instrument, "", FIRST) + rated(instrument, "R-07", SECOND),
+        columns=COLUMNS))
     assert plan.applied and not plan.problems, report(plan)
     dossier = session.scalar(select(Perspectief).where(Perspectief.soort == "dossier"))
     assert dossier.beoordelaar is None and dossier.tweede.beoordelaar == "R-07"
     assert second_answers(session)[instrument.codes[1]] == "3"
-    # The first rating was not touched by the second file.
     first = scores_frame(session, ALL)
     assert dict(zip(first.element, first.antwoord))[instrument.codes[1]] == "2"
+    # Rows without a code now always mean the first rating, also in a file that names raters.
+    changed = rated(instrument, "", ["5"] * 15) + rated(instrument, "R-07", SECOND)
+    plan = run_import(session, instrument, write_csv(tmp_path / "correctie.csv", changed,
+                                                     columns=COLUMNS))
+    assert plan.applied, report(plan)
+    first = scores_frame(session, ALL)
+    assert set(first.antwoord) == {"5"}
+    assert second_answers(session)[instrument.codes[1]] == "3"
+
+
+def test_a_lone_new_code_for_an_unnamed_stored_perspective_is_refused(session, instrument,
+                                                                     tmp_path):
+    """Is it the first rater named afterwards, or a second rater? Taking it as a second rating
+    would give perfect agreement of one rater with herself; ZET asks instead."""
+    run_import(session, instrument, write_csv(tmp_path / "eerste.csv",
+                                              rated(instrument, "", FIRST), columns=COLUMNS))
+    plan = run_import(session, instrument, write_csv(tmp_path / "b1.csv",
+                                                     rated(instrument, "B1", FIRST),
+                                                     columns=COLUMNS))
+    assert not plan.applied
+    assert "zonder beoordelaarscode" in report(plan) and "met een lege beoordelaar" in report(plan)
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(TweedeBeoordeling)) == 0
+
+
+def test_empty_codes_are_the_first_rating_of_a_new_perspective_whatever_the_order(
+        session, instrument, tmp_path):
+    rows = rated(instrument, "B2", SECOND) + rated(instrument, "", FIRST)
+    plan = run_import(session, instrument, write_csv(tmp_path / "volgorde.csv", rows,
+                                                     columns=COLUMNS))
+    assert plan.applied, report(plan)
+    dossier = session.scalar(select(Perspectief).where(Perspectief.soort == "dossier"))
+    assert dossier.beoordelaar is None and dossier.tweede.beoordelaar == "B2"
 
 
 def test_a_third_rater_is_refused_and_nothing_is_stored(session, instrument, tmp_path):
@@ -99,20 +132,64 @@ def test_a_third_rater_is_refused_and_nothing_is_stored(session, instrument, tmp
     plan = run_import(session, instrument, double_file(instrument, tmp_path, extra=third))
     assert not plan.applied
     text = report(plan)
-    assert "meer dan twee beoordelaars" in text and "kolom beoordelaar" in text
+    assert "meer dan twee beoordelaars (B1 en B2)" in text and "kolom beoordelaar" in text
+    assert "meer dan eens" not in text   # the refused rows make no false duplicates
+    assert len(plan.problems) == 1 and plan.problems[0].rows == tuple(range(62, 77))
     assert stored(session)["perspectief"] == 0
+    assert session.scalar(select(func.count()).select_from(TweedeBeoordeling)) == 0
+    # Skipping the invalid rows keeps both raters and leaves only the third out.
+    plan = run_import(session, instrument, double_file(instrument, tmp_path, name="b.csv",
+                                                       extra=third), skip_invalid=True)
+    assert plan.applied, report(plan)
+    assert session.scalar(select(func.count()).select_from(TweedeBeoordeling)) == 1
+
+
+def test_a_second_rating_without_its_first_is_left_out_when_skipping(session, instrument,
+                                                                    tmp_path):
+    bad_first = rated(instrument, "B1", ["7"] * 15)   # every first-rating row invalid
+    plan = run_import(session, instrument, write_csv(
+        tmp_path / "zonder.csv", bad_first + rated(instrument, "B2", SECOND), columns=COLUMNS),
+        skip_invalid=True)
+    assert plan.applied, report(plan)
+    assert "Overgeslagen: 1 tweede beoordeling(en) waarvan de eerste" in report(plan)
     assert session.scalar(select(func.count()).select_from(TweedeBeoordeling)) == 0
 
 
 def test_a_rater_label_that_looks_like_a_name_is_refused(session, instrument, tmp_path):
     named = rated(instrument, "Jan de Vries", SECOND)
     plan = run_import(session, instrument, write_csv(
-        tmp_path / "naam.csv", rated(instrument, "B1", FIRST) + named, columns=COLUMNS))
+        tmp_path / "naam.csv", rated(instrument, "B1", FIRST) + named
+        + rated(instrument, "B2", SECOND), columns=COLUMNS))
     assert not plan.applied
     text = report(plan)
     assert "Beoordelaar: gebruik een code" in text
-    assert "Jan de Vries" not in text   # identifying data never echoed back
+    assert "jan" not in text.lower()   # identifying data never echoed back, in no message
+    assert "meer dan twee" not in text and "meer dan eens" not in text
     assert stored(session)["perspectief"] == 0
+
+
+def test_an_edited_beoordeling_column_that_disagrees_is_refused(session, instrument, tmp_path):
+    rows = rated(instrument, "B1", FIRST) + rated(instrument, "B2", SECOND)
+    for row in rows:
+        row["beoordeling"] = "1"          # says first, but B2 is the second rater
+    rows[0]["beoordeling"] = "3"
+    plan = run_import(session, instrument, write_csv(tmp_path / "nummer.csv", rows,
+                                                     columns=COLUMNS + ["beoordeling"]))
+    assert not plan.applied
+    text = report(plan)
+    assert "Beoordeling: vul 1 (eerste beoordeling) of 2" in text
+    assert "Rijen 17-31: Kolom beoordeling past niet bij de kolom beoordelaar" in text
+
+
+def test_a_status_change_of_a_second_rating_is_reported(session, instrument, tmp_path):
+    run_import(session, instrument, double_file(instrument, tmp_path))
+    dossier = session.scalar(select(Perspectief).where(Perspectief.soort == "dossier",
+                                                       Perspectief.casus.has(code="DW-J01")))
+    dossier.tweede.status = "definitief"
+    session.commit()
+    plan = run_import(session, instrument, double_file(instrument, tmp_path, name="c.csv"),
+                      dry_run=True)
+    assert "terug naar concept: 1" in report(plan) and "antwoorden: 0 toe te voegen" in report(plan)
 
 
 def _sheets(data: bytes) -> dict[str, list[tuple]]:
@@ -126,12 +203,11 @@ def test_the_export_holds_both_ratings_and_imports_back_the_same(session, instru
     _, first_export, _ = export_bytes(session, ALL, instrument)
     sheets = _sheets(first_export)
     header, *data = sheets["Data"]
-    assert header[-1] == "beoordelaar"
+    assert header[-2:] == ("beoordelaar", "beoordeling")
     dossier = [row for row in data if row[2] == "DW-J01" and row[4] == "dossier"]
-    raters = [row[-1] for row in dossier]
-    assert raters == ["B1"] * raters.count("B1") + ["B2"] * raters.count("B2")  # first first
-    assert raters.count("B2") == 15
-    assert {row[-1] for row in data if row[4] == "inwoner"} == {None}
+    raters = [row[-2:] for row in dossier]
+    assert raters == [("B1", 1)] * 14 + [("B2", 2)] * 15   # the first rating first
+    assert {row[-2:] for row in data if row[4] == "inwoner"} == {(None, 1)}
 
     # Into an empty database and out again: the same Data sheet, the same agreement.
     session.execute(Perspectief.__table__.delete())

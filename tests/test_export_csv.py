@@ -13,7 +13,7 @@ from zet.export import long_csv
 from zet.export.service import export_bytes
 from zet.models import Score
 
-HEADER = "gemeente;onderzoek;casus;doelgroep;perspectief;rol;element;score;toelichting;status;beoordelaar"
+HEADER = "gemeente;onderzoek;casus;doelgroep;perspectief;rol;element;score;toelichting;status;beoordelaar;beoordeling"
 
 
 @pytest.fixture

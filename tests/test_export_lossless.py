@@ -153,10 +153,11 @@ def test_workbook_round_trip_into_an_empty_database_gives_identical_sheets(sessi
                         ("dossier", None): "concept"}
     assert len(before["Citaten"]) == 3
     header = before["Data"][0]
-    second = [dict(zip(header, row)) for row in before["Data"][1:] if row[-1] == "R-02"]
+    second = [dict(zip(header, row)) for row in before["Data"][1:] if row[-2] == "R-02"]
     assert len(second) == 10 and {r["status"] for r in second} == {"concept"}
     assert second[0]["toelichting"] == "=anders gelezen; \"tweede\""
-    assert [r[-1] for r in before["Data"][1:] if r[4] == "inwoner"] == ["B1"] * 15 + ["R-02"] * 10
+    assert [r[-2:] for r in before["Data"][1:] if r[4] == "inwoner"] == (
+        [("B1", 1)] * 15 + [("R-02", 2)] * 10)
     overall = next(r for r in before["Overeenstemming"] if r[0] == "Alle elementen")
     assert overall[:4] == ("Alle elementen", 5, 20.0, 60.0) and overall[7] == 4
     quotes = {row[5]: row for row in before["Citaten"][1:]}

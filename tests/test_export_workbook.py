@@ -26,7 +26,7 @@ SHEETS = ["Gemeenten", "Gemeente Anderstad", "Gemeente Testdorp", "Analyseschema
           "Synthese", "Verbeteracties", "Voortgang", "Eindanalyses", "Eindanalyse per element",
           "Eindanalyse onderbouwing", "Instrument", "Over deze export"]
 DATA_HEADER = ("gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
-               "score", "toelichting", "status", "beoordelaar")
+               "score", "toelichting", "status", "beoordelaar", "beoordeling")
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ class BoundedInt(IntegerConverter):
 
 def init_app(app) -> None:
     from zet.rapport.pdf import b64
-    from zet.views import (analyse, bevindingen, casussen, eindanalyse, gemeenten,
+    from zet.views import (analyse, bevindingen, casussen, dubbel, eindanalyse, gemeenten,
                            perspectieven, rapport, rondes, verbeteracties)
     from zet.views import export as export_views
 
@@ -53,8 +53,8 @@ def init_app(app) -> None:
     csrf.init_app(app)
     headers.init_app(app)
     _init_accounts(app)
-    for module in (gemeenten, casussen, perspectieven, analyse, bevindingen, verbeteracties,
-                   eindanalyse, rondes, rapport):
+    for module in (gemeenten, casussen, perspectieven, dubbel, analyse, bevindingen,
+                   verbeteracties, eindanalyse, rondes, rapport):
         app.register_blueprint(module.bp)
     app.register_blueprint(export_views.bp)
     from zet.views import importeren, info, taken

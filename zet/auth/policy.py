@@ -43,6 +43,7 @@ POLICY: dict[str, Allow] = {
     "gemeenten.edit": Allow(read=BEHEERDER, write=BEHEERDER),
     "casussen.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
     "perspectieven.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
+    "dubbel.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
     "bevindingen.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
     "verbeteracties.*": Allow(read=CASUS_WERK, write=CASUS_WERK),
     "eindanalyse.*": Allow(read=CASUS_WERK, write=CASUS_WERK),

@@ -28,7 +28,10 @@ begint met een apostrof ('); ZET haalt die bij een import weer weg.
 
 Bestanden
 - {data}: één rij per antwoord (gemeente, onderzoek, casus, doelgroep, perspectief, rol, element,
-  score, toelichting, status). score is 1-5, nvt, onbekend of leeg.
+  score, toelichting, status, beoordelaar, beoordeling). score is 1-5, nvt, onbekend of leeg.
+  Een perspectief dat twee keer los is beoordeeld, heeft rijen van beide beoordelingen:
+  beoordeling 1 is de eerste (die de analyse van ZET gebruikt), 2 de tweede. Tel voor scores
+  per casus alleen beoordeling 1; beoordelaar is de pseudonieme code van wie beoordeelde.
 - gemeenten.csv: grootteklasse en organisatie van de toegang per gemeente.
 - onderzoeken.csv: titel, periode en focus van elk onderzoek.
 - casussen.csv: de gegevens van elke casus, ook van casussen zonder scores.

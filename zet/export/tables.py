@@ -3,9 +3,10 @@
 The Data table is the long interchange format the import reads back as is (docs/importformaat.md):
 gemeente, onderzoek, casus, doelgroep, perspectief, rol, element (code), score (1-5 as a number,
 or 'nvt' / 'onbekend', or empty), toelichting, status (of the perspective), beoordelaar (the rater's pseudonymous code,
-or empty). A double-rated perspective has its second rating as rows of its own, after the first
-rating's rows (the import takes the first code it reads as the first rating). The long frame
-calls the answer ``antwoord``.
+or empty), beoordeling (1 the first rating, 2 the second; empty in an anonymised export). A
+double-rated perspective has its second rating as rows of its own, after the first rating's
+rows, so a script outside ZET can keep to ``beoordeling == 1`` (what ZET's analysis reads).
+The long frame calls the answer ``antwoord``.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pandas as pd
 import analysis
 
 DATA_COLUMNS = ("gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
-                "score", "toelichting", "status", "beoordelaar")
+                "score", "toelichting", "status", "beoordelaar", "beoordeling")
 _SCORES = {str(n): n for n in range(1, 6)}
 
 
@@ -40,7 +41,7 @@ def by_gemeente(frame: pd.DataFrame, gemeenten: list[str]) -> pd.DataFrame:
 def data_order(long: pd.DataFrame, gemeenten: list[str], elements=None) -> pd.DataFrame:
     """The long frame's rows as the Data sheet and the CSV list them: by gemeente (in
     ``gemeenten`` order), casus, perspectief (inwoner, professional, dossier), rol, rating
-    (column ``beoordeling``: 0 the first, 1 the second; when present) and element (in the order
+    (column ``beoordeling``: 1 the first, 2 the second; when present) and element (in the order
     of the codes in ``elements``; as found when None). Index reset."""
     if long.empty:
         return long.reset_index(drop=True)
@@ -58,12 +59,12 @@ def data_order(long: pd.DataFrame, gemeenten: list[str], elements=None) -> pd.Da
 def with_second_ratings(long: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     """The Data rows: ``long`` (the first ratings, with their ``beoordelaar``) and after them
     ``second`` (zet.services.dataset.ratings_frame), told apart by the column ``beoordeling``
-    (0, 1) that data_order sorts on."""
+    (1, 2) that data_order sorts on."""
     if second.empty:
-        return long.assign(beoordeling=0)
-    first = long.assign(beoordeling=0)
+        return long.assign(beoordeling=1)
+    first = long.assign(beoordeling=1)
     first["status"] = first["status"].astype(object)
-    return pd.concat([first, second.assign(beoordeling=1)[
+    return pd.concat([first, second.assign(beoordeling=2)[
         [c for c in first.columns if c in second.columns] + ["beoordeling"]]],
         ignore_index=True)
 

@@ -488,6 +488,8 @@ def _data_sheet(workbook, long, progress: Progress = silent) -> None:
     for header in DATA_COLUMNS:
         if header == "score":
             columns.append(score_values(long["antwoord"]))
+        elif header == "beoordeling" and header in long.columns:
+            columns.append(np.asarray(long[header].tolist(), dtype=object))
         elif header in long.columns:
             columns.append(_guarded(text_column(long[header])))
         else:

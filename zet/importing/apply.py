@@ -142,15 +142,7 @@ class ImportPlan:
             lines.append(f"Zou worden toegevoegd: {added}.")
             lines.append(f"Zou worden gewijzigd: {changed}.")
         lines.append(f"Ongewijzigd: {_n(self.scores_unchanged, 'score', 'scores')}.")
-        if self.second.ratings:
-            second = self.second
-            lines.append(
-                f"Tweede beoordelingen (kolom beoordelaar): "
-                f"{_n(len(second.ratings), 'perspectief', 'perspectieven')}, waarvan "
-                f"{second.new_ratings} {'nieuw' if self.applied else 'nieuw te maken'}; "
-                f"{_n(second.added, 'antwoord', 'antwoorden')} toegevoegd, "
-                f"{second.changed} gewijzigd, {second.unchanged} ongewijzigd"
-                f"{'' if self.applied else ' (zou)'}.")
+        lines += self.second.summary_lines(self.applied)
         if self.to_concept:
             lines.append(f"{'Teruggezet' if self.applied else 'Terug te zetten'} naar concept "
                          f"(kolom status): {_n(self.to_concept, 'perspectief', 'perspectieven')}.")
@@ -441,8 +433,10 @@ def plan_import(session: Session, instrument: Instrument, frame: pd.DataFrame,
     table = validation.table.take(validation.valid_positions)
     second = table["rating"].codes == 1
     if second.any():   # second ratings apart (zet.importing.second), the first ones below
+        perspective = table["perspective"].codes
+        with_first = np.isin(perspective[second], perspective[~second])
         plan.second = plan_second(session, known, table.take(np.flatnonzero(second)),
-                                  validation.file_status)
+                                  validation.file_status, with_first)
         table = table.take(np.flatnonzero(~second))
     plan._table = table
     if len(table) == 0:

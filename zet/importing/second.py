@@ -47,10 +47,32 @@ class SecondPlan:
     added: int = 0            # answers
     changed: int = 0
     unchanged: int = 0
+    without_first: int = 0    # second ratings left out: their first rating is not imported
 
     @property
     def new_ratings(self) -> int:
         return sum(r.new for r in self.ratings)
+
+    def summary_lines(self, applied: bool) -> list[str]:
+        """The import report's lines about second ratings (none when the file has none)."""
+        lines = []
+        if self.ratings:
+            added, changed = ("toegevoegd", "gewijzigd") if applied else ("toe te voegen",
+                                                                            "te wijzigen")
+            to_final = sum(r.status_changed and r.status == "definitief" for r in self.ratings)
+            to_concept = sum(r.status_changed and r.status == "concept" for r in self.ratings)
+            status = (f"; status naar definitief: {to_final}" if to_final else "") + (
+                f"; terug naar concept: {to_concept}" if to_concept else "")
+            lines.append(
+                "Tweede beoordelingen (kolom beoordelaar): "
+                f"{self.new_ratings} {'nieuw' if applied else 'nieuw aan te maken'}, "
+                f"{len(self.ratings) - self.new_ratings} bestaand; antwoorden: "
+                f"{self.added} {added}, {self.changed} {changed}, {self.unchanged} ongewijzigd"
+                f"{status}.")
+        if self.without_first:
+            lines.append(f"Overgeslagen: {self.without_first} tweede beoordeling(en) waarvan de "
+                         "eerste beoordeling niet in ZET staat en niet wordt geïmporteerd.")
+        return lines
 
     @property
     def changes_anything(self) -> bool:
@@ -59,8 +81,11 @@ class SecondPlan:
 
 
 def plan_second(session: Session, known: KnownState, table: Table,
-                file_status: dict[int, str]) -> SecondPlan:
-    """Compare the second-rating rows with what is stored (reads only)."""
+                file_status: dict[int, str], with_first: np.ndarray) -> SecondPlan:
+    """Compare the second-rating rows with what is stored (reads only). ``with_first`` says
+    per row whether the file also imports the perspective's first rating; a second rating
+    whose first is neither stored nor imported (its rows were skipped as invalid) is left out:
+    a second rating never stands alone."""
     plan = SecondPlan()
     if len(table) == 0:
         return plan
@@ -71,15 +96,19 @@ def plan_second(session: Session, known: KnownState, table: Table,
 
     groups = cols["perspectief_group"].codes
     firsts = np.unique(groups, return_index=True)[1]
-    entries = []
+    entries, kept = [], []
     for position in firsts.tolist():
         gemeente = known.gemeenten.get(value("gkey", position))
         casus = known.casussen.get((gemeente[0], value("ckey", position))) if gemeente else None
         soort = value("perspectief", position)
         rol = value("rol", position) if soort == "professional" else ""
         stored = known.perspectieven.get((casus[0], soort, rol_key(rol))) if casus else None
+        if stored is None and not with_first[position]:
+            plan.without_first += 1
+            continue
         tweede = stored.tweede if stored is not None else None
         wanted = file_status.get(int(groups[position]))
+        kept.append(position)
         entries.append(SecondRating(
             casus_group=int(cols["casus_group"].codes[position]),
             casus_id=casus[0] if casus else None, soort=soort, rol=rol,
@@ -95,9 +124,11 @@ def plan_second(session: Session, known: KnownState, table: Table,
                 _TWEEDE_SCORE.c.id, _TWEEDE_SCORE.c.score, _TWEEDE_SCORE.c.bijzonder,
                 _TWEEDE_SCORE.c.toelichting).where(_TWEEDE_SCORE.c.beoordeling_id.in_(ids))):
             stored_answers[(row[0], row[1])] = row[2:]
-    entry_of_group = {int(groups[p]): e for p, e in zip(firsts.tolist(), entries)}
+    entry_of_group = {int(groups[p]): e for p, e in zip(kept, entries)}
     for position in range(len(table)):
-        entry = entry_of_group[int(groups[position])]
+        entry = entry_of_group.get(int(groups[position]))
+        if entry is None:
+            continue
         element = value("element", position)
         score = int(value("score", position)) or None
         bijzonder = value("bijzonder", position)

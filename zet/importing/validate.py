@@ -24,7 +24,7 @@ from zet.rules.names import (beoordelaar_key, casus_key, clean_name, gemeente_ke
 
 REQUIRED_COLUMNS = ("gemeente", "casus", "doelgroep", "perspectief", "element", "score",
                     "toelichting")
-OPTIONAL_COLUMNS = ("onderzoek", "rol", "status", "beoordelaar")
+OPTIONAL_COLUMNS = ("onderzoek", "rol", "status", "beoordelaar", "beoordeling")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 COLUMN_ALIASES = {"antwoord": "score"}  # the long export of zet.services.dataset writes 'antwoord'
 NAME_COLUMNS = ("gemeente", "casus", "onderzoek", "rol", "beoordelaar")   # cleaned as names (single spaces)
@@ -385,7 +385,9 @@ def check(table: Table, instrument: Instrument, scope: Scope = ALL,
     perspective = combine(cols["casus_group"].codes, cols["perspectief"].codes,
                           cols["rkey"].codes)
     cols["rating"] = Coded(_ratings(c, table, known, scope, perspective),
-                           np.array([1, 2], dtype=object))
+                           np.array([1, 2, 0], dtype=object))
+    cols["perspective"] = Coded(perspective, np.empty(0, dtype=object))   # whichever rating
+    _check_rating_column(c, table)
     # One group per rating of a perspective: a second rater's rows are no duplicates.
     cols["perspectief_group"] = Coded(combine(perspective, cols["rating"].codes),
                                       np.empty(0, dtype=object))
@@ -562,46 +564,109 @@ def _check_casussen(c: _Collector, table: Table, known: KnownState, scope: Scope
                       "worden niet geïmporteerd.", in_casus)
 
 
+REFUSED_RATING = 2   # rows of a rater code that was refused: apart from both ratings
+
+
 def _ratings(c: _Collector, table: Table, known: KnownState, scope: Scope,
              perspective: np.ndarray) -> np.ndarray:
-    """Per row 0 for the first rating of its perspective, 1 for the second (double rating).
+    """Per row 0 for the first rating of its perspective, 1 for the second (double rating),
+    REFUSED_RATING for rows whose code cannot be taken (their problem is reported; they stay
+    apart, so they make no false duplicates of either rating).
 
-    A stored perspective keeps its raters: the code of its first rating ('' when it has none)
-    and of its second. A code it does not know becomes its second rating when it has none yet;
-    a new perspective takes the codes in the order the file first names them. A third code is
-    refused: ZET keeps two ratings per perspective."""
+    An empty code always means the first rating. A stored perspective keeps its raters: the
+    code of its first rating and of its second; a code it does not know becomes its second
+    rating when it has none yet. A new perspective takes the empty code (if any) and then the
+    codes in the order the file first names them. Refused: a third code, and a single new code
+    for a stored perspective whose first rating has no code, when the file has no rows for that
+    first rating (is it the first rater named afterwards, or a second rater? ZET does not
+    guess: naming a first rater afterwards would otherwise look like perfect agreement)."""
     rating = np.zeros(len(table), dtype=np.int64)
-    bkey = table["bkey"]
-    pairs = unique_pairs(perspective, bkey.codes)
-    if len(pairs) == len(np.unique(perspective)):
-        named = bkey.where(bool)
-        if not named.any():
-            return rating   # one rater per perspective, none named: all first ratings
+    bkey, raw = table["bkey"], table["beoordelaar"]
+    if not bkey.where(bool).any():
+        return rating   # no rater named anywhere: all first ratings
+    bad = raw.where(lambda v: catalog.BEOORDELAAR.problem(v) is not None)
+    rating[bad] = REFUSED_RATING   # check() reports these rows; never shown again here
+    shown = {}   # key -> the code as the file first spells it
+    for code, first in zip(*np.unique(bkey.codes, return_index=True)):
+        shown.setdefault(bkey.uniques[code] or "", raw.uniques[raw.codes[first]])
+    code_of: dict[str, list[int]] = {}   # key ('' for none) -> its codes
+    for i, key in enumerate(bkey.uniques.tolist()):
+        code_of.setdefault(key or "", []).append(i)
     rows = _GroupRows(perspective)
-    for group in np.unique(perspective).tolist():
+    # Only perspectives with a named row: rows without a code are the first rating anyway.
+    for group in np.unique(perspective[bkey.where(bool) & ~bad]).tolist():
         in_group = rows.of(group)
+        in_group = in_group[~bad[in_group]]
         codes, first_at = np.unique(bkey.codes[in_group], return_index=True)
-        stored = _stored_perspective(table, known, scope, int(in_group[0]))
-        if stored is None and len(codes) == 1:
+        keys = list(dict.fromkeys(bkey.uniques[code] or ""
+                                  for code in codes[np.argsort(first_at, kind="stable")]))
+        if keys == [""]:
             continue
-        raters = [stored.beoordelaar, stored.tweede.beoordelaar if stored.tweede else None] \
-            if stored is not None else [None, None]
-        for code in codes[np.argsort(first_at, kind="stable")].tolist():
-            key = bkey.uniques[code]
+        stored = _stored_perspective(table, known, scope, int(in_group[0]))
+        label = _perspective_label(table, int(in_group[0]))
+        if stored is None:
+            raters = [None, None]
+            if "" in keys:
+                keys.remove("")
+                raters[0] = ""
+        else:
+            raters = [stored.beoordelaar or "",
+                      stored.tweede.beoordelaar if stored.tweede else None]
+            if raters[0] == "" and raters[1] is None and "" not in keys and len(keys) == 1:
+                c.add_positions(
+                    f"Perspectief {label} staat in ZET zonder beoordelaarscode, en het bestand "
+                    f"geeft het alleen rijen met code {shown[keys[0]]}. Is dat een tweede "
+                    "beoordeling, zet dan ook de rijen van de eerste beoordeling erbij, met een "
+                    "lege beoordelaar (zoals de export ze schrijft). Een eerste beoordeling "
+                    "krijgt via de import geen code.", in_group)
+                rating[in_group] = REFUSED_RATING
+                continue
+        for key in keys:
+            where = in_group[np.isin(bkey.codes[in_group], code_of[key])]
+            if key == "" or key == raters[0]:
+                rating[where] = 0
+                continue
             if key not in raters:
                 if None not in raters:
-                    shown = " en ".join(r or "zonder code" for r in raters)
-                    where = "heeft al twee beoordelingen" if stored is not None else \
+                    names = " en ".join(shown.get(r, r) or "zonder code" for r in raters)
+                    state_text = "heeft al twee beoordelingen" if stored is not None else \
                         "heeft in het bestand meer dan twee beoordelaars"
                     c.add_positions(
-                        f"Perspectief {_perspective_label(table, int(in_group[0]))} {where} "
-                        f"({shown}); ZET bewaart per perspectief een eerste en een tweede "
-                        "beoordeling. Gebruik een van deze codes in de kolom beoordelaar.",
-                        in_group[bkey.codes[in_group] == code])
+                        f"Perspectief {label} {state_text} ({names}); ZET bewaart per "
+                        "perspectief een eerste en een tweede beoordeling. Gebruik een van deze "
+                        "codes in de kolom beoordelaar.", where)
+                    rating[where] = REFUSED_RATING
                     continue
                 raters[raters.index(None)] = key
-            rating[in_group[bkey.codes[in_group] == code]] = raters.index(key)
+            rating[where] = raters.index(key)
     return rating
+
+
+BEOORDELING_VALUES = {"1": 0, "1.0": 0, "2": 1, "2.0": 1}
+BEOORDELING_MESSAGE = ("Beoordeling: vul 1 (eerste beoordeling) of 2 (tweede beoordeling) in, of "
+                       "laat het leeg.")
+
+
+def _check_rating_column(c: _Collector, table: Table) -> None:
+    """The export's column beoordeling (1, 2) says which rating a row is, for scripts outside
+    ZET. ZET itself takes the rating from the rater codes (see _ratings); where the column is
+    filled it must agree, so an edited 1 or 2 is never silently ignored."""
+    if "beoordeling" not in table.columns:
+        return
+    given = table["beoordeling"]
+    text = given.map(lambda v: "" if v is None else str(v).strip())
+    c.per_value(text, lambda v: BEOORDELING_MESSAGE if v and v not in BEOORDELING_VALUES
+                else None)
+    wanted = np.fromiter((BEOORDELING_VALUES.get(v, -1) for v in text.uniques), dtype=np.int64,
+                         count=len(text.uniques))[text.codes]
+    rating = table["rating"].codes
+    wrong = (wanted >= 0) & (rating != REFUSED_RATING) & (wanted != rating)
+    if wrong.any():
+        c.add_positions(
+            "Kolom beoordeling past niet bij de kolom beoordelaar: ZET leest de eerste en de "
+            "tweede beoordeling af aan de beoordelaarscodes (een lege code is de eerste "
+            "beoordeling). Laat de kolom beoordeling leeg, of zet er het goede nummer in.",
+            np.flatnonzero(wrong))
 
 
 def _check_duplicates(c: _Collector, table: Table, present) -> None:
@@ -769,7 +834,7 @@ def _stored_perspective(table: Table, known: KnownState, scope: Scope,
     soort = _value_at(table, "perspectief", position)
     rkey = _value_at(table, "rkey", position) if soort == "professional" else ""
     stored = known.perspectieven.get((casus[0], soort, rkey))
-    if stored is not None and "rating" in table.columns and table["rating"].codes[position]:
+    if stored is not None and "rating" in table.columns and table["rating"].codes[position] == 1:
         return stored.tweede   # the row belongs to the second rating
     return stored
 

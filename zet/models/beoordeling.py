@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zet.db import Base
 from zet.models.mixins import Timestamps
-from zet.models.perspectief import Perspectief
+from zet.models.perspectief import Perspectief, Score
 
 
 class TweedeBeoordeling(Timestamps, Base):
@@ -27,6 +27,9 @@ class TweedeBeoordeling(Timestamps, Base):
     instrument_version: Mapped[str] = mapped_column(String(40))
 
     perspectief: Mapped[Perspectief] = relationship(back_populates="tweede")
+
+    def score_for(self, code: str) -> "TweedeScore | None":
+        return next((s for s in self.scores if s.element_code == code), None)
     scores: Mapped[list["TweedeScore"]] = relationship(
         back_populates="beoordeling", cascade="all, delete-orphan", passive_deletes=True,
         order_by="TweedeScore.id")
@@ -53,3 +56,5 @@ class TweedeScore(Base):
     toelichting: Mapped[str] = mapped_column(Text, default="")
 
     beoordeling: Mapped[TweedeBeoordeling] = relationship(back_populates="scores")
+
+    antwoord = Score.antwoord   # '1'..'5', 'nvt', 'onbekend' or '', as for a first rating

@@ -1,4 +1,9 @@
-"""Saving a second, independent rating of a perspective (double rating), in one transaction.
+"""A second, independent rating of a perspective (double rating): saving it, in one
+transaction, and the blind rule.
+
+Blind: until the first and the second rating are both definitief, the second rater sees nothing
+of the first rating (its page, its answers in the analyseschema and the bevindingen), and nobody
+but the second rater sees the second rating's answers. Then both stand side by side.
 
 The same rules as the import's second-rating rows (zet.importing.second) and as a perspective's
 own answers: a rater code of a fixed shape (catalog.BEOORDELAAR, never a name), another rater
@@ -8,16 +13,21 @@ it.
 """
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zet.errors import DomainError, ValidationFailed
 from zet.instrument import Instrument
-from zet.models import Perspectief, TweedeBeoordeling, TweedeScore
+from zet.models import AuditEvent, Perspectief, TweedeBeoordeling, TweedeScore
 from zet.models.mixins import utcnow
 from zet.rules import catalog, state
 from zet.rules.names import beoordelaar_key
 from zet.services.perspectieven import answer_problems, store_answers
 
+OWN_FIRST = ("U heeft de eerste beoordeling van dit perspectief ingevoerd of gewijzigd. Een tweede "
+             "beoordeling moet van iemand anders zijn, die de eerste niet heeft gezien.")
+OTHER_RATER = ("Deze tweede beoordeling is van een andere beoordelaar: alleen die kan haar "
+               "aanpassen.")
 CODE_NEEDED = "Vul de code van de tweede beoordelaar in (bijvoorbeeld B2)."
 SAME_RATER = ("De tweede beoordeling moet van een andere beoordelaar zijn dan de eerste: kies een "
               "andere code dan {code}.")
@@ -26,10 +36,18 @@ SAME_RATER = ("De tweede beoordeling moet van een andere beoordelaar zijn dan de
 def save_second_rating(session: Session, instrument: Instrument, perspectief: Perspectief, *,
                        beoordelaar: str, answers: dict[str, Answer],
                        toelichtingen: dict[str, str] | None = None, final: bool = False,
-                       user_id: int | None = None) -> TweedeBeoordeling:
+                       user_id: int | None = None,
+                       first_raters: frozenset = frozenset()) -> TweedeBeoordeling:
     """Store (or replace) the second rating of ``perspectief`` as concept or definitief, or
-    raise DomainError / ValidationFailed with Dutch messages; nothing is stored then."""
+    raise DomainError / ValidationFailed with Dutch messages; nothing is stored then.
+    ``user_id`` is who rates on screen (None: the demo or a command); ``first_raters`` the users
+    who entered the first rating (first_raters()): they may not give the second."""
     toelichtingen = toelichtingen or {}
+    if user_id is not None and user_id in first_raters:
+        raise DomainError(OWN_FIRST)
+    existing = perspectief.tweede
+    if user_id is not None and existing is not None and existing.user_id not in (None, user_id):
+        raise DomainError(OTHER_RATER)
     code = catalog.BEOORDELAAR.require(beoordelaar)
     if not code:
         raise DomainError(CODE_NEEDED, "beoordelaar")
@@ -59,3 +77,40 @@ def _check(instrument: Instrument, answers: dict, toelichtingen: dict, final: bo
                                                         len(instrument.elements))
     if errors:
         raise ValidationFailed(errors)
+
+
+def first_raters(session: Session, perspectief: Perspectief) -> frozenset[int]:
+    """The users who entered or changed the first rating on screen, as the audit log has them
+    (an import names no perspective there; the rater codes guard that path)."""
+    return frozenset(session.scalars(
+        select(AuditEvent.user_id).distinct()
+        .where(AuditEvent.object_type == "perspectief", AuditEvent.object_id == perspectief.id,
+               AuditEvent.action.in_(("aangemaakt", "gewijzigd")),
+               AuditEvent.user_id.is_not(None))))
+
+
+def both_final(perspectief: Perspectief) -> bool:
+    """Whether the first and the second rating are both definitief: then they may be compared."""
+    second = perspectief.tweede
+    return (second is not None and perspectief.status == "definitief"
+            and second.status == "definitief")
+
+
+def blind_for(perspectief: Perspectief, user_id: int | None) -> bool:
+    """Whether ``user_id`` is this perspective's second rater and may not see the first rating
+    yet."""
+    second = perspectief.tweede
+    return (second is not None and user_id is not None and second.user_id == user_id
+            and not both_final(perspectief))
+
+
+def casus_blind_for(casus, user_id: int | None) -> bool:
+    """Whether any perspective of the casus is still blind for ``user_id``."""
+    return any(blind_for(p, user_id) for p in casus.perspectieven)
+
+
+def may_see_second(perspectief: Perspectief, user_id: int | None) -> bool:
+    """The second rating's answers: its own rater always, others once both are definitief."""
+    second = perspectief.tweede
+    return second is not None and (both_final(perspectief)
+                                   or (user_id is not None and second.user_id == user_id))

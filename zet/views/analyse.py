@@ -15,6 +15,7 @@ from zet.db import get_session
 from zet.services import analyse as service
 from zet.services.overeenstemming import overeenstemming as agreement_of
 from zet.views.common import comparison_scope, current_scope, must_anonymise, records
+from zet.views.dubbel import blind_response
 from zet.vocabulary import DOELGROEPEN
 from zet.instrument.current import active_instrument
 
@@ -26,6 +27,9 @@ bp = Blueprint("analyse", __name__)
 def analyseschema(casus_id):
     session = get_session()
     casus = get_casus(session, current_scope(), casus_id, with_scores=False)
+    blind = blind_response(casus)
+    if blind:
+        return blind
     schema, evidence, quotes, completeness = service.casus_schema(
         session, current_scope(), active_instrument(), casus)
     audit.record("bekeken", "casus", casus.id, f"analyseschema {casus.code}")

@@ -13,6 +13,7 @@ from zet.services import analyse
 from zet.services.bevindingen import consolidatie_matrix, save_bevindingen
 from zet.views.common import (apply_domain_error, current_scope, flash_errors, records,
                               refused_as_stale)
+from zet.views.dubbel import blind_response
 
 bp = Blueprint("bevindingen", __name__)
 
@@ -21,6 +22,9 @@ bp = Blueprint("bevindingen", __name__)
 def casus(casus_id):
     session, scope, instrument = get_session(), current_scope(), active_instrument()
     casus = get_casus(session, scope, casus_id)
+    blind = blind_response(casus)
+    if blind:
+        return blind
     form = bevindingen_form(instrument, casus)
     if form.validate_on_submit():
         if not refused_as_stale(form, casus, "casus"):

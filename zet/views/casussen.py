@@ -1,5 +1,6 @@
 """Casussen: create, view (what is done, what is missing), change, delete."""
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from forms.base import ZetForm
 from forms.casus import casus_form
@@ -9,6 +10,7 @@ from zet.db import get_session, transaction
 from zet.errors import DomainError
 from zet.services.casussen import (delete_casus, finish_casus, missing_facts,
                                    perspectief_overview, ready_to_finish, save_casus)
+from zet.services.dubbel import casus_blind_for
 from zet.services.wijzigingen import casus_history
 from zet.views.common import apply_domain_error, current_scope, flash_errors
 from zet.instrument.current import active_instrument
@@ -54,6 +56,7 @@ def detail(casus_id):
                            overview=perspectief_overview(casus, instrument),
                            missing=missing_facts(casus), delete_form=ZetForm(),
                            ready_to_finish=ready_to_finish(casus),
+                           blind=casus_blind_for(casus, current_user.id),
                            changes=casus_history(get_session(), instrument, casus))
 
 

@@ -17,6 +17,7 @@ from zet.services.perspectieven import (SINGLE_PERSPECTIVES, conflict_message, f
                                         save_perspectief)
 from zet.services.wijzigingen import perspectief_history
 from zet.views.common import apply_domain_error, current_scope
+from zet.views.dubbel import blind_response
 from zet.vocabulary import PERSPECTIEVEN
 from zet.instrument.current import active_instrument, instruments
 
@@ -53,7 +54,8 @@ def edit(perspectief_id):
         perspectief = get_perspectief(get_session(), current_scope(), perspectief_id)
     except NotFound as error:
         return _gone(error)  # 404 for a GET; a POST gets back what was typed
-    return _handle(perspectief.casus, perspectief.soort, perspectief)
+    return blind_response(perspectief.casus, perspectief) or _handle(
+        perspectief.casus, perspectief.soort, perspectief)
 
 
 def _handle(casus, soort, perspectief):
