@@ -295,3 +295,23 @@ def test_a_rater_code_like_a_name_is_refused_alike_on_both_paths(session, instru
     plan = plan_import(session, instrument, read_table(path.name, path.read_bytes()))
     problems = [problem.message for problem in plan.problems]
     assert message in problems and code not in message, (message, problems)
+
+
+def test_a_definitief_second_rating_needs_every_answer_on_both_paths(session, instrument,
+                                                                    tmp_path):
+    from zet.services.dubbel import save_second_rating
+
+    def second_rating(s, i, g, c):
+        first = save_perspectief(s, i, c, PerspectiefInput(soort="dossier"))
+        return save_second_rating(s, i, first, beoordelaar="B2", final=True,
+                                  answers={i.codes[0]: parse_answer("3")})
+    message = refused_by_service(session, instrument, "tweede definitief", second_rating)
+    first = [dict(row, perspectief="dossier", beoordelaar="") for row in with_first(instrument)]
+    second = [dict(row, beoordelaar="B2", status="definitief",
+                   score="3" if i == 0 else "", toelichting="")
+              for i, row in enumerate(first)]
+    path = write_csv(tmp_path / "tweede.csv", first + second, columns=list(second[0]))
+    plan = plan_import(session, instrument, read_table(path.name, path.read_bytes()))
+    problems = [problem.message for problem in plan.problems]
+    assert any(message in problem and "tweede beoordeling" in problem for problem in problems), (
+        message, problems)

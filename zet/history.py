@@ -18,7 +18,8 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from zet.audit import SYSTEM, current_actor
-from zet.models import Casus, Onderzoek, Perspectief, Score, Wijziging
+from zet.models import (Casus, Onderzoek, Perspectief, Score, TweedeBeoordeling, TweedeScore,
+                        Wijziging)
 from zet.models.mixins import utcnow
 from zet.rules import history as rule
 
@@ -56,7 +57,8 @@ def _new_in_transaction(session: Session, kind: str, obj_id: int) -> bool:
 @event.listens_for(Session, "after_flush")
 def _remember_created(session: Session, _context) -> None:
     created = [("casus", obj.id) for obj in session.new if isinstance(obj, Casus)] + \
-        [("perspectief", obj.id) for obj in session.new if isinstance(obj, Perspectief)]
+        [("perspectief", obj.id) for obj in session.new if isinstance(obj, Perspectief)] + \
+        [("tweede", obj.id) for obj in session.new if isinstance(obj, TweedeBeoordeling)]
     if created:
         session.info.setdefault(_CREATED, set()).update(created)
 
@@ -77,7 +79,11 @@ def _keep_changes(session: Session, _context, _instances) -> None:
             elif isinstance(obj, Perspectief) and not _new_in_transaction(
                     session, "perspectief", obj.id):
                 found += _perspectief_changes(obj)
+            elif isinstance(obj, TweedeBeoordeling) and not _new_in_transaction(
+                    session, "tweede", obj.id):
+                found += _second_rating_changes(obj)
         found += _score_changes(session)
+        found += _second_score_changes(session)
     if found:
         _write(session, found, current_source(session), current_actor())
 
@@ -156,6 +162,39 @@ def _score_changes(session: Session) -> list[tuple]:
     return found
 
 
+def _second_rating_changes(rating: TweedeBeoordeling) -> list[tuple]:
+    state = inspect(rating)
+    old, new = {}, {}
+    for name in ("beoordelaar", "status"):
+        if _changed(state, name):
+            old[name], new[name] = _before(state, name), getattr(rating, name)
+    perspectief = rating.perspectief
+    return [(perspectief.casus_id, perspectief.id, *change)
+            for change in rule.second_rating_changes(old, new, {}, {})]
+
+
+def _second_score_changes(session: Session) -> list[tuple]:
+    """Answers of a stored second rating added, changed or removed (as _score_changes)."""
+    found = []
+    for obj in {id(o): o for o in [*session.new, *session.dirty, *session.deleted]
+                if isinstance(o, TweedeScore)}.values():
+        state = inspect(obj)
+        rating = obj.beoordeling or _before(state, "beoordeling")
+        if rating is None or not inspect(rating).persistent or rating in session.deleted \
+                or _new_in_transaction(session, "tweede", rating.id):
+            continue   # a new second rating's first answers, or one that goes as a whole
+        code = obj.element_code
+        old = {} if state.pending else {code: (_before(state, "score"),
+                                               _before(state, "bijzonder"),
+                                               _before(state, "toelichting"))}
+        new = {code: (obj.score, obj.bijzonder, obj.toelichting)} \
+            if obj not in session.deleted and obj in rating.scores else {}
+        perspectief = rating.perspectief
+        found += [(perspectief.casus_id, perspectief.id, *change)
+                  for change in rule.second_rating_changes({}, {}, old, new)]
+    return found
+
+
 def _write(session: Session, found: list[tuple], source: str, user) -> None:
     """Add the changes; a field the same person changed on a screen minutes ago keeps one row
     (its first old value, the newest value), and goes when it is back where it started."""
@@ -178,7 +217,8 @@ def _write(session: Session, found: list[tuple], source: str, user) -> None:
     found.sort(key=lambda change: (change[0], change[1] or 0, rule.sort_key(change[2])))
     for casus_id, perspectief_id, veld, oud, nieuw in found:
         row = latest.get((casus_id, perspectief_id, veld))
-        if row is not None and rule.may_coalesce(veld, source, _draft(session, perspectief_id)) \
+        if row is not None and rule.may_coalesce(veld, source,
+                                                 _draft(session, perspectief_id, veld)) \
                 and row.user_id == user_id and row.bron == source:
             row.nieuw, row.at = nieuw, now
             if row.nieuw == row.oud:
@@ -189,11 +229,14 @@ def _write(session: Session, found: list[tuple], source: str, user) -> None:
                               oud=oud, nieuw=nieuw))
 
 
-def _draft(session: Session, perspectief_id: int | None) -> bool:
-    """A casus, or a perspective that stays concept (it is in the session: it just changed)."""
+def _draft(session: Session, perspectief_id: int | None, veld: str = "") -> bool:
+    """A casus, or a perspective (for a field of its second rating: that rating) that stays
+    concept (it is in the session: it just changed)."""
     if perspectief_id is None:
         return True
     perspectief = session.get(Perspectief, perspectief_id)
+    if perspectief is not None and rule.is_second_rating(veld):
+        return perspectief.tweede is not None and perspectief.tweede.status == "concept"
     return perspectief is not None and perspectief.status == "concept"
 
 

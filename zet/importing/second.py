@@ -13,10 +13,12 @@ import numpy as np
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from zet import history
 from zet.importing.validate import KnownState, Table
 from zet.models import Perspectief, TweedeBeoordeling, TweedeScore
 from zet.models.mixins import utcnow
 from zet.rules.answers import worth_storing
+from zet.rules import history as history_rule
 from zet.rules.names import rol_key
 
 _TWEEDE = TweedeBeoordeling.__table__
@@ -39,6 +41,11 @@ class SecondRating:
     updates: list = field(default_factory=list)   # (score id, score, bijzonder, toelichting)
     deletes: list = field(default_factory=list)   # score ids
     new: bool = False             # the import creates this second rating
+    # For the change history of a stored second rating: status and answers before and after
+    # (per element code: score, bijzonder, toelichting), of what the file changes.
+    old_answers: dict = field(default_factory=dict)
+    new_answers: dict = field(default_factory=dict)
+    old_status: str | None = None
 
 
 @dataclass
@@ -115,7 +122,8 @@ def plan_second(session: Session, known: KnownState, table: Table,
             beoordelaar=value("beoordelaar", position),
             tweede_id=tweede.id if tweede else None, new=tweede is None,
             status=wanted or (tweede.status if tweede else "concept"),
-            status_changed=bool(tweede and wanted and wanted != tweede.status)))
+            status_changed=bool(tweede and wanted and wanted != tweede.status),
+            old_status=tweede.status if tweede else None))
     stored_answers: dict[tuple[int, str], tuple] = {}
     ids = [e.tweede_id for e in entries if e.tweede_id is not None]
     if ids:
@@ -138,16 +146,19 @@ def plan_second(session: Session, known: KnownState, table: Table,
         if old is None:
             if keep:
                 entry.inserts.append((element, score, bijzonder, toelichting))
+                entry.new_answers[element] = (score, bijzonder, toelichting)
                 plan.added += 1
             else:
                 plan.unchanged += 1
         elif (old[1], old[2], old[3] or "") == (score, bijzonder, toelichting):
             plan.unchanged += 1
-        elif keep:
-            entry.updates.append((old[0], score, bijzonder, toelichting))
-            plan.changed += 1
         else:
-            entry.deletes.append(old[0])
+            entry.old_answers[element] = tuple(old[1:])
+            if keep:
+                entry.updates.append((old[0], score, bijzonder, toelichting))
+                entry.new_answers[element] = (score, bijzonder, toelichting)
+            else:
+                entry.deletes.append(old[0])
             plan.changed += 1
     plan.ratings = entries
     return plan
@@ -165,8 +176,15 @@ def apply_second(session: Session, plan: SecondPlan, casus_ids: dict[int, int],
     perspectives = {(cid, soort, key): pid for pid, cid, soort, key in session.execute(
         select(_PERSPECTIEF.c.id, _PERSPECTIEF.c.casus_id, _PERSPECTIEF.c.soort,
                _PERSPECTIEF.c.rol_key).where(_PERSPECTIEF.c.casus_id.in_(sorted(wanted))))}
+    kept = []
     for entry in plan.ratings:
         casus_id = entry.casus_id if entry.casus_id is not None else casus_ids[entry.casus_group]
+        if not entry.new:   # a new rating's first answers are no change (as for perspectives)
+            status = ({"status": entry.old_status}, {"status": entry.status}) \
+                if entry.status_changed else ({}, {})
+            pid = perspectives[(casus_id, entry.soort, rol_key(entry.rol))]
+            kept += [(casus_id, pid, *change) for change in history_rule.second_rating_changes(
+                *status, entry.old_answers, entry.new_answers)]
         if entry.new:
             entry.tweede_id = session.execute(insert(_TWEEDE).values(
                 perspectief_id=perspectives[(casus_id, entry.soort, rol_key(entry.rol))],
@@ -186,3 +204,5 @@ def apply_second(session: Session, plan: SecondPlan, casus_ids: dict[int, int],
                 score=score, bijzonder=bijzonder, toelichting=toelichting))
         if entry.deletes:
             session.execute(delete(_TWEEDE_SCORE).where(_TWEEDE_SCORE.c.id.in_(entry.deletes)))
+    if kept:
+        history.write_bulk(session, kept)

@@ -777,7 +777,10 @@ def _check_perspective_states(c: _Collector, table: Table, known: KnownState, sc
         if stored is None:
             meta["rol"] = _value_at(table, "rol", in_group[0])
         meta.update(known.file_meta.get(perspective_key(table, in_group[0]), {}))
-        parts = list(state.definitief_meta_problems(
+        # A second rating is definitief with all its answers: the date, afnemer and consent
+        # are the perspective's (as zet.services.dubbel.save_second_rating asks).
+        second = table["rating"].codes[in_group[0]] == 1
+        parts = [] if second else list(state.definitief_meta_problems(
             soort, **{name: meta.get(name) for name in state.DEFINITIEF_FIELDS}).values())
         if answered_count[group] < len(instrument.elements):
             lo, hi = np.searchsorted(answered_keys, [group * width, (group + 1) * width])
@@ -788,7 +791,10 @@ def _check_perspective_states(c: _Collector, table: Table, known: KnownState, sc
                                                      len(instrument.elements)))
         if not parts:
             continue
-        if stored is None:
+        if second:
+            advice = (" Een tweede beoordeling is pas definitief met al haar antwoorden. Zet in "
+                      "de kolom status 'concept', of vul aan wat ontbreekt.")
+        elif stored is None:
             advice = (" Een nieuw perspectief is pas definitief met al zijn antwoorden en zijn "
                       "gegevens (datum, afnemer en bij de inwoner de toestemming, in tabblad "
                       "Perspectieven). Laat anders de kolom status leeg of zet er 'concept' in, "

@@ -27,14 +27,21 @@ PERSPECTIEF_LABELS = {
     "geinterviewde": "Geïnterviewde", "toestemming": "Toestemming",
     "toestemming_datum": "Datum toestemming", "toestemming_vorm": "Vorm toestemming",
 }
+# The second, blind rating of a double-rated perspective: its code and status, and its answers
+# and toelichtingen per element ('tweede_antwoord:E01'). Kept with the perspective, shown to
+# others only once both ratings are definitief (SECOND_RATING_FIELDS, zet.services.dubbel).
+SECOND_LABELS = {"tweede_beoordelaar": "Code tweede beoordelaar",
+                 "tweede_status": "Status tweede beoordeling"}
 DATE_FIELDS = frozenset({"datum", "toestemming_datum", "datum_aanmelding", "datum_eerste_contact",
                          "datum_start_hulp"})
-PER_ELEMENT = {"antwoord": "Antwoord", "toelichting": "Toelichting", "synthese": "Synthese"}
+PER_ELEMENT = {"antwoord": "Antwoord", "toelichting": "Toelichting", "synthese": "Synthese",
+               "tweede_antwoord": "Tweede beoordeling, antwoord",
+               "tweede_toelichting": "Tweede beoordeling, toelichting"}
 
 # Saves by one person of one field within this many minutes are one change (the autosave
 # writes every 30 seconds while a toelichting is typed); a status change always stands alone.
 COALESCE_MINUTES = 15
-NEVER_COALESCED = frozenset({"status"})
+NEVER_COALESCED = frozenset({"status", "tweede_status"})
 
 # Where a change came from: a page of the web app, an import, or a command (demo, restore).
 SOURCES = ("scherm", "import", "opdracht")
@@ -43,6 +50,11 @@ SOURCE_LABELS = {"scherm": "invoer", "import": "import", "opdracht": "opdracht"}
 
 def element_field(kind: str, code: str) -> str:
     return f"{kind}:{code}"
+
+
+def is_second_rating(field: str) -> bool:
+    """Whether a kept field belongs to the second rating (hidden while it is blind)."""
+    return field.startswith("tweede_")
 
 
 def answer_text(score: int | None, bijzonder: str | None) -> str:
@@ -87,7 +99,8 @@ def field_label(field: str, element_names: dict[str, str] | None = None) -> str:
     if code:
         name = (element_names or {}).get(code, code)
         return f"{PER_ELEMENT.get(kind, kind)}: {name}"
-    return CASUS_LABELS.get(field) or PERSPECTIEF_LABELS.get(field) or field
+    return (CASUS_LABELS.get(field) or PERSPECTIEF_LABELS.get(field)
+            or SECOND_LABELS.get(field) or field)
 
 
 def shown(field: str, text: str) -> str:
@@ -96,12 +109,13 @@ def shown(field: str, text: str) -> str:
         return "(leeg)"
     if field in DATE_FIELDS:
         return date.fromisoformat(text).strftime(DATE_FORMAT)
-    if field.startswith("antwoord:"):
+    if field.startswith(("antwoord:", "tweede_antwoord:")):
         return {"nvt": "n.v.t.", "onbekend": "onbekend"}.get(text, text)
     return text
 
 
-_ORDER = {name: i for i, name in enumerate([*PERSPECTIEF_LABELS, *CASUS_LABELS])}
+_ORDER = {name: i for i, name in enumerate([*PERSPECTIEF_LABELS, *CASUS_LABELS,
+                                           *SECOND_LABELS])}
 
 
 def sort_key(field: str):
@@ -111,3 +125,16 @@ def sort_key(field: str):
     if field in NEVER_COALESCED:
         return (2, 0, field)
     return (1, code, kind) if code else (0, _ORDER.get(field, 99), field)
+
+
+def second_rating_changes(old: dict, new: dict, old_answers: dict, new_answers: dict
+                          ) -> list[tuple[str, str, str]]:
+    """(field, old, new) of a second rating: ``old``/``new`` its beoordelaar and status,
+    ``*_answers`` per element code (score, bijzonder, toelichting) or absent."""
+    before = {f"tweede_{k}": value_text(v) for k, v in old.items()}
+    after = {f"tweede_{k}": value_text(v) for k, v in new.items()}
+    for answers, side in ((old_answers, before), (new_answers, after)):
+        for code, (score, bijzonder, toelichting) in answers.items():
+            side[element_field("tweede_antwoord", code)] = answer_text(score, bijzonder)
+            side[element_field("tweede_toelichting", code)] = toelichting or ""
+    return changes(before, after)

@@ -39,11 +39,14 @@ def _shown(rows, instrument: Instrument) -> list[Change]:
 
 
 def perspectief_history(session: Session, instrument: Instrument,
-                        perspectief: Perspectief) -> list[Change]:
+                        perspectief: Perspectief, *, with_second: bool = True) -> list[Change]:
     """Every kept change of the perspective's facts, status, answers and toelichtingen,
-    newest first (the caller checked the perspective is in the user's scope)."""
+    newest first (the caller checked the perspective is in the user's scope); those of its
+    second rating only ``with_second`` (not while the rating is blind for this user)."""
     rows = session.scalars(select(Wijziging).where(Wijziging.perspectief_id == perspectief.id)
                            .order_by(Wijziging.at.desc(), Wijziging.id.desc()))
+    if not with_second:
+        rows = [row for row in rows if not rule.is_second_rating(row.veld)]
     return _shown(rows, instrument)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,6 +16,7 @@ from zet.models import Perspectief
 from zet.moments import in_dutch_time
 from zet.services.perspectieven import (SINGLE_PERSPECTIVES, conflict_message, find_single,
                                         save_perspectief)
+from zet.services.dubbel import may_see_second
 from zet.services.wijzigingen import perspectief_history
 from zet.views.common import apply_domain_error, current_scope
 from zet.views.dubbel import blind_response
@@ -186,7 +188,8 @@ def _gone(error):
 
 
 def _render(form, casus, soort, perspectief, instrument, status=200, **extra):
-    changes = perspectief_history(get_session(), instrument, perspectief) \
+    changes = perspectief_history(get_session(), instrument, perspectief, with_second=(
+        perspectief.tweede is None or may_see_second(perspectief, current_user.id))) \
         if perspectief is not None and perspectief.id is not None else []
     return render_template("perspectieven/form.html", form=form, casus=casus, soort=soort,
                            perspectief=perspectief, instrument=instrument, changes=changes,
