@@ -22,7 +22,7 @@ from zet.services.dataset import scores_frame
 
 COLUMNS = ["gemeente", "onderzoek", "casus", "doelgroep", "perspectief", "rol", "element",
            "score", "toelichting", "status", "beoordelaar"]
-FIRST = ["1", "2", "3", "4", "5", "2", "3", "4", "nvt", "3", "2", "4", "5", "1", ""]
+FIRST = ["1", "2", "3", "4", "5", "2", "3", "4", "nvt", "3", "2", "4", "5", "1", "4"]
 SECOND = ["1", "3", "3", "4", "4", "2", "5", "4", "3", "nvt", "2", "4", "5", "2", "3"]
 
 
@@ -32,6 +32,18 @@ def rated(instrument, beoordelaar, answers, casus="DW-J01", status="concept"):
         row.update(score=answer, beoordelaar=beoordelaar, status=status,
                    toelichting=f"{beoordelaar} las het dossier" if answer else "")
     return rows
+
+
+def finalise(session):
+    """Make both ratings of every double-rated dossier definitief, with the facts a definitief
+    perspective needs (arranged directly: the import of statuses is tested elsewhere)."""
+    from datetime import date
+    for dossier in session.scalars(select(Perspectief).where(Perspectief.soort == "dossier")):
+        dossier.status, dossier.datum, dossier.afnemer = ("definitief", date(2026, 3, 2),
+                                                          "Onderzoeker T. Test")
+        if dossier.tweede is not None:
+            dossier.tweede.status = "definitief"
+    session.commit()
 
 
 def double_file(instrument, tmp_path, name="dubbel.csv", extra=()):
@@ -55,7 +67,7 @@ def test_two_raters_in_one_file_become_a_first_and_a_second_rating(session, inst
             "15 toegevoegd, 0 gewijzigd, 0 ongewijzigd.") in report(plan)
     # The second rating is no perspective of its own: the analysis counts the dossier once.
     assert stored(session) == {"gemeente": 1, "casus": 2, "perspectief": 3,
-                               "score": 14 + 14 + 15}   # FIRST leaves one element empty
+                               "score": 15 + 15 + 15}
     dossier = session.scalar(select(Perspectief).join(Perspectief.casus)
                              .where(Perspectief.soort == "dossier",
                                     Perspectief.casus.has(code="DW-J01")))
@@ -65,8 +77,7 @@ def test_two_raters_in_one_file_become_a_first_and_a_second_rating(session, inst
     assert second_answers(session) == {code: answer for code, answer in zip(codes, SECOND)}
     first = scores_frame(session, ALL)
     first = first[(first.casus == "DW-J01") & (first.perspectief == "dossier")]
-    assert dict(zip(first.element, first.antwoord)) == {
-        code: answer for code, answer in zip(codes, FIRST) if answer}
+    assert dict(zip(first.element, first.antwoord)) == dict(zip(codes, FIRST))
     toelichting = {s.element_code: s.toelichting for s in dossier.tweede.scores}
     assert toelichting[codes[0]] == "B2 las het dossier"
 
@@ -200,13 +211,16 @@ def _sheets(data: bytes) -> dict[str, list[tuple]]:
 
 def test_the_export_holds_both_ratings_and_imports_back_the_same(session, instrument, tmp_path):
     run_import(session, instrument, double_file(instrument, tmp_path))
+    before_final = _sheets(export_bytes(session, ALL, instrument)[1])["Data"]
+    assert {row[-2] for row in before_final} == {"beoordelaar", "B1", None}   # still blind
+    finalise(session)
     _, first_export, _ = export_bytes(session, ALL, instrument)
     sheets = _sheets(first_export)
     header, *data = sheets["Data"]
     assert header[-2:] == ("beoordelaar", "beoordeling")
     dossier = [row for row in data if row[2] == "DW-J01" and row[4] == "dossier"]
     raters = [row[-2:] for row in dossier]
-    assert raters == [("B1", 1)] * 14 + [("B2", 2)] * 15   # the first rating first
+    assert raters == [("B1", 1)] * 15 + [("B2", 2)] * 15   # the first rating first
     assert {row[-2:] for row in data if row[4] == "inwoner"} == {(None, 1)}
 
     # Into an empty database and out again: the same Data sheet, the same agreement.
@@ -225,6 +239,10 @@ def test_the_export_holds_both_ratings_and_imports_back_the_same(session, instru
 def test_the_agreement_sheet_has_one_row_per_element_and_all_elements(session, instrument,
                                                                     tmp_path):
     run_import(session, instrument, double_file(instrument, tmp_path))
+    concept = _sheets(export_bytes(session, ALL, instrument)[1])["Overeenstemming"]
+    assert concept[16][:2] == ("Alle elementen", 0)       # concept ratings: counted apart
+    assert any("nog concept is: 13 paren" in str(row[0]) for row in concept)
+    finalise(session)
     rows = _sheets(export_bytes(session, ALL, instrument)[1])["Overeenstemming"]
     assert rows[0][:6] == ("element", "paren", "exact_pct", "binnen_1_pct",
                            "kappa_kwadratisch", "alpha_ordinaal")
@@ -234,12 +252,12 @@ def test_the_agreement_sheet_has_one_row_per_element_and_all_elements(session, i
     codes = instrument.codes
     assert body[codes[0]][1:6] == (1, None, None, None, None)
     assert body[codes[8]][1] == 0 and body[codes[8]][7] == 1     # nvt on one side
-    assert body[codes[14]][1] == 0 and body[codes[14]][7] == 0   # empty: no pair at all
-    # All elements: 12 scored pairs, 8 the same, 11 within one point.
+    # All elements: 13 scored pairs, 8 the same, 12 within one point; kappa and alpha as
+    # tests/analysis/test_analysis_agreement.py's textbook formulas give them.
     overall = body["Alle elementen"]
-    assert overall[1] == 12 and overall[7] == 2 and overall[8] == "nee"
-    assert overall[2] == round(8 / 12 * 100, 1) and overall[3] == round(11 / 12 * 100, 1)
-    assert -1 <= overall[4] <= 1 and -1 <= overall[5] <= 1
+    assert overall[1] == 13 and overall[7] == 2 and overall[8] == "nee"
+    assert overall[2] == 61.5 and overall[3] == 92.3
+    assert overall[4] == 0.807 and overall[5] == 0.802
     assert any("Krippendorff" in str(row[0]) for row in rows[17:])
 
 
@@ -250,4 +268,4 @@ def test_an_anonymous_export_leaves_rater_codes_and_second_ratings_out(session, 
     sheets = _sheets(export_bytes(session, ALL, instrument, anonymous=True)[1])
     header, *data = sheets["Data"]
     assert {row[header.index("beoordelaar")] for row in data} == {None}
-    assert len(data) == 14 + 14 + 15
+    assert len(data) == 15 + 15 + 15

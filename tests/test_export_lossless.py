@@ -73,8 +73,9 @@ def make_full_dataset(session, instrument) -> None:
     first.beoordelaar = "B1"   # and rated a second time, blind, by R-02 (double rating)
     save_second_rating(session, instrument, first, beoordelaar="R-02",
                        answers={code: parse_answer(["2", "2", "nvt"][i % 3])
-                                for i, code in enumerate(codes[:9])},
-                       toelichtingen={codes[0]: "=anders gelezen; \"tweede\"", codes[9]: "Alleen een notitie"})
+                                for i, code in enumerate(codes)},
+                       toelichtingen={codes[0]: "=anders gelezen; \"tweede\"",
+                                      codes[9]: "Alleen een notitie"}, final=True)
     professional = PerspectiefInput(soort="professional", rol="wijkteammedewerker",
                                     afnemer="Onderzoeker Mira",
                                     answers={codes[2]: parse_answer("4")},
@@ -154,12 +155,16 @@ def test_workbook_round_trip_into_an_empty_database_gives_identical_sheets(sessi
     assert len(before["Citaten"]) == 3
     header = before["Data"][0]
     second = [dict(zip(header, row)) for row in before["Data"][1:] if row[-2] == "R-02"]
-    assert len(second) == 10 and {r["status"] for r in second} == {"concept"}
+    assert len(second) == 15 and {r["status"] for r in second} == {"definitief"}
     assert second[0]["toelichting"] == "=anders gelezen; \"tweede\""
     assert [r[-2:] for r in before["Data"][1:] if r[4] == "inwoner"] == (
-        [("B1", 1)] * 15 + [("R-02", 2)] * 10)
+        [("B1", 1)] * 15 + [("R-02", 2)] * 15)
+    first_answers = ["1", "2", "3", "4", "5", "nvt", "onbekend"]
+    scored = [(int(first_answers[i % 7]), int(["2", "2", "nvt"][i % 3])) for i in range(15)
+              if first_answers[i % 7].isdigit() and i % 3 != 2]
     overall = next(r for r in before["Overeenstemming"] if r[0] == "Alle elementen")
-    assert overall[:4] == ("Alle elementen", 5, 20.0, 60.0) and overall[7] == 4
+    assert overall[:2] == ("Alle elementen", len(scored)) and overall[7] == 15 - len(scored)
+    assert overall[2] == round(sum(a == b for a, b in scored) / len(scored) * 100, 1)
     quotes = {row[5]: row for row in before["Citaten"][1:]}
     assert quotes["Ik moest alles drie keer vertellen."][7:] == ("ouder", "knelpunt", "ja")
     assert quotes["=ze luisterden wel"][7:] == ("ouder", None, "nee")  # default: the interviewee

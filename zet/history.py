@@ -209,9 +209,12 @@ def _write(session: Session, found: list[tuple], source: str, user) -> None:
             for row in session.scalars(select(Wijziging).where(
                     Wijziging.casus_id == casus_id, same_object, Wijziging.at >= since)
                     .order_by(Wijziging.id)):
-                if row.veld == "status":   # a status change closes what was typed before it
+                if row.veld in ("status", "tweede_status"):
+                    # a status change closes what was typed before it, in the same rating
+                    second = rule.is_second_rating(row.veld)
                     latest = {key: kept for key, kept in latest.items()
-                              if key[:2] != (casus_id, perspectief_id)}
+                              if key[:2] != (casus_id, perspectief_id)
+                              or rule.is_second_rating(key[2]) != second}
                 latest[(casus_id, perspectief_id, row.veld)] = row
     username = getattr(user, "username", None) or SYSTEM
     found.sort(key=lambda change: (change[0], change[1] or 0, rule.sort_key(change[2])))

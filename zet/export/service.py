@@ -98,10 +98,12 @@ def export_bytes(session: Session, scope: Scope, instrument: Instrument, *,
 
 def data_rows(session: Session, scope: Scope, gemeente_ids, long: pd.DataFrame) -> pd.DataFrame:
     """The rows of the Data sheet and the named CSV: ``long`` with each perspective's rater code
-    and, after it, the second ratings of its casussen (tables.with_second_ratings)."""
+    and, after it, the second ratings of its casussen (tables.with_second_ratings), those whose
+    two ratings are both definitief: before that a second rating is blind, and stays in ZET."""
     labelled = with_beoordelaar(long, beoordelaars_frame(session, scope,
                                                          gemeente_ids=gemeente_ids))
-    second = of_casussen(ratings_frame(session, scope, gemeente_ids=gemeente_ids), long)
+    second = of_casussen(ratings_frame(session, scope, gemeente_ids=gemeente_ids,
+                                       final_only=True), long)
     return with_second_ratings(labelled, second)
 
 

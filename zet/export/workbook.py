@@ -521,9 +521,9 @@ def _agreement_sheet(workbook, overeenstemming) -> None:
     ws.append([])
     for line in (
             f"Een paar is één element van één perspectief (casus, perspectief, rol) dat twee "
-            f"beoordelaars los van elkaar hebben gescoord. Beoordeelde perspectieven: "
-            f"{overeenstemming.perspectieven}; paren met een beoordeling die nog concept is: "
-            f"{overeenstemming.concept}.",
+            f"beoordelaars los van elkaar hebben gescoord. Beoordeelde perspectieven (beide "
+            f"beoordelingen definitief): {overeenstemming.perspectieven}; nog niet meegeteld, "
+            f"omdat een beoordeling nog concept is: {overeenstemming.concept} paren.",
             "exact_pct: het deel van de paren (0-100) met dezelfde score. binnen_1_pct: het "
             "deel met hooguit één punt verschil.",
             "kappa_kwadratisch: Cohens kappa met kwadratische gewichten over de hele schaal 1-5 "

@@ -603,7 +603,9 @@ def _ratings(c: _Collector, table: Table, known: KnownState, scope: Scope,
         if keys == [""]:
             continue
         stored = _stored_perspective(table, known, scope, int(in_group[0]))
-        label = _perspective_label(table, int(in_group[0]))
+        if stored is None and len(keys) == 1:
+            continue   # a new perspective with one rater: its first rating (rating 0)
+        label = _perspective_label(table, int(in_group[0]))   # for a message only
         if stored is None:
             raters = [None, None]
             if "" in keys:

@@ -32,7 +32,12 @@ onderzoek_key = name_key
 casus_key = name_key
 rol_key = name_key
 actie_key = name_key
-beoordelaar_key = name_key
+def beoordelaar_key(value) -> str:
+    """When two rater codes name the same rater (double rating): case, spaces, hyphens and
+    leading zeros of the number do not count (B1, b-1, B 01 are one rater)."""
+    text = re.sub(r"[\s-]+", "", name_key(value))
+    match = re.fullmatch(r"(\D*)(\d+)", text)
+    return f"{match.group(1)}{int(match.group(2))}" if match else text
 
 
 def fold_accents(text) -> str:

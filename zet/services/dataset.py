@@ -129,12 +129,13 @@ RATING_COLUMNS = ["gemeente", "onderzoek", "casus", "doelgroep", "perspectief", 
 
 
 def ratings_frame(session: Session, scope: Scope, *, gemeente_ids=None, second: bool = True,
-                  toelichting: bool = True) -> pd.DataFrame:
+                  toelichting: bool = True, final_only: bool = False) -> pd.DataFrame:
     """The ratings of the double-rated perspectives as a long frame like scores_frame's
     (RATING_COLUMNS): the second ratings, or with ``second=False`` the first ratings of the
     same perspectives; ``status`` and ``beoordelaar`` those of that rating. In the order
     gemeente, casus, perspective, then as entered. Small (a sample of the perspectives), so one
-    plain join."""
+    plain join. ``final_only``: only perspectives whose two ratings are both definitief (before
+    that the second rating is blind: zet.services.dubbel)."""
     if second:
         answer, rating = TweedeScore, TweedeBeoordeling
         joined = (select().select_from(TweedeScore)
@@ -146,6 +147,9 @@ def ratings_frame(session: Session, scope: Scope, *, gemeente_ids=None, second: 
                   .join(Perspectief, Score.perspectief_id == Perspectief.id)
                   .join(TweedeBeoordeling, TweedeBeoordeling.perspectief_id == Perspectief.id))
     text = answer.toelichting if toelichting else literal("")
+    if final_only:
+        joined = joined.where(Perspectief.status == "definitief",
+                              TweedeBeoordeling.status == "definitief")
     stmt = (joined.add_columns(
                 Gemeente.naam, Onderzoek.titel, Casus.code, Casus.doelgroep, Perspectief.soort,
                 Perspectief.rol, answer.element_code, answer.score, answer.bijzonder, text,

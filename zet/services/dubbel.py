@@ -24,8 +24,14 @@ from zet.rules import catalog, state
 from zet.rules.names import beoordelaar_key
 from zet.services.perspectieven import answer_problems, store_answers
 
-OWN_FIRST = ("U heeft de eerste beoordeling van dit perspectief ingevoerd of gewijzigd. Een tweede "
-             "beoordeling moet van iemand anders zijn, die de eerste niet heeft gezien.")
+OWN_FIRST = ("U heeft de eerste beoordeling van dit perspectief ingevoerd, gewijzigd of bekeken. "
+             "Een tweede beoordeling moet van iemand anders zijn, die de eerste niet heeft "
+             "gezien.")
+IMPORTED = ("Deze tweede beoordeling kwam binnen via een import, zonder gebruiker. Pas haar aan "
+            "via de import; op het scherm ziet u haar pas als beide beoordelingen definitief zijn.")
+BLIND_EXPORT = ("U beoordeelt nu een perspectief blind, als tweede beoordelaar. Een export zou u "
+                "de eerste beoordeling laten zien: exporteer weer als beide beoordelingen "
+                "definitief zijn.")
 OTHER_RATER = ("Deze tweede beoordeling is van een andere beoordelaar: alleen die kan haar "
                "aanpassen.")
 CODE_NEEDED = "Vul de code van de tweede beoordelaar in (bijvoorbeeld B2)."
@@ -52,7 +58,7 @@ def save_second_rating(session: Session, instrument: Instrument, perspectief: Pe
     if not code:
         raise DomainError(CODE_NEEDED, "beoordelaar")
     first = perspectief.beoordelaar
-    if first and beoordelaar_key(first) == beoordelaar_key(code):
+    if first and same_rater(first, code):
         raise DomainError(SAME_RATER.format(code=first), "beoordelaar")
     _check(instrument, answers, toelichtingen, final)
     rating = perspectief.tweede or TweedeBeoordeling(perspectief=perspectief)
@@ -65,6 +71,11 @@ def save_second_rating(session: Session, instrument: Instrument, perspectief: Pe
     session.add(rating)
     session.flush()
     return rating
+
+
+def same_rater(a: str, b: str) -> bool:
+    """Whether two rater codes name the same rater (zet.rules.names.beoordelaar_key)."""
+    return beoordelaar_key(a) == beoordelaar_key(b)
 
 
 def _check(instrument: Instrument, answers: dict, toelichtingen: dict, final: bool) -> None:
@@ -80,13 +91,28 @@ def _check(instrument: Instrument, answers: dict, toelichtingen: dict, final: bo
 
 
 def first_raters(session: Session, perspectief: Perspectief) -> frozenset[int]:
-    """The users who entered or changed the first rating on screen, as the audit log has them
-    (an import names no perspective there; the rater codes guard that path)."""
+    """The users who entered, changed or saw the first rating on screen, as the audit log has
+    them: the perspective itself, and the casus's analyseschema and bevindingen, which show it.
+    (An import names no perspective there; the rater codes guard that path.)"""
+    on_perspective = (AuditEvent.object_type == "perspectief") & (
+        AuditEvent.object_id == perspectief.id) & AuditEvent.action.in_(
+        ("aangemaakt", "gewijzigd", "bekeken"))
+    on_casus = (AuditEvent.object_type == "casus") & (
+        AuditEvent.object_id == perspectief.casus_id) & (AuditEvent.action == "bekeken") & (
+        AuditEvent.detail.startswith("analyseschema") | AuditEvent.detail.startswith(
+            "bevindingen"))
     return frozenset(session.scalars(
         select(AuditEvent.user_id).distinct()
-        .where(AuditEvent.object_type == "perspectief", AuditEvent.object_id == perspectief.id,
-               AuditEvent.action.in_(("aangemaakt", "gewijzigd")),
-               AuditEvent.user_id.is_not(None))))
+        .where(on_perspective | on_casus, AuditEvent.user_id.is_not(None))))
+
+
+def blind_perspectives(session: Session, user_id: int | None) -> list[Perspectief]:
+    """The perspectives this user rates blind now (second rater, not both definitief)."""
+    if user_id is None:
+        return []
+    ratings = session.scalars(select(TweedeBeoordeling).where(
+        TweedeBeoordeling.user_id == user_id))
+    return [r.perspectief for r in ratings if not both_final(r.perspectief)]
 
 
 def both_final(perspectief: Perspectief) -> bool:

@@ -16,12 +16,13 @@ from zet.services.dataset import ratings_frame
 @dataclass
 class Overeenstemming:
     """The pairs and the figures per element (with the row 'Alle elementen'), per gemeente and
-    per rater pair; ``concept`` counts the pairs of which a rating is still concept."""
+    per rater pair, of both-definitief ratings; ``concept`` counts the scored pairs of which a
+    rating is still concept (not in the figures)."""
     pairs: pd.DataFrame
     per_element: pd.DataFrame
     per_gemeente: pd.DataFrame
     per_beoordelaars: pd.DataFrame
-    concept: int          # scored pairs (those in the figures) with a rating still concept
+    concept: int          # scored pairs left out of the figures: a rating is still concept
     perspectieven: int
 
     @property
@@ -53,6 +54,12 @@ def overeenstemming(session: Session, scope: Scope, instrument: Instrument, *,
 
 
 def of_pairs(pairs: pd.DataFrame, instrument: Instrument) -> Overeenstemming:
+    """The figures of the pairs whose two ratings are both definitief; the others are only
+    counted (``concept``): a concept rating may still change, and its figures would let the
+    other rater read it back."""
+    concept = _concept_pairs(pairs)
+    if "concept" in pairs:
+        pairs = pairs[~pairs["concept"].astype(bool)].reset_index(drop=True)
     per_element = agreement.agreement(pairs, by="element", order=list(instrument.codes))
     names = {e.code: e.name for e in instrument.elements}
     per_element.insert(1, "naam", per_element["element"].map(names).fillna(""))
@@ -60,7 +67,7 @@ def of_pairs(pairs: pd.DataFrame, instrument: Instrument) -> Overeenstemming:
         pairs=pairs, per_element=per_element,
         per_gemeente=agreement.agreement(pairs, by="gemeente", overall=None),
         per_beoordelaars=agreement.agreement(pairs, by="beoordelaars", overall=None),
-        concept=_concept_pairs(pairs),
+        concept=concept,
         perspectieven=len(pairs[agreement.PERSPECTIVE_KEYS].drop_duplicates()))
 
 

@@ -9,10 +9,13 @@ from sqlalchemy.orm import Session
 
 from zet import audit
 from zet.access import Scope
+from zet.audit import current_actor
+from zet.errors import DomainError
 from zet.export.service import export_bytes
 from zet.importing import ImportPlan, import_file
 from zet.instrument import Instrument
 from zet.progress import Progress, silent
+from zet.services import dubbel
 
 
 def preview_import(session: Session, instrument: Instrument, filename: str, data: bytes,
@@ -38,7 +41,12 @@ def run_export(session: Session, scope: Scope, instrument: Instrument, *, gemeen
                anonymous: bool = False, fmt: str = "xlsx", alleen_compleet: bool = False,
                today: date | None = None,
                progress: Progress = silent) -> tuple[str, bytes, str]:
-    """(filename, bytes, mimetype) of an export (see zet.export.service.export_bytes), logged."""
+    """(filename, bytes, mimetype) of an export (see zet.export.service.export_bytes), logged.
+    Refused (DomainError) while the acting user rates a perspective blind: the export would
+    show them the first rating (zet.services.dubbel)."""
+    actor = current_actor()
+    if dubbel.blind_perspectives(session, getattr(actor, "id", None)):
+        raise DomainError(dubbel.BLIND_EXPORT)
     filename, data, mimetype = export_bytes(session, scope, instrument,
                                             gemeente_ids=gemeente_ids, anonymous=anonymous,
                                             fmt=fmt, alleen_compleet=alleen_compleet,

@@ -15,7 +15,7 @@ from zet.db import get_session
 from zet.services import analyse as service
 from zet.services.overeenstemming import overeenstemming as agreement_of
 from zet.views.common import comparison_scope, current_scope, must_anonymise, records
-from zet.views.dubbel import blind_response
+from zet.views.dubbel import blind_gemeente_response, blind_response
 from zet.vocabulary import DOELGROEPEN
 from zet.instrument.current import active_instrument
 
@@ -61,6 +61,9 @@ def _gemeente_request(gemeente_id):
 def totaalbeeld(gemeente_id):
     session, scope, gemeente, filters = _gemeente_request(gemeente_id)
     instrument = active_instrument()
+    blind = blind_gemeente_response(gemeente.id) if request.args.get("afdruk") else None
+    if blind:   # the printed totaalbeeld holds every toelichting
+        return blind
     audit.record("bekeken", "analyse", gemeente.id, "totaalbeeld")
     rows = service.cached_rows(session, scope, ("totaalbeeld", filters, instrument.version),
                                lambda: _totaalbeeld_rows(session, scope, instrument, filters,
@@ -98,6 +101,9 @@ def onderbouwing(gemeente_id, code):
     element = active_instrument().element(code)
     if element is None:
         abort(404)
+    blind = blind_gemeente_response(gemeente.id)
+    if blind:
+        return blind
     audit.record("bekeken", "analyse", gemeente.id, f"onderbouwing {code}")
     evidence = service.element_evidence(session, scope, filters, code)
     template = "analyse/_onderbouwing.html" if request.args.get("deel") else \

@@ -13,7 +13,7 @@ from zet.services import analyse
 from zet.services.bevindingen import consolidatie_matrix, save_bevindingen
 from zet.views.common import (apply_domain_error, current_scope, flash_errors, records,
                               refused_as_stale)
-from zet.views.dubbel import blind_response
+from zet.views.dubbel import blind_gemeente_response, blind_response
 
 bp = Blueprint("bevindingen", __name__)
 
@@ -51,6 +51,9 @@ def casus(casus_id):
 def matrix(gemeente_id):
     session, scope = get_session(), current_scope()
     gemeente = get_gemeente(session, scope, gemeente_id)
+    blind = blind_gemeente_response(gemeente.id)
+    if blind:
+        return blind
     audit.record("bekeken", "analyse", gemeente.id, "consolidatie")
     return render_template("bevindingen/matrix.html", gemeente=gemeente,
                            matrix=consolidatie_matrix(session, scope, active_instrument(),

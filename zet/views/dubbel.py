@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from forms.perspectief import fill_second, tweede_form_class, unknown_element_fields
 from zet import audit
@@ -33,8 +34,7 @@ def tweede(perspectief_id):
     refusal = _refusal(session, perspectief)
     form = tweede_form_class(instrument, perspectief.soort)()
     if refusal:
-        return render_template("dubbel/tweede.html", perspectief=perspectief, form=None,
-                               instrument=instrument, refusal=refusal), 403
+        return _refused(perspectief, instrument, refusal)
     if request.method == "GET":
         if second is not None:
             fill_second(form, instrument, second)
@@ -57,6 +57,8 @@ def tweede(perspectief_id):
                 user_id=current_user.id, first_raters=dubbel.first_raters(session, perspectief))
             audit.record("gewijzigd" if second else "aangemaakt", "tweede_beoordeling",
                          saved.id, f"{_label(perspectief)}: {saved.status}")
+    except IntegrityError:   # someone else started the second rating at the same moment
+        return _refused(perspectief, instrument, RACE)
     except DomainError as error:
         apply_domain_error(form, error)
         flash("Niet opgeslagen: controleer de meldingen hieronder. Alles wat u koos en typte "
@@ -71,10 +73,26 @@ def tweede(perspectief_id):
     return redirect(url_for(".tweede", perspectief_id=perspectief.id))
 
 
+RACE = ("Iemand anders is zojuist met de tweede beoordeling van dit perspectief begonnen. Uw "
+        "invoer is niet opgeslagen; hieronder staat wat u koos en typte.")
+
+
+def _refused(perspectief, instrument, refusal: str):
+    """The refusal (409: the state of this rating forbids it, not the user's rights), and on a
+    POST what the user chose and typed (nothing is lost)."""
+    typed = [(key, value) for key, value in request.form.items(multi=True)
+             if value.strip() and key not in ("csrf_token", "actie")] \
+        if request.method == "POST" else []
+    return render_template("dubbel/tweede.html", perspectief=perspectief, form=None,
+                           instrument=instrument, refusal=refusal, typed=typed), 409
+
+
 def _refusal(session, perspectief) -> str | None:
     """Why this user may not open the second rating (None: they may)."""
     second = perspectief.tweede
-    if second is not None and second.user_id not in (None, current_user.id):
+    if second is not None and second.user_id is None:
+        return dubbel.IMPORTED
+    if second is not None and second.user_id != current_user.id:
         return (f"Dit perspectief wordt al blind beoordeeld door {second.beoordelaar} "
                 f"({second.status}). Tot beide beoordelingen definitief zijn, ziet alleen die "
                 "beoordelaar de antwoorden.")
@@ -85,7 +103,7 @@ def _refusal(session, perspectief) -> str | None:
 
 def _render(form, perspectief, instrument, status=200):
     return render_template("dubbel/tweede.html", form=form, perspectief=perspectief,
-                           instrument=instrument, refusal=None), status
+                           instrument=instrument, refusal=None, typed=[]), status
 
 
 @bp.get("/perspectieven/<int:perspectief_id>/naast-elkaar")
@@ -105,6 +123,22 @@ def naast_elkaar(perspectief_id):
 BLIND = ("U beoordeelt een perspectief van deze casus blind, als tweede beoordelaar. Tot beide "
          "beoordelingen definitief zijn, ziet u de eerste beoordeling niet: niet het perspectief "
          "zelf, niet het analyseschema en niet de bevindingen.")
+
+
+def blind_gemeente_response(gemeente_id: int):
+    """As blind_response, for pages that show a gemeente's casus scores or toelichtingen (the
+    onderbouwing, the consolidatie, the printed totaalbeeld, the report) and for exports."""
+    blind = [p for p in dubbel.blind_perspectives(get_session(), getattr(current_user, "id",
+                                                                          None))
+             if gemeente_id is None or p.casus.gemeente_id == gemeente_id]
+    if not blind:
+        return None
+    return render_template("dubbel/blind.html", casus=blind[0].casus, message=BLIND_GEMEENTE), 403
+
+
+BLIND_GEMEENTE = ("U beoordeelt een perspectief van een casus hier blind, als tweede beoordelaar. "
+                  "Deze pagina toont scores of toelichtingen van die casus; u ziet haar weer als "
+                  "beide beoordelingen definitief zijn.")
 
 
 def blind_response(casus, perspectief=None):

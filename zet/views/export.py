@@ -15,6 +15,7 @@ from zet.access import get_gemeente
 from zet.db import get_session
 from zet.jobs.service import export_size
 from zet.services.transfer import run_export
+from zet.views.dubbel import blind_gemeente_response
 from zet.views.common import comparison_scope, must_anonymise
 from zet.instrument.current import active_instrument
 
@@ -40,6 +41,9 @@ def bundel():
 
 
 def _download(fmt: str):
+    blind = blind_gemeente_response(None)
+    if blind:   # an export holds the first rating the user may not see yet
+        return blind
     anonymous = must_anonymise() or request.args.get("anoniem") == "1"
     # An analist always gets every gemeente of their comparison: a per-id filter would let them
     # probe which ids exist.

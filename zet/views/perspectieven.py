@@ -170,6 +170,9 @@ def _invalid(form, casus, soort, perspectief, instrument, as_json):
 
 def _conflict(form, casus, soort, error, instrument, as_json):
     current = error.current
+    blind = blind_response(casus, current) if current is not None else None
+    if blind is not None:   # the stored version beside the typing would show the first rating
+        return blind
     if as_json:
         return jsonify(ok=False, conflict=True, error=error.message), 409
     if current is not None:

@@ -12,6 +12,7 @@ from zet.errors import DomainError
 from zet.instrument.current import active_instrument
 from zet.services.rapport import FORMATS, RapportKeuze, audit_detail, make_rapport
 from zet.views.common import current_scope
+from zet.views.dubbel import blind_gemeente_response
 
 bp = Blueprint("rapport", __name__)
 
@@ -22,6 +23,9 @@ def download(gemeente_id, fmt):
         abort(404)
     session, scope = get_session(), current_scope()
     gemeente = get_gemeente(session, scope, gemeente_id)
+    blind = blind_gemeente_response(gemeente.id)
+    if blind:
+        return blind
     onderzoek = None
     if request.args.get("onderzoek"):
         onderzoek = next((o for o in gemeente.onderzoeken
