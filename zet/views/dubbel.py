@@ -78,13 +78,14 @@ RACE = ("Iemand anders is zojuist met de tweede beoordeling van dit perspectief 
 
 
 def _refused(perspectief, instrument, refusal: str):
-    """The refusal (409: the state of this rating forbids it, not the user's rights), and on a
-    POST what the user chose and typed (nothing is lost)."""
+    """The refusal: a page that says why (and for a refused save 409, the state of this rating
+    forbids it, not the user's rights), with on a POST what the user chose and typed."""
     typed = [(key, value) for key, value in request.form.items(multi=True)
              if value.strip() and key not in ("csrf_token", "actie")] \
         if request.method == "POST" else []
     return render_template("dubbel/tweede.html", perspectief=perspectief, form=None,
-                           instrument=instrument, refusal=refusal, typed=typed), 409
+                           instrument=instrument, refusal=refusal,
+                           typed=typed), 409 if request.method == "POST" else 200
 
 
 def _refusal(session, perspectief) -> str | None:
