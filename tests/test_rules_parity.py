@@ -300,12 +300,16 @@ def test_a_rater_code_like_a_name_is_refused_alike_on_both_paths(session, instru
 def test_a_definitief_second_rating_needs_every_answer_on_both_paths(session, instrument,
                                                                     tmp_path):
     from zet.services.dubbel import save_second_rating
-
-    def second_rating(s, i, g, c):
-        first = save_perspectief(s, i, c, PerspectiefInput(soort="dossier"))
-        return save_second_rating(s, i, first, beoordelaar="B2", final=True,
-                                  answers={i.codes[0]: parse_answer("3")})
-    message = refused_by_service(session, instrument, "tweede definitief", second_rating)
+    casus = make_casus(session, make_gemeente(session), code="T-09")
+    first = save_perspectief(session, instrument, casus, PerspectiefInput(soort="dossier"))
+    with pytest.raises(ValidationFailed) as refused:
+        save_second_rating(session, instrument, first, beoordelaar="B2", final=True,
+                           answers={instrument.codes[0]: parse_answer("3")})
+    session.rollback()
+    # The rule's message (as for a first rating); the service adds a hint per element field.
+    message = refused.value.errors["scores"]
+    assert message == state.unanswered_message([e.name for e in instrument.elements[1:]],
+                                               len(instrument.elements))
     first = [dict(row, perspectief="dossier", beoordelaar="") for row in with_first(instrument)]
     second = [dict(row, beoordelaar="B2", status="definitief",
                    score="3" if i == 0 else "", toelichting="")

@@ -167,17 +167,15 @@ def ratings_frame(session: Session, scope: Scope, *, gemeente_ids=None, second: 
 
 def beoordelaars_frame(session: Session, scope: Scope, *, gemeente_ids=None) -> pd.DataFrame:
     """The first rater's code of every perspective that has one: gemeente, casus, perspectief,
-    rol, beoordelaar, and ``dubbel`` (whether a second rating exists)."""
+    rol, beoordelaar."""
     stmt = (select(Gemeente.naam, Casus.code, Perspectief.soort, Perspectief.rol,
-                   Perspectief.beoordelaar, TweedeBeoordeling.id.is_not(None))
+                   Perspectief.beoordelaar)
             .join(Casus, Perspectief.casus_id == Casus.id)
             .join(Gemeente, Casus.gemeente_id == Gemeente.id)
-            .outerjoin(TweedeBeoordeling, TweedeBeoordeling.perspectief_id == Perspectief.id)
-            .where(Perspectief.beoordelaar.is_not(None) | TweedeBeoordeling.id.is_not(None)))
+            .where(Perspectief.beoordelaar.is_not(None)))
     return pd.DataFrame([tuple(row) for row in session.execute(_filtered(stmt, scope,
                                                                          gemeente_ids))],
-                        columns=["gemeente", "casus", "perspectief", "rol", "beoordelaar",
-                                 "dubbel"])
+                        columns=["gemeente", "casus", "perspectief", "rol", "beoordelaar"])
 
 
 def with_beoordelaar(long: pd.DataFrame, beoordelaars: pd.DataFrame) -> pd.DataFrame:

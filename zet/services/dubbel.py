@@ -20,9 +20,9 @@ from zet.errors import DomainError, ValidationFailed
 from zet.instrument import Instrument
 from zet.models import AuditEvent, Perspectief, TweedeBeoordeling, TweedeScore
 from zet.models.mixins import utcnow
-from zet.rules import catalog, state
+from zet.rules import catalog
 from zet.rules.names import beoordelaar_key
-from zet.services.perspectieven import answer_problems, store_answers
+from zet.services.perspectieven import answer_problems, store_answers, unanswered_problems
 
 OWN_FIRST = ("U heeft de eerste beoordeling van dit perspectief ingevoerd, gewijzigd of bekeken. "
              "Een tweede beoordeling moet van iemand anders zijn, die de eerste niet heeft "
@@ -43,13 +43,14 @@ def save_second_rating(session: Session, instrument: Instrument, perspectief: Pe
                        beoordelaar: str, answers: dict[str, Answer],
                        toelichtingen: dict[str, str] | None = None, final: bool = False,
                        user_id: int | None = None,
-                       first_raters: frozenset = frozenset()) -> TweedeBeoordeling:
+                       saw_first: frozenset = frozenset()) -> TweedeBeoordeling:
     """Store (or replace) the second rating of ``perspectief`` as concept or definitief, or
     raise DomainError / ValidationFailed with Dutch messages; nothing is stored then.
-    ``user_id`` is who rates on screen (None: the demo or a command); ``first_raters`` the users
-    who entered the first rating (first_raters()): they may not give the second."""
+    ``user_id`` is who rates on screen (None: the demo or a command); ``saw_first`` the users
+    who entered, changed or saw the first rating (saw_first_rating()): they may not give the
+    second."""
     toelichtingen = toelichtingen or {}
-    if user_id is not None and user_id in first_raters:
+    if user_id is not None and user_id in saw_first:
         raise DomainError(OWN_FIRST)
     existing = perspectief.tweede
     if user_id is not None and existing is not None and existing.user_id not in (None, user_id):
@@ -58,7 +59,7 @@ def save_second_rating(session: Session, instrument: Instrument, perspectief: Pe
     if not code:
         raise DomainError(CODE_NEEDED, "beoordelaar")
     first = perspectief.beoordelaar
-    if first and same_rater(first, code):
+    if first and beoordelaar_key(first) == beoordelaar_key(code):
         raise DomainError(SAME_RATER.format(code=first), "beoordelaar")
     _check(instrument, answers, toelichtingen, final)
     rating = perspectief.tweede or TweedeBeoordeling(perspectief=perspectief)
@@ -73,24 +74,15 @@ def save_second_rating(session: Session, instrument: Instrument, perspectief: Pe
     return rating
 
 
-def same_rater(a: str, b: str) -> bool:
-    """Whether two rater codes name the same rater (zet.rules.names.beoordelaar_key)."""
-    return beoordelaar_key(a) == beoordelaar_key(b)
-
-
 def _check(instrument: Instrument, answers: dict, toelichtingen: dict, final: bool) -> None:
     errors = answer_problems(instrument, answers, toelichtingen)
     if final:
-        answered = [code for code, answer in answers.items() if not answer.is_empty]
-        missing = state.unanswered(instrument.elements, answered)
-        if missing:
-            errors["scores"] = state.unanswered_message([e.name for e in missing],
-                                                        len(instrument.elements))
+        errors.update(unanswered_problems(instrument, answers))
     if errors:
         raise ValidationFailed(errors)
 
 
-def first_raters(session: Session, perspectief: Perspectief) -> frozenset[int]:
+def saw_first_rating(session: Session, perspectief: Perspectief) -> frozenset[int]:
     """The users who entered, changed or saw the first rating on screen, as the audit log has
     them: the perspective itself, and the casus's analyseschema and bevindingen, which show it.
     (An import names no perspective there; the rater codes guard that path.)"""

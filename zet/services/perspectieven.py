@@ -197,15 +197,23 @@ def _check_complete(instrument: Instrument, data: PerspectiefInput) -> None:
         data.soort, datum=data.datum, afnemer=data.afnemer, rol=data.rol,
         geinterviewde=data.geinterviewde, toestemming=data.toestemming,
         toestemming_datum=data.toestemming_datum, toestemming_vorm=data.toestemming_vorm)
-    answered = [code for code, answer in data.answers.items() if not answer.is_empty]
+    errors.update(unanswered_problems(instrument, data.answers))
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def unanswered_problems(instrument: Instrument, answers: dict) -> dict:
+    """What 'definitief' asks of a rating's answers, first or second: an answer on every
+    element. {field: Dutch message}, empty when complete."""
+    answered = [code for code, answer in answers.items() if not answer.is_empty]
     missing = state.unanswered(instrument.elements, answered)
+    errors = {}
     if missing:
         errors["scores"] = state.unanswered_message([e.name for e in missing],
                                                     len(instrument.elements))
     for element in missing:
         errors[f"score-{element.code}"] = state.element_missing_message(element.name)
-    if errors:
-        raise ValidationFailed(errors)
+    return errors
 
 
 def conflict_message(current: Perspectief) -> str:

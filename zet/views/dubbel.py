@@ -54,7 +54,7 @@ def tweede(perspectief_id):
             saved = dubbel.save_second_rating(
                 session, instrument, perspectief, beoordelaar=form.beoordelaar.data,
                 answers=answers, toelichtingen=toelichtingen, final=final,
-                user_id=current_user.id, first_raters=dubbel.first_raters(session, perspectief))
+                user_id=current_user.id, saw_first=dubbel.saw_first_rating(session, perspectief))
             audit.record("gewijzigd" if second else "aangemaakt", "tweede_beoordeling",
                          saved.id, f"{_label(perspectief)}: {saved.status}")
     except IntegrityError:   # someone else started the second rating at the same moment
@@ -97,7 +97,7 @@ def _refusal(session, perspectief) -> str | None:
         return (f"Dit perspectief wordt al blind beoordeeld door {second.beoordelaar} "
                 f"({second.status}). Tot beide beoordelingen definitief zijn, ziet alleen die "
                 "beoordelaar de antwoorden.")
-    if current_user.id in dubbel.first_raters(session, perspectief):
+    if current_user.id in dubbel.saw_first_rating(session, perspectief):
         return dubbel.OWN_FIRST
     return None
 
